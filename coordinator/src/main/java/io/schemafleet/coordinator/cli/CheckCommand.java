@@ -1,0 +1,86 @@
+package io.schemafleet.coordinator.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.protocol.graph.GraphCheck;
+import io.schemafleet.protocol.graph.GraphProblem;
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.revision.RevisionDirectory;
+import io.schemafleet.protocol.revision.RevisionFile;
+import io.schemafleet.protocol.revision.RevisionFileException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code schemafleet check}: validate a revisions directory and report every problem,
+ * each as {@code file:line: reason}; exit 0 only when there is none.
+ */
+@Command(name = "check", description = "Validate the revisions directory; report every problem with file and line.")
+final class CheckCommand implements Callable<Integer>, JsonAware {
+    @Mixin
+    RevisionsDir dir;
+
+    @Mixin
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    /** One problem, pointing at a place in a file. */
+    record Problem(String file, int line, String type, String reason) {
+        String render() {
+            return file + ":" + line + ": " + reason;
+        }
+    }
+
+    @Override
+    public boolean json() {
+        return output.json;
+    }
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(dir.dir)) {
+            throw new CliFailure("CommandError", "revisions directory " + dir.dir + " does not exist");
+        }
+        RevisionDirectory loaded = RevisionDirectory.load(dir.dir);
+        List<Problem> problems = new ArrayList<>();
+        for (RevisionFileException e : loaded.problems()) {
+            problems.add(new Problem(e.file().toString(), e.line(), "RevisionError", e.reason()));
+        }
+        for (GraphProblem p : GraphCheck.check(loaded.revisions())) {
+            RevisionFile file = p.revision() == null ? null : loaded.file(p.revision()).orElse(null);
+            problems.add(file == null
+                    ? new Problem(loaded.dir().toString(), 0, p.kind().code(), p.message())
+                    : new Problem(file.path().toString(), file.lineOf(p.header()), p.kind().code(), p.message()));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) {
+            ObjectNode result = Output.JSON.createObjectNode();
+            result.put("ok", problems.isEmpty());
+            result.put("revisions", loaded.files().size());
+            ArrayNode list = result.putArray("problems");
+            for (Problem p : problems) {
+                list.addObject().put("file", p.file()).put("line", p.line()).put("type", p.type())
+                        .put("message", p.reason());
+            }
+            Output.printJson(out, result);
+        } else if (problems.isEmpty()) {
+            RevisionGraph graph = RevisionGraph.of(loaded.revisions());
+            out.printf("OK: %d revisions, %d head(s): %s%n", graph.size(), graph.heads().size(),
+                    String.join(", ", graph.heads()));
+        } else {
+            problems.forEach(p -> out.println(p.render()));
+            spec.commandLine().getErr().printf("%d problem(s) in %s%n", problems.size(), dir.dir);
+        }
+        return problems.isEmpty() ? 0 : 1;
+    }
+}

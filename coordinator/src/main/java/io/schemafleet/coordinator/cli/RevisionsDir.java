@@ -1,0 +1,36 @@
+package io.schemafleet.coordinator.cli;
+
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.revision.RevisionDirectory;
+import io.schemafleet.protocol.revision.RevisionFileException;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The {@code --dir} option every local command shares, and loading what it names. */
+final class RevisionsDir {
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "versions",
+            description = "Revisions directory (default: ${DEFAULT-VALUE}). Files load in file-name order.")
+    Path dir;
+
+    /** The directory's files, refusing a directory with any problem. */
+    RevisionDirectory load() {
+        if (!Files.isDirectory(dir)) {
+            throw new CliFailure("CommandError", "revisions directory " + dir
+                    + " does not exist; create it with `schemafleet init " + dir + "`");
+        }
+        RevisionDirectory loaded = RevisionDirectory.load(dir);
+        if (!loaded.problems().isEmpty()) {
+            RevisionFileException first = loaded.problems().get(0);
+            int more = loaded.problems().size() - 1;
+            throw new CliFailure("RevisionError", first.getMessage()
+                    + (more > 0 ? " (and " + more + " more; run `schemafleet check`)" : ""));
+        }
+        return loaded;
+    }
+
+    RevisionGraph graph() {
+        return RevisionGraph.of(load().revisions());
+    }
+}

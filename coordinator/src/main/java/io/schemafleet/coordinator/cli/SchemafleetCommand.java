@@ -1,0 +1,72 @@
+package io.schemafleet.coordinator.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.graph.RevisionGraphException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.UncheckedIOException;
+
+/**
+ * The {@code schemafleet} command: authoring and inspecting a revisions directory.
+ * Exit status: 0 done, 1 the command failed (one line on stderr, or a JSON
+ * {@code error} object on stdout with {@code --json}), 2 usage error.
+ */
+@Command(name = "schemafleet", mixinStandardHelpOptions = true, version = "schemafleet 0.1.0",
+        description = "Roll database schema revisions across a fleet of tenant databases.",
+        subcommands = {InitCommand.class, RevisionCommand.class, MergeCommand.class, CheckCommand.class,
+                HeadsCommand.class, HistoryCommand.class, ResolveCommand.class, PlanCommand.class,
+                SqlCommand.class})
+public final class SchemafleetCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command");
+    }
+
+    /** The command line with Schemafleet's error handling; add subcommands before executing. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SchemafleetCommand());
+        cli.setExecutionExceptionHandler(SchemafleetCommand::handle);
+        return cli;
+    }
+
+    /** Runs a command line and flushes what it printed; returns the exit status. */
+    public static int execute(CommandLine cli, String... args) {
+        try {
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
+        }
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String type;
+        if (e instanceof RevisionGraphException g) {
+            type = g.kind().code();
+        } else if (e instanceof CliFailure f) {
+            type = f.type();
+        } else if (e instanceof SchemafleetException || e instanceof UncheckedIOException) {
+            type = "Error";
+        } else {
+            throw new IllegalStateException("schemafleet failed unexpectedly: " + e, e);
+        }
+        String message = e.getMessage();
+        if (cmd.getCommand() instanceof JsonAware aware && aware.json()) {
+            ObjectNode error = Output.JSON.createObjectNode();
+            error.putObject("error").put("type", type).put("message", message);
+            Output.printJson(cmd.getOut(), error);
+            cmd.getOut().flush();
+        } else {
+            cmd.getErr().println("error: " + message);
+        }
+        return 1;
+    }
+}

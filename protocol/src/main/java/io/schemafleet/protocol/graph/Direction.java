@@ -1,0 +1,17 @@
+package io.schemafleet.protocol.graph;
+
+/** Which way a step moves a database. {@link #code()} is the stable wire form. */
+public enum Direction {
+    UPGRADE("upgrade"),
+    DOWNGRADE("downgrade");
+
+    private final String code;
+
+    Direction(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,4 @@
+-- revision: a1
+-- down_revision: a0
+-- branch_labels: auth, .hidden
+-- +upgrade

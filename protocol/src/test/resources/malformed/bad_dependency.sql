@@ -1,0 +1,3 @@
+-- revision: a1
+-- depends_on: auth@head
+-- +upgrade

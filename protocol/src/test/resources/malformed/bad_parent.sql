@@ -1,0 +1,3 @@
+-- revision: a1
+-- down_revision: a0, b+1
+-- +upgrade

@@ -1,0 +1,4 @@
+-- revision: a1
+-- message: one
+-- message: two
+-- +upgrade

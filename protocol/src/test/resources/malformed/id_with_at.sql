@@ -1,0 +1,3 @@
+-- message: at sign
+-- revision: a@b
+-- +upgrade

@@ -1,0 +1,2 @@
+-- revision: ab-cd
+-- +upgrade

@@ -1,0 +1,4 @@
+-- revision: a1
+-- +upgrade
+SELECT 1;
+-- +downgrade: drop it

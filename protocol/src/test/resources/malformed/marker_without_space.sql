@@ -1,0 +1,5 @@
+-- revision: a1
+-- +upgrade
+SELECT 1;
+--+downgrade
+SELECT 2;

@@ -1,0 +1,4 @@
+-- down_revision: a0
+-- message: no id
+-- +upgrade
+SELECT 1;

@@ -1,0 +1,4 @@
+-- revision: a1
+-- down_revision: a0
+-- depends_on: a1
+-- +upgrade

@@ -1,0 +1,4 @@
+-- revision: a1
+-- message: loops
+-- down_revision: a1
+-- +upgrade

@@ -1,0 +1,5 @@
+-- revision: a1
+
+hello
+-- +upgrade
+SELECT 1;

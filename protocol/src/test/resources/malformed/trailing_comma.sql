@@ -1,0 +1,3 @@
+-- revision: a1
+-- branch_labels: auth,
+-- +upgrade

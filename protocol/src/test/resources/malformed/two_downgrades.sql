@@ -1,0 +1,7 @@
+-- revision: a1
+-- +upgrade
+SELECT 1;
+-- +downgrade
+SELECT 2;
+-- +downgrade
+SELECT 3;

@@ -1,0 +1,3 @@
+-- revision: a1
+-- down_revison: a0
+-- +upgrade

@@ -1,0 +1,2 @@
+-- Revision: a1
+-- +upgrade

@@ -1,0 +1,4 @@
+-- revision: a1
+-- This is a comment, fine.
+-- TODO: split this
+-- +upgrade

@@ -1,0 +1,4 @@
+-- revision: a1
+-- +upgrade
+-- +downgrade
+-- +upgrade
