@@ -31,7 +31,7 @@ HOW IT WORKS
       line per case from stdout.  Alembic iterates sets of strings (order
       depends on PYTHONHASHSEED) and sets of Revision objects (hashed by
       identity, i.e. memory address), so answers may differ between
-      processes; every DISTINCT answer is recorded, in hash-seed order.
+      processes; every DISTINCT answer is recorded (sorted by canonical JSON).
     * Each question is answered against a freshly built RevisionMap, like a
       fresh `alembic` CLI invocation.  Revisions are real
       alembic.script.Script objects built from stand-in module objects, fed
@@ -43,6 +43,12 @@ HOW IT WORKS
       keeps HeadMaintainer's own assertions/set operations and replaces the
       SQL with an in-memory version table (a list of rows) including the
       "expected to match one row" rowcount checks an online migration makes.
+    * Each worker asks every question --repeat times (fresh maps, shifted
+      allocations) to catch more identity-order variants.
+    * --validate N replays N sampled questions through the real CLI code
+      path (alembic.command.upgrade/downgrade/stamp/history with an env.py,
+      revision files on disk loaded in corpus order, and a SQLite version
+      table) and reports any answer that is not among the recorded ones.
 
 ANSWER ENCODING
     errors:   {"error": {"type": <exception class name>, "message": str(exc)}}
@@ -1122,8 +1128,11 @@ def merge(cases, results, hash_seeds):
                     k = json.dumps(a, sort_keys=True)
                     if k not in keys:
                         keys.add(k)
-                        answers.append(a)
-            qs.append({"q": q, "answers": answers})
+                        answers.append((k, a))
+            # canonical order, so regenerating gives the same bytes whenever
+            # the same variants are observed (their discovery order is not)
+            answers.sort(key=lambda ka: ka[0])
+            qs.append({"q": q, "answers": [a for _, a in answers]})
         out.append({"name": case["name"], "revisions": case["revisions"], "questions": qs})
     return out
 

@@ -3,6 +3,7 @@ package io.schemafleet.protocol.graph;
 import io.schemafleet.protocol.graph.RevisionGraphException.Kind;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +46,8 @@ final class HeadTracker {
             Set<String> others = new HashSet<>(heads);
             others.removeAll(down);
             if (!others.isEmpty()) {
-                from.removeAll(ancestorIds(others));
+                BitSet below = ancestorBits(others, from);
+                from.removeIf(rev -> below.get(graph.node(rev).index));
             }
             if (from.isEmpty()) {
                 throw rowError("merge " + id + " finds none of its parents among the current heads " + heads);
@@ -113,13 +115,19 @@ final class HeadTracker {
         if (others.isEmpty()) {
             return to;
         }
+        BitSet below = ancestorBits(others, to);
         List<String> out = new ArrayList<>(to);
-        out.removeAll(ancestorIds(others));
+        out.removeIf(rev -> below.get(graph.node(rev).index));
         return out;
     }
 
-    private Set<String> ancestorIds(Set<String> ids) {
-        return new HashSet<>(RevisionGraph.ids(graph.ancestors(graph.getRevisions(List.copyOf(ids)), false, true)));
+    /** Which of {@code ids}' ancestors could be among {@code candidates}: pruned below the lowest candidate. */
+    private BitSet ancestorBits(Set<String> ids, List<String> candidates) {
+        int minLevel = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            minLevel = Math.min(minLevel, graph.level(graph.node(candidate)));
+        }
+        return graph.ancestorBits(graph.getRevisions(List.copyOf(ids)), true, minLevel);
     }
 
     private List<String> intersection(List<String> ids) {

@@ -19,6 +19,8 @@ final class Node {
 
     final Revision revision;
     final String id;
+    /** Position in load order; indexes the graph's adjacency arrays and bit sets. */
+    final int index;
     /** Children through {@code down_revision} only, in load order. */
     final Set<String> nextrev = new LinkedHashSet<>();
     /** Children through {@code down_revision} or {@code depends_on}, in load order. */
@@ -30,15 +32,17 @@ final class Node {
     private List<String> allDownRevisions;
     private List<String> normalizedDownRevisions;
 
-    Node(Revision revision) {
+    Node(Revision revision, int index) {
         this.revision = revision;
         this.id = revision.id();
+        this.index = index;
         this.branchLabels = new LinkedHashSet<>(revision.branchLabels());
     }
 
     private Node() {
         this.revision = null;
         this.id = "base";
+        this.index = -1;
         this.branchLabels = Set.of();
     }
 

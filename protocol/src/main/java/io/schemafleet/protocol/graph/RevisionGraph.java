@@ -5,6 +5,8 @@ import io.schemafleet.protocol.revision.Revision;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
@@ -49,6 +51,11 @@ public final class RevisionGraph {
     private final List<String> realHeads;
     private final List<String> bases;
     private final List<String> realBases;
+    /** Per node index: indexes of its normalized down revisions, then of its plain parents. */
+    private int[][] normalizedDownIndex;
+    private int[][] downIndex;
+    /** Per node index: the longest path down to a base; every parent has a smaller level. */
+    private int[] level;
 
     private RevisionGraph(List<Revision> revisions) {
         Set<Node> headSet = new LinkedHashSet<>();
@@ -57,7 +64,7 @@ public final class RevisionGraph {
         List<Node> realBaseList = new ArrayList<>();
         List<Node> labelled = new ArrayList<>();
         for (Revision revision : revisions) {
-            Node node = new Node(revision);
+            Node node = new Node(revision, nodes.size());
             if (map.containsKey(node.id)) {
                 // Alembic only warns here and then keeps a broken map; a published graph must not.
                 throw new RevisionGraphException(Kind.REVISION_ERROR,
@@ -105,6 +112,92 @@ public final class RevisionGraph {
         this.bases = ids(baseList);
         this.realBases = ids(realBaseList);
         addBranches(labelled);
+        buildIndexes();
+    }
+
+    private void buildIndexes() {
+        normalizedDownIndex = new int[nodes.size()][];
+        downIndex = new int[nodes.size()][];
+        for (Node node : nodes) {
+            normalizedDownIndex[node.index] = node.normalizedDownRevisions().stream()
+                    .mapToInt(id -> map.get(id).index).toArray();
+            downIndex[node.index] = node.down().stream().mapToInt(id -> map.get(id).index).toArray();
+        }
+        level = new int[nodes.size()];
+        Arrays.fill(level, -1);
+        Deque<Integer> stack = new ArrayDeque<>();
+        for (int start = 0; start < nodes.size(); start++) {
+            stack.push(start);
+            while (!stack.isEmpty()) {
+                int i = stack.peek();
+                if (level[i] >= 0) {
+                    stack.pop();
+                    continue;
+                }
+                int max = -1;
+                boolean ready = true;
+                for (int parent : normalizedDownIndex[i]) {
+                    if (level[parent] < 0) {
+                        stack.push(parent);
+                        ready = false;
+                    } else {
+                        max = Math.max(max, level[parent]);
+                    }
+                }
+                if (ready) {
+                    level[i] = max + 1;
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    /** A node's level: a strict ancestor of {@code n} always has a smaller one. */
+    int level(Node n) {
+        return level[n.index];
+    }
+
+    /**
+     * The same members as {@link #ancestors} (targets included), as a bit set over node
+     * indexes: planning asks "is X below these heads?" many times, and this answers
+     * each question without allocating a node per visit.
+     */
+    BitSet ancestorBits(Collection<Node> targets, boolean includeDependencies) {
+        return ancestorBits(targets, includeDependencies, 0);
+    }
+
+    /**
+     * As {@link #ancestorBits(Collection, boolean)}, but only the members at
+     * {@code minLevel} or above: enough to answer "is X below these?" for any X at that
+     * level or higher, since a path down to X never passes below X's level.
+     */
+    BitSet ancestorBits(Collection<Node> targets, boolean includeDependencies, int minLevel) {
+        int[][] adjacency = includeDependencies ? normalizedDownIndex : downIndex;
+        BitSet seen = new BitSet(nodes.size());
+        int[] stack = new int[Math.max(16, targets.size())];
+        int top = 0;
+        for (Node target : targets) {
+            if (top == stack.length) {
+                stack = Arrays.copyOf(stack, stack.length * 2);
+            }
+            stack[top++] = requireRevision(target).index;
+        }
+        while (top > 0) {
+            int i = stack[--top];
+            if (seen.get(i)) {
+                continue;
+            }
+            seen.set(i);
+            for (int j : adjacency[i]) {
+                if (!seen.get(j) && level[j] >= minLevel) {
+                    if (top == stack.length) {
+                        stack = Arrays.copyOf(stack, stack.length * 2);
+                    }
+                    stack[top++] = j;
+                }
+            }
+        }
+        return seen;
     }
 
     /**
@@ -541,7 +634,7 @@ public final class RevisionGraph {
             }
         }
         List<String> current = new ArrayList<>(sortedHeads);
-        List<Set<String>> ancestorsByIdx = new ArrayList<>();
+        List<BitSet> ancestorsByIdx = new ArrayList<>();
         for (String id : current) {
             ancestorsByIdx.add(ancestorIds(id));
         }
@@ -549,9 +642,10 @@ public final class RevisionGraph {
         int idx = 0;
         while (!current.isEmpty()) {
             String candidate = current.get(idx);
+            int candidateIndex = map.get(candidate).index;
             boolean blocked = false;
             for (int check = 0; check < ancestorsByIdx.size(); check++) {
-                if (check != idx && ancestorsByIdx.get(check).contains(candidate)) {
+                if (check != idx && ancestorsByIdx.get(check).get(candidateIndex)) {
                     idx = check;
                     blocked = true;
                     break;
@@ -576,7 +670,7 @@ public final class RevisionGraph {
                 idx = Math.max(idx - 1, 0);
             } else if (candidateRev.normalizedResolvedDependencies.isEmpty() && candidateRev.down().size() == 1) {
                 current.set(idx, toAdd.get(0));
-                ancestorsByIdx.get(idx).remove(candidate);
+                ancestorsByIdx.get(idx).clear(candidateIndex);
             } else {
                 current.set(idx, toAdd.get(0));
                 ancestorsByIdx.set(idx, ancestorIds(toAdd.get(0)));
@@ -593,12 +687,8 @@ public final class RevisionGraph {
         return output;
     }
 
-    private Set<String> ancestorIds(String id) {
-        Set<String> out = new HashSet<>();
-        for (Node n : ancestors(List.of(map.get(id)), false, true)) {
-            out.add(n.id);
-        }
-        return out;
+    private BitSet ancestorIds(String id) {
+        return ancestorBits(List.of(map.get(id)), true);
     }
 
     static RevisionGraphException multipleHeads(List<String> heads, String argument) {
@@ -712,7 +802,7 @@ public final class RevisionGraph {
                                            Collection<Node> from, Function<Node, Collection<String>> up,
                                            Collection<Node> to) {
         Set<String> space = new HashSet<>(ids(related(down, from, idsOnly, false)));
-        space.retainAll(ids(related(up, to, idsOnly, false)));
+        space.retainAll(new HashSet<>(ids(related(up, to, idsOnly, false))));
         Set<String> missing = new TreeSet<>(idsOnly.keySet());
         missing.removeAll(space);
         return missing;
