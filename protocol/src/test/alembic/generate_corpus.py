@@ -53,6 +53,8 @@ HOW IT WORKS
 ANSWER ENCODING
     errors:   {"error": {"type": <exception class name>, "message": str(exc)}}
               for alembic RevisionError subclasses and alembic CommandError;
+              a CommandError raised from a RevisionError (as the commands do)
+              is recorded with the wrapped RevisionError's class name;
     internal: {"alembic_internal_error": "<ExcClass>: <str(exc)>"} for any
               other exception (KeyError, AssertionError, ...) = Alembic bugs.
     If building the RevisionMap fails, every question of the case gets that
@@ -190,7 +192,12 @@ def _script_directory(A, revisions):
 
 def _encode_exc(A, e):
     if isinstance(e, (A.rv.RevisionError, A.util.CommandError)):
-        return {"error": {"type": type(e).__name__, "message": str(e)}}
+        # The commands wrap revision errors in CommandError ("raise ... from err");
+        # the type that tells the situations apart is the wrapped one.
+        kind = e
+        if isinstance(e, A.util.CommandError) and isinstance(e.__cause__, A.rv.RevisionError):
+            kind = e.__cause__
+        return {"error": {"type": type(kind).__name__, "message": str(e)}}
     return {"alembic_internal_error": "%s: %s" % (type(e).__name__, e)}
 
 

@@ -1,0 +1,12 @@
+package io.schemafleet.agent.tenant;
+
+import java.util.List;
+
+/**
+ * Where an agent's tenants come from: a fixed list, or discovery by pattern. Called
+ * again on every discovery interval, so a new tenant is picked up without anyone asking.
+ */
+public interface TenantSource {
+    /** The tenants as of now; ids are unique. */
+    List<Tenant> tenants();
+}
