@@ -9,4 +9,12 @@ import java.util.List;
 public interface TenantSource {
     /** The tenants as of now; ids are unique. */
     List<Tenant> tenants();
+
+    /**
+     * The tenants as of now and the names refused on the way (unsafe names found by
+     * discovery). Prefer this to {@link #tenants()} where refusals can be reported.
+     */
+    default Discovery discover() {
+        return Discovery.of(tenants());
+    }
 }

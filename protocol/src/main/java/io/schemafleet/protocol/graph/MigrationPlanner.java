@@ -41,6 +41,19 @@ public final class MigrationPlanner {
         return run(collector.iterateDowngrade(Spec.tuple(currentHeads), destination), false, currentHeads);
     }
 
+    /**
+     * The version-table changes one step makes from {@code currentHeads}, for settling
+     * a step whose SQL ran but whose bookkeeping did not (an interrupted
+     * non-transactional step that an operator marks as applied).
+     */
+    public List<VersionTableChange> changesFor(String revision, Direction direction, List<String> currentHeads) {
+        Node node = graph.node(revision);
+        if (node == null || !node.id.equals(revision)) {
+            throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + revision + "'");
+        }
+        return new HeadTracker(graph, currentHeads).apply(node, direction == Direction.UPGRADE);
+    }
+
     /** {@code alembic stamp destination}: the rows afterwards; no steps run. */
     public Plan stamp(String destination, List<String> currentHeads) {
         HeadTracker tracker = new HeadTracker(graph, currentHeads);

@@ -288,6 +288,27 @@ public final class RevisionGraph {
         return node == null ? Optional.empty() : Optional.of(node.id);
     }
 
+    /**
+     * Every revision applied when the version table holds {@code heads}: the heads and all
+     * their ancestors, dependencies included. Unknown ids are an error.
+     */
+    public Set<String> appliedRevisions(Collection<String> heads) {
+        List<Node> start = new ArrayList<>();
+        for (String head : heads) {
+            Node node = map.get(head);
+            if (node == null || !node.id.equals(head)) {
+                throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + head + "'");
+            }
+            start.add(node);
+        }
+        BitSet bits = ancestorBits(start, true);
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+            out.add(nodes.get(i).id);
+        }
+        return out;
+    }
+
     /** True when no revision names this one as its parent. */
     public boolean isHead(String id) {
         Node node = map.get(id);

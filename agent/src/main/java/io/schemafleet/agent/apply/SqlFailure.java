@@ -1,0 +1,40 @@
+package io.schemafleet.agent.apply;
+
+import java.sql.SQLException;
+
+/**
+ * A classified database error: whether trying again can help is decided here, by
+ * SQLSTATE, and nowhere else.
+ *
+ * @param sqlState  the five-character SQLSTATE ({@code null} if the driver gave none)
+ * @param message   the server's message, first line only (never row data from DETAIL)
+ * @param retryable true for errors a retry can cure: connection loss (class 08),
+ *                  serialization failure and deadlock (40001, 40P01), lock timeout
+ *                  (55P03), query cancelled by timeout (57014), server shutdown or
+ *                  terminated backend (57P01..57P03), insufficient resources (class 53)
+ */
+public record SqlFailure(String sqlState, String message, boolean retryable) {
+
+    public static SqlFailure classify(SQLException e) {
+        String state = e.getSQLState();
+        return new SqlFailure(state, firstLine(e.getMessage()), isTransient(state));
+    }
+
+    static boolean isTransient(String state) {
+        if (state == null || state.length() != 5) {
+            return false;
+        }
+        String cls = state.substring(0, 2);
+        return cls.equals("08") || cls.equals("53")
+                || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
+                || state.equals("57014") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String line = message.lines().findFirst().orElse("").strip();
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+    }
+}

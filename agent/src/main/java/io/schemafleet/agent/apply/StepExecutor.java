@@ -1,0 +1,180 @@
+package io.schemafleet.agent.apply;
+
+import io.schemafleet.agent.store.HistoryOutcome;
+import io.schemafleet.agent.store.HistoryRow;
+import io.schemafleet.agent.store.TenantStore;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.graph.Step;
+import io.schemafleet.protocol.sql.SqlScript;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Runs one step on one tenant so that a crash leaves either the old or the new
+ * version, never half. A transactional step is one transaction: take the tenant's
+ * advisory lock, check the version rows are still those the plan started from, run
+ * the SQL under {@code lock_timeout}/{@code statement_timeout}, move the version rows,
+ * write history, commit. A non-transactional step runs behind a {@code pending}
+ * history row that only a finished step clears, so an interruption leaves the tenant
+ * visibly dirty.
+ */
+final class StepExecutor {
+    private final ApplyOptions options;
+
+    StepExecutor(ApplyOptions options) {
+        this.options = options;
+    }
+
+    StepOutcome run(Connection c, Tenant tenant, TenantStore store, Step step, List<String> expectedRows)
+            throws StepFailedException, SQLException {
+        return step.revision().transactional()
+                ? runInTransaction(c, tenant, store, step, expectedRows)
+                : runOutsideTransaction(c, tenant, store, step, expectedRows);
+    }
+
+    private StepOutcome runInTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
+                                         List<String> expectedRows) throws StepFailedException, SQLException {
+        c.setAutoCommit(false);
+        Instant started = Instant.now();
+        try {
+            try (Statement st = c.createStatement()) {
+                // Bounds the wait for the tenant lock too: a stuck holder cannot hang us forever.
+                st.execute(options.sessionSettings("LOCAL", tenant.schema()));
+            }
+            store.lockTransaction(c);
+            StepOutcome check = preconditions(c, store, expectedRows);
+            if (check != null) {
+                c.rollback();
+                return check;
+            }
+            try (Statement st = c.createStatement()) {
+                if (!step.sql().isBlank()) {
+                    st.execute(step.sql());
+                }
+            }
+            store.apply(c, step.versionChanges());
+            store.record(c, row(step, started, Instant.now(), HistoryOutcome.APPLIED, null));
+            c.commit();
+            return StepOutcome.APPLIED;
+        } catch (SQLException e) {
+            SqlFailure failure = SqlFailure.classify(e);
+            rollbackQuietly(c);
+            recordFailure(c, store, step, started, failure);
+            throw new StepFailedException(failure, e);
+        } finally {
+            resetQuietly(c);
+        }
+    }
+
+    private StepOutcome runOutsideTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
+                                              List<String> expectedRows) throws StepFailedException, SQLException {
+        c.setAutoCommit(true);
+        Instant started = Instant.now();
+        Long pendingId = null;
+        try {
+            try (Statement st = c.createStatement()) {
+                st.execute(options.sessionSettings("SESSION", tenant.schema()));
+            }
+            store.lockSession(c);
+            StepOutcome check = preconditions(c, store, expectedRows);
+            if (check != null) {
+                return check;
+            }
+            pendingId = store.record(c, row(step, started, null, HistoryOutcome.PENDING, null));
+            try (Statement st = c.createStatement()) {
+                // One statement at a time: a multi-statement string runs as one implicit
+                // transaction, where CREATE INDEX CONCURRENTLY is refused.
+                for (String statement : SqlScript.split(step.sql())) {
+                    st.execute(statement);
+                }
+            }
+            c.setAutoCommit(false);
+            store.apply(c, step.versionChanges());
+            store.finish(c, pendingId, HistoryOutcome.APPLIED, Instant.now(), null, null);
+            c.commit();
+            return StepOutcome.APPLIED;
+        } catch (SQLException e) {
+            SqlFailure failure = SqlFailure.classify(e);
+            rollbackQuietly(c);
+            if (pendingId != null) {
+                closePending(c, store, pendingId, failure);
+            }
+            throw new StepFailedException(failure, e);
+        } finally {
+            try {
+                c.setAutoCommit(true);
+                try (Statement st = c.createStatement()) {
+                    st.execute("RESET lock_timeout; RESET statement_timeout; RESET search_path");
+                }
+                store.unlockSession(c);
+            } catch (SQLException ignored) {
+                // The connection is gone; PostgreSQL released the session lock with it.
+            }
+        }
+    }
+
+    /** Null when the step may run; otherwise why not. */
+    private static StepOutcome preconditions(Connection c, TenantStore store, List<String> expectedRows)
+            throws SQLException {
+        if (store.pending(c).isPresent()) {
+            return StepOutcome.DIRTY;
+        }
+        List<String> rows = store.rows(c);
+        if (!new HashSet<>(rows).equals(new HashSet<>(expectedRows)) || rows.size() != expectedRows.size()) {
+            return StepOutcome.ROWS_CHANGED;
+        }
+        return null;
+    }
+
+    /**
+     * The SQL failed before the version moved, so the tenant is clean: close the pending
+     * row as failed. If even that fails, the row stays pending and the tenant reads as
+     * dirty, which is the truth: nobody knows how far the SQL got.
+     */
+    private static void closePending(Connection c, TenantStore store, long id, SqlFailure failure) {
+        try {
+            c.setAutoCommit(true);
+            store.finish(c, id, HistoryOutcome.FAILED, Instant.now(), failure.sqlState(), failure.message());
+        } catch (SQLException ignored) {
+            // Left pending on purpose; see above.
+        }
+    }
+
+    private void recordFailure(Connection c, TenantStore store, Step step, Instant started, SqlFailure failure) {
+        try {
+            c.setAutoCommit(true);
+            store.record(c, row(step, started, Instant.now(), HistoryOutcome.FAILED, failure));
+        } catch (SQLException ignored) {
+            // The failure is still reported; history is best effort when the connection is gone.
+        }
+    }
+
+    private HistoryRow row(Step step, Instant started, Instant finished, HistoryOutcome outcome, SqlFailure failure) {
+        return new HistoryRow(step.revision().id(), step.direction().code(), step.revision().checksum(), started,
+                finished, options.agentId(), outcome, failure == null ? null : failure.sqlState(),
+                failure == null ? null : failure.message());
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // Nothing more to undo on a broken connection.
+        }
+    }
+
+    private static void resetQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // Broken connection: the pool discards it.
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.schemafleet.agent.apply;
+
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.store.TenantSnapshot;
+import io.schemafleet.agent.store.TenantStore;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.fleet.TenantState;
+import io.schemafleet.protocol.graph.MigrationPlanner;
+import io.schemafleet.protocol.graph.Plan;
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.graph.RevisionGraphException;
+import io.schemafleet.protocol.graph.Step;
+import io.schemafleet.protocol.graph.VersionTableChange;
+import io.schemafleet.protocol.revision.Revision;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Brings one tenant to its destination: read what its tables say, refuse to touch it
+ * if they cannot be trusted (dirty, unknown version row, checksum mismatch), plan,
+ * run the steps one at a time, re-plan whenever another agent moved the rows, retry
+ * transient failures with backoff, and report the outcome. Safe to run from any
+ * number of threads and agents at once: every step re-checks under the tenant's lock.
+ */
+public final class TenantReconciler {
+    /** Re-plans allowed in one reconcile before giving up on a tenant that keeps moving. */
+    private static final int MAX_REPLANS = 1_000;
+
+    private final RevisionGraph graph;
+    private final DestinationPlanner planner;
+    private final Databases databases;
+    private final ApplyOptions options;
+    private final StepExecutor executor;
+    private final DdlThrottle throttle;
+    private final Fingerprinter fingerprinter;
+
+    public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
+                            Fingerprinter fingerprinter) {
+        this.graph = graph;
+        this.planner = new DestinationPlanner(new MigrationPlanner(graph));
+        this.databases = databases;
+        this.options = options;
+        this.executor = new StepExecutor(options);
+        this.throttle = throttle;
+        this.fingerprinter = fingerprinter;
+    }
+
+    public TenantResult reconcile(Tenant tenant, String destination) {
+        long start = System.nanoTime();
+        TenantStore store = new TenantStore(tenant, options.layout());
+        List<StepRecord> done = new ArrayList<>();
+        int attempt = 1;
+        while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                return result(tenant, destination, new Verdict(TenantState.BEHIND, List.of(),
+                        new TenantError("interrupted", null, null, "agent stopping"), null), done, attempt, start);
+            }
+            try (Connection c = databases.open(tenant.jdbcUrl())) {
+                Verdict verdict = converge(c, tenant, store, destination, done);
+                return result(tenant, destination, verdict, done, attempt, start);
+            } catch (StepFailedException e) {
+                SqlFailure f = e.failure();
+                if (f.retryable() && attempt < options.maxAttempts()) {
+                    attempt = backOff(attempt);
+                    continue;
+                }
+                return result(tenant, destination, new Verdict(TenantState.FAILED, lastRows(tenant, store),
+                        new TenantError("sql_failed", e.revision, f.sqlState(), f.message()), null), done, attempt, start);
+            } catch (SQLException e) {
+                SqlFailure f = SqlFailure.classify(e);
+                if (f.retryable() && attempt < options.maxAttempts()) {
+                    attempt = backOff(attempt);
+                    continue;
+                }
+                TenantState state = f.sqlState() != null && f.sqlState().startsWith("08")
+                        ? TenantState.UNREACHABLE : TenantState.FAILED;
+                String code = state == TenantState.UNREACHABLE ? "unreachable" : "setup_failed";
+                return result(tenant, destination, new Verdict(state, List.of(),
+                        new TenantError(code, null, f.sqlState(), f.message()), null), done, attempt, start);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result(tenant, destination, new Verdict(TenantState.BEHIND, List.of(),
+                        new TenantError("interrupted", null, null, "agent stopping"), null), done, attempt, start);
+            } catch (RuntimeException e) {
+                // A bug or an impossible graph state must cost this tenant, not the fleet.
+                return result(tenant, destination, new Verdict(TenantState.FAILED, List.of(),
+                        new TenantError("internal_error", null, null, e.toString()), null), done, attempt, start);
+            }
+        }
+    }
+
+    /** What one pass concluded. */
+    private record Verdict(TenantState state, List<String> heads, TenantError error, String fingerprint) {
+    }
+
+    private Verdict converge(Connection c, Tenant tenant, TenantStore store, String destination,
+                             List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
+        for (int replans = 0; replans < MAX_REPLANS; replans++) {
+            TenantSnapshot snapshot = snapshot(c, store);
+            Optional<Verdict> refusal = refusal(snapshot);
+            if (refusal.isPresent()) {
+                return refusal.get();
+            }
+            Plan plan;
+            try {
+                plan = planner.plan(destination, snapshot.rows());
+            } catch (RevisionGraphException e) {
+                return new Verdict(TenantState.BLOCKED, snapshot.rows(),
+                        new TenantError("plan_failed", null, null, e.kind().code() + ": " + e.getMessage()), null);
+            }
+            if (plan.steps().isEmpty()) {
+                return new Verdict(TenantState.CONVERGED, snapshot.rows(), null,
+                        fingerprinter.fingerprint(c, tenant.schema()));
+            }
+            runSteps(c, tenant, store, plan, snapshot.rows(), done);
+        }
+        return new Verdict(TenantState.FAILED, store.rows(c), new TenantError("plan_failed", null, null,
+                "version rows kept changing under this agent; gave up after " + MAX_REPLANS + " re-plans"), null);
+    }
+
+    /** Runs steps while the rows are as planned; returns to re-plan otherwise or when done. */
+    private void runSteps(Connection c, Tenant tenant, TenantStore store, Plan plan, List<String> rows,
+                          List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
+        List<String> expected = rows;
+        for (Step step : plan.steps()) {
+            long started = System.nanoTime();
+            StepOutcome outcome;
+            try (DdlThrottle.Permit permit = throttle.acquire(tenant)) {
+                outcome = executor.run(c, tenant, store, step, expected);
+            } catch (StepFailedException e) {
+                e.revision = step.revision().id();
+                throw e;
+            }
+            if (outcome != StepOutcome.APPLIED) {
+                return;
+            }
+            done.add(new StepRecord(step.revision().id(), step.direction().code(),
+                    (System.nanoTime() - started) / 1_000_000));
+            expected = after(expected, step.versionChanges());
+        }
+    }
+
+    private TenantSnapshot snapshot(Connection c, TenantStore store) throws SQLException {
+        try {
+            return store.snapshot(c);
+        } catch (SQLException e) {
+            if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+                throw e;
+            }
+            // First visit: the tenant has no version or history table yet.
+            store.ensureTables(c);
+            return store.snapshot(c);
+        }
+    }
+
+    /** Why the agent must not run anything on this tenant, if there is a reason. */
+    private Optional<Verdict> refusal(TenantSnapshot snapshot) {
+        if (snapshot.pending().isPresent()) {
+            var p = snapshot.pending().get();
+            return Optional.of(new Verdict(TenantState.DIRTY, snapshot.rows(), new TenantError("dirty", p.revision(),
+                    null, "non-transactional " + p.direction() + " of " + p.revision() + " started at "
+                    + p.startedAt() + " by " + p.agent() + " did not finish; resolve it with "
+                    + "`schemafleet resolve --mark-applied` or `--mark-rolled-back`"), null));
+        }
+        for (String row : snapshot.rows()) {
+            if (graph.revision(row).isEmpty()) {
+                return Optional.of(new Verdict(TenantState.BLOCKED, snapshot.rows(), new TenantError("unknown_revision",
+                        row, null, "version table names revision " + row + ", which is not in the revision graph"),
+                        null));
+            }
+        }
+        for (String id : graph.appliedRevisions(snapshot.rows())) {
+            String recorded = snapshot.appliedChecksums().get(id);
+            Revision revision = graph.revision(id).orElseThrow();
+            if (recorded != null && !recorded.equals(revision.checksum())) {
+                return Optional.of(new Verdict(TenantState.BLOCKED, snapshot.rows(), new TenantError("checksum_mismatch",
+                        id, null, "revision " + id + " was applied with checksum " + recorded
+                        + " but its published checksum is " + revision.checksum()), null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> after(List<String> rows, List<VersionTableChange> changes) {
+        Set<String> next = new LinkedHashSet<>(rows);
+        for (VersionTableChange change : changes) {
+            if (change instanceof VersionTableChange.Insert i) {
+                next.add(i.version());
+            } else if (change instanceof VersionTableChange.Delete d) {
+                next.remove(d.version());
+            } else {
+                VersionTableChange.Update u = (VersionTableChange.Update) change;
+                next.remove(u.from());
+                next.add(u.to());
+            }
+        }
+        return List.copyOf(next);
+    }
+
+    private int backOff(int attempt) {
+        int next = attempt + 1;
+        try {
+            Thread.sleep(options.backoff(next).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return next;
+    }
+
+    private List<String> lastRows(Tenant tenant, TenantStore store) {
+        try (Connection c = databases.open(tenant.jdbcUrl())) {
+            return store.rows(c);
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    private static TenantResult result(Tenant tenant, String destination, Verdict v, List<StepRecord> done,
+                                       int attempts, long startNanos) {
+        return new TenantResult(tenant.id(), v.heads().stream().sorted().toList(), v.state(), destination, done,
+                v.error(), v.fingerprint(), attempts, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+}

@@ -1,0 +1,52 @@
+package io.schemafleet.agent.tenant;
+
+import io.schemafleet.protocol.SchemafleetException;
+
+import java.util.regex.Pattern;
+
+/** PostgreSQL JDBC URLs: point one at another database, or make one safe to print. */
+public final class JdbcUrls {
+    private static final String PREFIX = "jdbc:postgresql:";
+    // A URL parameter that names the database would override the path, so every
+    // tenant would silently land in the same database.
+    private static final Pattern DATABASE_PARAM = Pattern.compile("(?i)(^|&)PGDBNAME=");
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&]password=)[^&]*");
+
+    private JdbcUrls() {
+    }
+
+    /**
+     * {@code url} with its database replaced by {@code database}; host list, port and
+     * parameters are kept. Handles {@code jdbc:postgresql://host[:port][,host2...]/db?params},
+     * {@code jdbc:postgresql://host} (no database) and {@code jdbc:postgresql:db}.
+     */
+    public static String withDatabase(String url, String database) {
+        Identifiers.requireSafe(database, "database name");
+        if (url == null || !url.startsWith(PREFIX)) {
+            throw new SchemafleetException("not a PostgreSQL JDBC URL (jdbc:postgresql:...): " + redact(url));
+        }
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        String params = query < 0 ? "" : url.substring(query);
+        if (DATABASE_PARAM.matcher(params.isEmpty() ? "" : params.substring(1)).find()) {
+            throw new SchemafleetException("JDBC URL names its database in a PGDBNAME parameter; put it in the path: "
+                    + redact(url));
+        }
+        String rest = base.substring(PREFIX.length());
+        String hosts;
+        if (rest.startsWith("//")) {
+            int slash = rest.indexOf('/', 2);
+            hosts = slash < 0 ? rest : rest.substring(0, slash);
+            return PREFIX + hosts + "/" + database + params;
+        }
+        return PREFIX + database + params;
+    }
+
+    /** {@code url} with the value of any {@code password} parameter hidden, for messages and logs. */
+    public static String redact(String url) {
+        if (url == null) {
+            return "(null)";
+        }
+        return PASSWORD_PARAM.matcher(url).replaceAll("$1****");
+    }
+}
