@@ -147,7 +147,11 @@ public final class TestPostgres {
             // A private socket directory: the default (/tmp) may be shared with another
             // server or test run using the same port number.
             Path sockets = Files.createTempDirectory("sf-pg-");
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (System.getenv("SCR_SHM") != null) {
+                builder.setDataDirectory(Files.createTempDirectory(Path.of("/dev/shm"), "sf-pgdata-")).setCleanDataDirectory(true);
+            }
+            EmbeddedPostgres pg = builder
                     .setServerConfig("unix_socket_directories", sockets.toString())
                     .setRegisterShutdownHook(false)
                     .start();

@@ -1,0 +1,70 @@
+package io.schemafleet.agent.apply;
+
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.store.HistoryOutcome;
+import io.schemafleet.agent.store.PendingStep;
+import io.schemafleet.agent.store.TenantStore;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.graph.Direction;
+import io.schemafleet.protocol.graph.MigrationPlanner;
+import io.schemafleet.protocol.graph.RevisionGraph;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Settles a dirty tenant: an operator who has looked at the database declares the
+ * interrupted non-transactional step applied (its version-table change is made now)
+ * or rolled back (the version stays). Either way the pending marker is closed and the
+ * agent will touch the tenant again.
+ */
+public final class DirtyResolver {
+    /** What the operator found. */
+    public enum Resolution {
+        MARK_APPLIED,
+        MARK_ROLLED_BACK
+    }
+
+    private final MigrationPlanner planner;
+    private final Databases databases;
+    private final ApplyOptions options;
+
+    public DirtyResolver(RevisionGraph graph, Databases databases, ApplyOptions options) {
+        this.planner = new MigrationPlanner(graph);
+        this.databases = databases;
+        this.options = options;
+    }
+
+    /** Resolves the tenant's pending step; returns it. Fails if the tenant is not dirty. */
+    public PendingStep resolve(Tenant tenant, Resolution resolution) throws SQLException {
+        TenantStore store = new TenantStore(tenant, options.layout());
+        try (Connection c = databases.open(tenant.jdbcUrl())) {
+            c.setAutoCommit(false);
+            try {
+                store.lockTransaction(c);
+                Optional<PendingStep> pending = store.pending(c);
+                if (pending.isEmpty()) {
+                    throw new SchemafleetException("tenant " + tenant.id() + " is not dirty: nothing to resolve");
+                }
+                PendingStep step = pending.get();
+                if (resolution == Resolution.MARK_APPLIED) {
+                    Direction direction = Direction.UPGRADE.code().equals(step.direction())
+                            ? Direction.UPGRADE : Direction.DOWNGRADE;
+                    store.apply(c, planner.changesFor(step.revision(), direction, store.rows(c)));
+                }
+                HistoryOutcome outcome = resolution == Resolution.MARK_APPLIED
+                        ? HistoryOutcome.RESOLVED_APPLIED : HistoryOutcome.RESOLVED_ROLLED_BACK;
+                store.finish(c, step.historyId(), outcome, Instant.now(), null,
+                        "resolved by operator (" + options.agentId() + ")");
+                c.commit();
+                return step;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+}
