@@ -1,0 +1,189 @@
+package io.schemafleet.agent.apply;
+
+import io.schemafleet.agent.store.HistoryOutcome;
+import io.schemafleet.agent.store.HistoryRow;
+import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.fleet.TenantState;
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.revision.Revision;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.schemafleet.agent.apply.FleetRevisions.rev;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Connections killed mid-step, interrupted non-transactional steps, operator resolution. */
+class FaultsIT {
+    /** A step slow enough to be caught running; its SQL carries a marker to find it in pg_stat_activity. */
+    private static final String SLOW = "SELECT pg_sleep(1.5) /* schemafleet-fault-marker */";
+
+    private TestDatabase db;
+    private AgentFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create("faults");
+        fixture = new AgentFixture();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+        db.close();
+    }
+
+    @Test
+    void aConnectionKilledMidStepIsRetriedAndTheTenantConverges() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("a1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("a2", List.of("a1"), List.of(), List.of(), true,
+                        "ALTER TABLE t ADD COLUMN c int; " + SLOW + ";", "ALTER TABLE t DROP COLUMN c;")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        TenantReconciler reconciler = new TenantReconciler(graph, fixture.databases, AgentFixture.options("agent-a"),
+                new DdlThrottle(1), Fingerprinter.NONE);
+
+        CompletableFuture<TenantResult> running = CompletableFuture.supplyAsync(() -> reconciler.reconcile(tenant, "a2"));
+        int killed = killWhenRunning();
+        TenantResult result = running.get();
+
+        assertThat(killed).isEqualTo(1);
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(fixture.rows(tenant)).containsExactly("a2");
+        List<HistoryRow> history = fixture.history(tenant);
+        assertThat(history).filteredOn(r -> r.outcome() == HistoryOutcome.APPLIED).extracting(HistoryRow::revision)
+                .containsExactly("a1", "a2");
+    }
+
+    @Test
+    void anInterruptedNonTransactionalStepLeavesTheTenantDirtyUntilResolved() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("n1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("n2", List.of("n1"), List.of(), List.of(), false,
+                        SLOW + "; CREATE INDEX CONCURRENTLY ix_t_id ON t (id);", "DROP INDEX CONCURRENTLY ix_t_id;"),
+                rev("n3", List.of("n2"), List.of(), List.of(), true, "ALTER TABLE t ADD COLUMN c int;", "")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        ApplyOptions options = AgentFixture.options("agent-a");
+        TenantReconciler reconciler = new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1),
+                Fingerprinter.NONE);
+
+        CompletableFuture<TenantResult> running = CompletableFuture.supplyAsync(() -> reconciler.reconcile(tenant, "n3"));
+        killWhenRunning();
+        TenantResult dirty = running.get();
+
+        assertThat(dirty.state()).isEqualTo(TenantState.DIRTY);
+        assertThat(dirty.error().revision()).isEqualTo("n2");
+        assertThat(dirty.error().message()).contains("resolve");
+        assertThat(fixture.rows(tenant)).containsExactly("n1");
+        assertThat(reconciler.reconcile(tenant, "n3").state()).as("still refused").isEqualTo(TenantState.DIRTY);
+
+        // The operator finishes the index by hand and declares the step applied.
+        db.execute("CREATE INDEX IF NOT EXISTS ix_t_id ON tenant_000.t (id)");
+        DirtyResolver resolver = new DirtyResolver(graph, fixture.databases, options);
+        assertThat(resolver.resolve(tenant, DirtyResolver.Resolution.MARK_APPLIED).revision()).isEqualTo("n2");
+        assertThat(fixture.rows(tenant)).containsExactly("n2");
+        assertThatThrownBy(() -> resolver.resolve(tenant, DirtyResolver.Resolution.MARK_APPLIED))
+                .hasMessageContaining("is not dirty");
+
+        TenantResult after = reconciler.reconcile(tenant, "n3");
+        assertThat(after.state()).isEqualTo(TenantState.CONVERGED);
+        assertThat(after.steps()).extracting(StepRecord::revision).containsExactly("n3");
+        assertThat(fixture.history(tenant)).extracting(HistoryRow::revision, r -> r.outcome().code())
+                .contains(org.assertj.core.groups.Tuple.tuple("n2", "resolved-applied"));
+    }
+
+    @Test
+    void aDirtyTenantMarkedRolledBackRunsTheStepAgain() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("n1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("n2", List.of("n1"), List.of(), List.of(), false,
+                        SLOW + "; CREATE INDEX CONCURRENTLY ix_t_id ON t (id);", "DROP INDEX CONCURRENTLY ix_t_id;")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        ApplyOptions options = AgentFixture.options("agent-a");
+        TenantReconciler reconciler = new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1),
+                Fingerprinter.NONE);
+        CompletableFuture<TenantResult> running = CompletableFuture.supplyAsync(() -> reconciler.reconcile(tenant, "n2"));
+        killWhenRunning();
+        assertThat(running.get().state()).isEqualTo(TenantState.DIRTY);
+
+        new DirtyResolver(graph, fixture.databases, options).resolve(tenant, DirtyResolver.Resolution.MARK_ROLLED_BACK);
+        assertThat(fixture.rows(tenant)).containsExactly("n1");
+
+        TenantResult after = reconciler.reconcile(tenant, "n2");
+        assertThat(after.state()).as("%s", after.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(fixture.rows(tenant)).containsExactly("n2");
+        assertThat(query("SELECT indexname FROM pg_indexes WHERE schemaname = 'tenant_000'")).contains("ix_t_id");
+    }
+
+    @Test
+    void aLockTimeoutIsTransientAndAPermanentErrorIsNotRetried() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("l1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("l2", List.of("l1"), List.of(), List.of(), true, "ALTER TABLE t ADD COLUMN c int;", ""),
+                rev("l3", List.of("l2"), List.of(), List.of(), true, "ALTER TABLE t ADD COLUMN nope int REFERENCES nowhere;", "")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        ApplyOptions options = AgentFixture.options("agent-a").withTimeouts(Duration.ofMillis(200), Duration.ofSeconds(30))
+                .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10));
+        TenantReconciler reconciler = new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1),
+                Fingerprinter.NONE);
+        assertThat(reconciler.reconcile(tenant, "l1").state()).isEqualTo(TenantState.CONVERGED);
+
+        TenantResult locked;
+        try (Connection holder = DriverManager.getConnection(db.url())) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("LOCK TABLE tenant_000.t IN ACCESS EXCLUSIVE MODE");
+            }
+            locked = reconciler.reconcile(tenant, "l2");
+            holder.rollback();
+        }
+        assertThat(locked.state()).isEqualTo(TenantState.FAILED);
+        assertThat(locked.error().sqlState()).isEqualTo("55P03");
+        assertThat(locked.attempts()).isEqualTo(2);
+        assertThat(fixture.rows(tenant)).containsExactly("l1");
+
+        TenantResult permanent = reconciler.reconcile(tenant, "l3");
+        assertThat(permanent.state()).isEqualTo(TenantState.FAILED);
+        assertThat(permanent.error().sqlState()).isEqualTo("42P01");
+        assertThat(permanent.error().revision()).isEqualTo("l3");
+        assertThat(permanent.attempts()).isEqualTo(1);
+        assertThat(fixture.rows(tenant)).containsExactly("l2");
+    }
+
+    /** Waits for the marked statement to run, then terminates its backend; returns how many were killed. */
+    private int killWhenRunning() throws SQLException {
+        String find = "SELECT pid FROM pg_stat_activity WHERE query LIKE '%schemafleet-fault-marker%'"
+                + " AND query NOT LIKE '%pg_stat_activity%' AND state = 'active'";
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> !query(find).isEmpty());
+        int killed = 0;
+        for (String pid : query(find)) {
+            killed += query("SELECT pg_terminate_backend(" + pid + ")").contains("t") ? 1 : 0;
+        }
+        return killed;
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db.url()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
