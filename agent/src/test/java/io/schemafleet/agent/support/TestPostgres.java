@@ -4,21 +4,15 @@ import io.schemafleet.agent.tenant.Identifiers;
 import io.schemafleet.agent.tenant.JdbcUrls;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * One real PostgreSQL server per test JVM, shared by every test; each test makes its
@@ -28,8 +22,8 @@ import java.util.stream.Stream;
  *   <li>an existing server: {@code SCHEMAFLEET_TEST_PG_URL} is a JDBC URL of a
  *       maintenance database on it, reached as a superuser ({@code SCHEMAFLEET_TEST_PG_USER},
  *       {@code SCHEMAFLEET_TEST_PG_PASSWORD});</li>
- *   <li>embedded binaries from Maven Central (zonky {@link EmbeddedPostgres}), started on
- *       first use and stopped by a JVM shutdown hook.</li>
+ *   <li>embedded binaries from Maven Central (zonky {@link EmbeddedPostgres}, see
+ *       {@link EmbeddedServer}), started on first use and stopped by a JVM shutdown hook.</li>
  * </ol>
  * Testcontainers would be the third choice where Docker runs; it is not on the classpath
  * because the build machines have no Docker daemon.
@@ -143,35 +137,8 @@ public final class TestPostgres {
 
     private static TestPostgres embedded() {
         long start = System.nanoTime();
-        try {
-            // A private socket directory: the default (/tmp) may be shared with another
-            // server or test run using the same port number.
-            Path sockets = Files.createTempDirectory("sf-pg-");
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            if (System.getenv("SCR_SHM") != null) {
-                builder.setDataDirectory(Files.createTempDirectory(Path.of("/dev/shm"), "sf-pgdata-")).setCleanDataDirectory(true);
-            }
-            EmbeddedPostgres pg = builder
-                    .setServerConfig("unix_socket_directories", sockets.toString())
-                    .setRegisterShutdownHook(false)
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg, sockets), "test-postgres-stop"));
-            return new TestPostgres(pg.getJdbcUrl("postgres", "postgres"),
-                    "embedded PostgreSQL on port " + pg.getPort(), start);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
-        }
-    }
-
-    private static void stop(EmbeddedPostgres pg, Path sockets) {
-        try {
-            pg.close();
-            try (Stream<Path> files = Files.walk(sockets)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        } catch (IOException e) {
-            System.err.println("TestPostgres: stopping embedded PostgreSQL: " + e.getMessage());
-        }
+        EmbeddedPostgres pg = EmbeddedServer.start();
+        return new TestPostgres(pg.getJdbcUrl("postgres", "postgres"), "embedded PostgreSQL on port " + pg.getPort(), start);
     }
 
     private static String withParam(String url, String name, String value) {

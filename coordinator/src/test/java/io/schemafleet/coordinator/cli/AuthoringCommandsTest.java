@@ -311,6 +311,20 @@ class AuthoringCommandsTest {
     }
 
     @Test
+    void revisionDependingTwiceOnTheSameRevisionIsRefusedInOneLine() throws Exception {
+        // given
+        branched(dir());
+
+        // when
+        CliRunner.Result result = runFailing("revision", "--dir", dir().toString(), "-m", "x", "--head", "b200",
+                "--depends-on", "c300", "--depends-on", "c300");
+
+        // then
+        assertThat(result.err()).contains("c300");
+        assertThat(sqlFileNames(dir())).hasSize(3);
+    }
+
+    @Test
     void revisionIntoAMissingDirectoryPointsAtInit() {
         // when
         CliRunner.Result result = runFailing("revision", "--dir", dir().toString(), "-m", "x");

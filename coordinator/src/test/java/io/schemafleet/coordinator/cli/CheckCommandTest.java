@@ -254,6 +254,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void copiedFileWithAnUnchangedIdIsReportedAtItsRevisionLine() throws Exception {
+        // given
+        Path dir = merged(tmp.resolve("versions"));
+        Path copy = dir.resolve("e500_copy.sql");
+        Files.copy(RevisionFixtures.fileOf(dir, "b200"), copy);
+
+        // when
+        CliRunner.Result result = run("check", "--dir", dir.toString());
+
+        // then
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(result.outLines()).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).startsWith(copy + ":1: "))
+                .anySatisfy(line -> assertThat(line).contains("duplicate revision id 'b200'"));
+    }
+
+    @Test
     void missingDirectoryFailsInOneLine() {
         CliRunner.Result result = CliRunner.runFailing("check", "--dir", tmp.resolve("nope").toString());
 

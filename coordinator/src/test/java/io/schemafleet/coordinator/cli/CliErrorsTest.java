@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.schemafleet.coordinator.cli.CliRunner.errorType;
 import static io.schemafleet.coordinator.cli.CliRunner.run;
 import static io.schemafleet.coordinator.cli.CliRunner.runFailing;
 import static io.schemafleet.coordinator.cli.CliRunner.runOk;
@@ -44,7 +45,7 @@ class CliErrorsTest {
         CliRunner.Result result = run("heads", "--dir", tmp.resolve("versions").toString(), "--json");
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
-        assertThat(InspectionCommandsTest.errorType(result)).isEqualTo("CommandError");
+        assertThat(errorType(result)).isEqualTo("CommandError");
         assertThat(result.err()).isEmpty();
     }
 
@@ -74,7 +75,7 @@ class CliErrorsTest {
 
         // then
         assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
-        assertThat(InspectionCommandsTest.errorType(result)).isEqualTo("RevisionError");
+        assertThat(errorType(result)).isEqualTo("RevisionError");
         assertThat(result.out()).contains(broken + ":2: ");
     }
 

@@ -1,5 +1,7 @@
 package io.schemafleet.coordinator.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
@@ -16,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * captures its exit status and what it printed on stdout and stderr.
  */
 final class CliRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private CliRunner() {
     }
 
@@ -84,5 +88,23 @@ final class CliRunner {
         assertThat(result.err()).as("%s", result).startsWith("error: ");
         assertThat(result.showsJavaInternals()).as("%s", result).isFalse();
         return result;
+    }
+
+    /**
+     * The {@code type} of the one {@code {"error":{"type","message"}}} line a failing
+     * {@code --json} command printed on stdout.
+     */
+    static String errorType(Result result) {
+        JsonNode answer;
+        try {
+            assertThat(result.outLines()).as("%s", result).hasSize(1);
+            answer = JSON.readTree(result.out());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + result, e);
+        }
+        JsonNode error = answer.get("error");
+        assertThat(error).as("%s", result).isNotNull();
+        assertThat(error.path("message").asText()).as("%s", result).isNotBlank();
+        return error.path("type").asText();
     }
 }

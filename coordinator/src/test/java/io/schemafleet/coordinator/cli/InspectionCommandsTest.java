@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 
+import static io.schemafleet.coordinator.cli.CliRunner.errorType;
 import static io.schemafleet.coordinator.cli.CliRunner.run;
 import static io.schemafleet.coordinator.cli.CliRunner.runFailing;
 import static io.schemafleet.coordinator.cli.CliRunner.runOk;
@@ -189,12 +190,5 @@ class InspectionCommandsTest {
         StringBuilder ids = new StringBuilder("[");
         json(result).forEach(r -> ids.append(ids.length() > 1 ? ", " : "").append(r.get("revision").asText()));
         return ids.append(']').toString();
-    }
-
-    static String errorType(CliRunner.Result result) {
-        JsonNode error = json(result).get("error");
-        assertThat(error).as("%s", result).isNotNull();
-        assertThat(error.get("message").asText()).isNotBlank();
-        return error.get("type").asText();
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.schemafleet.coordinator.cli.CliRunner.errorType;
 import static io.schemafleet.coordinator.cli.CliRunner.run;
 import static io.schemafleet.coordinator.cli.CliRunner.runFailing;
 import static io.schemafleet.coordinator.cli.CliRunner.runOk;
@@ -154,7 +155,7 @@ class PlanCommandTest {
         CliRunner.Result result = run("plan", "--dir", dir.toString(), "upgrade", "head", "--from", "zzzz", "--json");
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
-        assertThat(InspectionCommandsTest.errorType(result)).isEqualTo("ResolutionError");
+        assertThat(errorType(result)).isEqualTo("ResolutionError");
     }
 
     @Test
@@ -162,7 +163,7 @@ class PlanCommandTest {
         CliRunner.Result result = run("plan", "--dir", dir.toString(), "upgrade", "a100:b200", "--json");
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
-        assertThat(InspectionCommandsTest.errorType(result)).isEqualTo("CommandError");
+        assertThat(errorType(result)).isEqualTo("CommandError");
     }
 
     // ---- plan --batch ---------------------------------------------------------------
@@ -241,6 +242,23 @@ class PlanCommandTest {
         assertThat(result.outLines()).hasSize(2);
         assertThat(JSON.readTree(result.outLines().get(1)).get("error").get("message").asText())
                 .startsWith("line 3: ").contains("nope");
+    }
+
+    @Test
+    void batchNeverTakesAFromThatIsNotAListForAnEmptyVersionTable() throws Exception {
+        // given: "from" given as a string instead of a list
+        Path questions = Files.writeString(tmp.resolve("questions.jsonl"),
+                "{\"op\":\"upgrade\",\"to\":\"head\",\"from\":\"b200\"}\n");
+
+        // when
+        CliRunner.Result result = runOk("plan", "--dir", dir.toString(), "--batch", questions.toString());
+
+        // then: refused as a bad question, or read as ["b200"]; planning from an empty
+        // table would re-run a100 and b200 on a database that has them
+        String answer = result.out().strip();
+        assertThat(answer).as("answer to from:\"b200\"").satisfiesAnyOf(
+                a -> assertThat(JSON.readTree(a).path("error").path("type").asText()).isEqualTo("UsageError"),
+                a -> assertThat(a).isEqualTo(plan("upgrade", List.of("c300", "d400"), "d400")));
     }
 
     @Test
