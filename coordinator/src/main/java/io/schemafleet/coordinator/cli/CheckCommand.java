@@ -49,7 +49,8 @@ final class CheckCommand implements Callable<Integer>, JsonAware {
     @Override
     public Integer call() {
         if (!Files.isDirectory(dir.dir)) {
-            throw new CliFailure("CommandError", "revisions directory " + dir.dir + " does not exist");
+            throw new CliFailure("CommandError", "revisions directory " + dir.dir
+                    + " does not exist; create it with `schemafleet init " + dir.dir + "`");
         }
         RevisionDirectory loaded = RevisionDirectory.load(dir.dir);
         List<Problem> problems = new ArrayList<>();

@@ -19,8 +19,7 @@ import java.io.UncheckedIOException;
 @Command(name = "schemafleet", mixinStandardHelpOptions = true, version = "schemafleet 0.1.0",
         description = "Roll database schema revisions across a fleet of tenant databases.",
         subcommands = {InitCommand.class, RevisionCommand.class, MergeCommand.class, CheckCommand.class,
-                HeadsCommand.class, HistoryCommand.class, ResolveCommand.class, PlanCommand.class,
-                SqlCommand.class})
+                HeadsCommand.class, HistoryCommand.class, PlanCommand.class, SqlCommand.class})
 public final class SchemafleetCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -30,9 +29,21 @@ public final class SchemafleetCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing command");
     }
 
-    /** The command line with Schemafleet's error handling; add subcommands before executing. */
+    /** The local authoring command line, with Schemafleet's error handling. */
     public static CommandLine commandLine() {
+        return commandLine(new ResolveCommand());
+    }
+
+    /**
+     * The command line with a given {@code resolve} command (the distribution passes one
+     * that can also settle dirty tenants) and any further subcommands.
+     */
+    public static CommandLine commandLine(ResolveCommand resolve, Object... more) {
         CommandLine cli = new CommandLine(new SchemafleetCommand());
+        cli.addSubcommand(resolve);
+        for (Object command : more) {
+            cli.addSubcommand(command);
+        }
         cli.setExecutionExceptionHandler(SchemafleetCommand::handle);
         return cli;
     }
@@ -49,16 +60,29 @@ public final class SchemafleetCommand implements Runnable {
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         String type;
+        String message = null;
         if (e instanceof RevisionGraphException g) {
             type = g.kind().code();
         } else if (e instanceof CliFailure f) {
             type = f.type();
-        } else if (e instanceof SchemafleetException || e instanceof UncheckedIOException) {
+        } else if (e instanceof SchemafleetException || e instanceof UncheckedIOException
+                || e instanceof IllegalArgumentException) {
+            type = "Error";
+        } else if (e instanceof java.nio.file.NoSuchFileException missing) {
+            type = "Error";
+            message = "no such file: " + missing.getFile();
+        } else if (e instanceof java.io.IOException) {
             type = "Error";
         } else {
-            throw new IllegalStateException("schemafleet failed unexpectedly: " + e, e);
+            type = "InternalError";
+            message = "internal error: " + e + " (set SCHEMAFLEET_DEBUG=1 for the stack trace)";
+            if (System.getenv("SCHEMAFLEET_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
         }
-        String message = e.getMessage();
+        if (message == null) {
+            message = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
         if (cmd.getCommand() instanceof JsonAware aware && aware.json()) {
             ObjectNode error = Output.JSON.createObjectNode();
             error.putObject("error").put("type", type).put("message", message);

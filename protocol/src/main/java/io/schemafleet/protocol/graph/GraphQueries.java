@@ -107,8 +107,20 @@ public final class GraphQueries {
     }
 
     private static List<String> from(JsonNode question) {
+        JsonNode rows = question.get("from");
         List<String> from = new ArrayList<>();
-        question.path("from").forEach(n -> from.add(n.asText()));
+        if (rows == null || rows.isNull()) {
+            return from;
+        }
+        if (!rows.isArray()) {
+            throw new IllegalArgumentException("'from' must be an array of revision ids, got " + rows);
+        }
+        for (JsonNode row : rows) {
+            if (!row.isTextual()) {
+                throw new IllegalArgumentException("'from' entries must be strings, got " + row);
+            }
+            from.add(row.asText());
+        }
         return from;
     }
 

@@ -142,4 +142,24 @@ public record RevisionDirectory(Path dir, List<RevisionFile> files, List<Revisio
         }
         return s.substring(from, to);
     }
+
+    /**
+     * Loads a directory that must be clean: for tools that act on revisions rather than
+     * check them.
+     *
+     * @throws io.schemafleet.protocol.SchemafleetException naming the first problem (file and line)
+     *     and how many more there are, or that the directory does not exist
+     */
+    public static RevisionDirectory loadValid(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new io.schemafleet.protocol.SchemafleetException("revisions directory " + dir + " does not exist");
+        }
+        RevisionDirectory loaded = load(dir);
+        if (!loaded.problems().isEmpty()) {
+            int more = loaded.problems().size() - 1;
+            throw new io.schemafleet.protocol.SchemafleetException(loaded.problems().get(0).getMessage()
+                    + (more > 0 ? " (and " + more + " more; run `schemafleet check`)" : ""));
+        }
+        return loaded;
+    }
 }

@@ -1,0 +1,66 @@
+package io.schemafleet.agent.cli;
+
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.store.VersionLayout;
+import io.schemafleet.agent.tenant.DatabasePatternDiscovery;
+import io.schemafleet.agent.tenant.Discovery;
+import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.agent.tenant.StaticTenants;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.SchemafleetException;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which tenants a one-shot command works on: {@code --schemas PATTERN} (schemas in
+ * {@code --db}), {@code --databases PATTERN} (databases on {@code --db}'s server),
+ * {@code --tenant NAME} (named schemas), or the database of {@code --db} itself.
+ */
+public final class TenantSelection {
+    @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
+            description = "JDBC URL, e.g. jdbc:postgresql://db:5432/app. User and password come from "
+                    + "SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD (or SCHEMAFLEET_DB_PASSWORD_FILE).")
+    String db;
+
+    @Option(names = "--schemas", paramLabel = "PATTERN", description = "Every schema matching this LIKE pattern, e.g. 'tenant_%'.")
+    String schemas;
+
+    @Option(names = "--databases", paramLabel = "PATTERN", description = "Every database on the server matching this LIKE pattern.")
+    String databases;
+
+    @Option(names = "--tenant", paramLabel = "SCHEMA", description = "A schema tenant by name (repeatable).")
+    List<String> named = new ArrayList<>();
+
+    @Option(names = "--version-table", defaultValue = "schemafleet_version",
+            description = "schemafleet_version (default) or alembic_version to adopt Alembic-managed databases.")
+    String versionTable;
+
+    VersionLayout layout() {
+        return VersionLayout.named(versionTable);
+    }
+
+    /** The tenants, or an error if the selection is contradictory; refusals go to {@code warn}. */
+    List<Tenant> resolve(Databases pools, java.io.PrintWriter warn) {
+        int modes = (schemas != null ? 1 : 0) + (databases != null ? 1 : 0) + (named.isEmpty() ? 0 : 1);
+        if (modes > 1) {
+            throw new SchemafleetException("choose one of --schemas, --databases and --tenant");
+        }
+        Discovery discovery;
+        if (schemas != null) {
+            discovery = new SchemaPatternDiscovery(pools, db, schemas).discover();
+        } else if (databases != null) {
+            discovery = new DatabasePatternDiscovery(pools, db, databases).discover();
+        } else if (!named.isEmpty()) {
+            discovery = new StaticTenants(named.stream().map(s -> Tenant.schema(db, s)).toList()).discover();
+        } else {
+            String name = db.replaceFirst("^jdbc:postgresql://[^/]*/", "").replaceFirst("\\?.*$", "");
+            discovery = new StaticTenants(List.of(Tenant.database(db, name))).discover();
+        }
+        for (Discovery.Refusal refusal : discovery.refused()) {
+            warn.println("warning: skipping " + refusal.name() + ": " + refusal.reason());
+        }
+        return discovery.tenants();
+    }
+}
