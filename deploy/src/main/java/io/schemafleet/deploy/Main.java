@@ -1,5 +1,8 @@
 package io.schemafleet.deploy;
 
+import io.schemafleet.agent.cli.ApplyCommand;
+import io.schemafleet.agent.cli.BenchCommand;
+import io.schemafleet.agent.cli.CurrentCommand;
 import io.schemafleet.coordinator.cli.SchemafleetCommand;
 
 /** Entry point of {@code schemafleet.jar}: every subcommand in one distribution. */
@@ -8,6 +11,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(SchemafleetCommand.execute(SchemafleetCommand.commandLine(), args));
+        var cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
+                new ApplyCommand(), new CurrentCommand(), new BenchCommand());
+        System.exit(SchemafleetCommand.execute(cli, args));
     }
 }

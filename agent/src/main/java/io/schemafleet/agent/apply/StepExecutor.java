@@ -37,38 +37,78 @@ final class StepExecutor {
                 : runOutsideTransaction(c, tenant, store, step, expectedRows);
     }
 
+    /**
+     * Three round trips, as many as running the bare SQL in a transaction takes: the
+     * settings, the tenant lock and the step's SQL; one prepared statement that checks the
+     * version rows and does the bookkeeping; commit. The SQL runs before the rows are
+     * checked, inside the transaction: if they turn out not to be the planned ones (another
+     * agent got there first) everything is rolled back and the tenant re-planned, so a step
+     * is never applied twice; a failure is only reported as one if the rows were as planned.
+     */
     private StepOutcome runInTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
                                          List<String> expectedRows) throws StepFailedException, SQLException {
         c.setAutoCommit(false);
         Instant started = Instant.now();
-        try {
-            try (Statement st = c.createStatement()) {
-                // Bounds the wait for the tenant lock too: a stuck holder cannot hang us forever.
-                st.execute(options.sessionSettings("LOCAL", tenant.schema()));
-            }
-            store.lockTransaction(c);
-            StepOutcome check = preconditions(c, store, expectedRows);
-            if (check != null) {
+        try (Statement st = c.createStatement()) {
+            // Settings and lock first (statement_timeout then bounds the wait for the lock), the
+            // step's SQL right behind them in the same round trip. The newline ends a trailing
+            // "--" comment in the SQL.
+            String sql = step.sql().strip();
+            st.execute(store.beginStepSql(options.lockTimeout().toMillis(), options.statementTimeout().toMillis())
+                    + (sql.isEmpty() ? "" : ";\n" + sql + "\n"));
+            drain(st);
+            TenantStore.BookkeepingResult check = store.bookkeep(c, step.versionChanges(),
+                    row(step, started, null, HistoryOutcome.APPLIED, null));
+            if (check.pending()) {
                 c.rollback();
-                return check;
+                return StepOutcome.DIRTY;
             }
-            try (Statement st = c.createStatement()) {
-                if (!step.sql().isBlank()) {
-                    st.execute(step.sql());
-                }
+            if (!rowsMatch(check.rowsBefore(), expectedRows)) {
+                c.rollback();
+                return StepOutcome.ROWS_CHANGED;
             }
-            store.apply(c, step.versionChanges());
-            store.record(c, row(step, started, Instant.now(), HistoryOutcome.APPLIED, null));
+            if (!check.changesApplied()) {
+                throw new SQLException("version table bookkeeping did not touch exactly the planned rows: "
+                        + "the version table is not what the plan assumed", "55000");
+            }
             c.commit();
             return StepOutcome.APPLIED;
         } catch (SQLException e) {
             SqlFailure failure = SqlFailure.classify(e);
             rollbackQuietly(c);
+            StepOutcome moved = movedMeanwhile(c, store, expectedRows);
+            if (moved != null) {
+                return moved;
+            }
             recordFailure(c, store, step, started, failure);
             throw new StepFailedException(failure, e);
         } finally {
             resetQuietly(c);
         }
+    }
+
+    /** Consumes every result of a multi-statement execute, so that errors in later statements surface. */
+    private static void drain(Statement st) throws SQLException {
+        while (st.getMoreResults() || st.getUpdateCount() != -1) {
+            // nothing to read: the step's own results are of no interest
+        }
+    }
+
+    /**
+     * After a failure: if the tenant is not where the plan expected (another agent moved
+     * it, or a step is pending), the failure says nothing about this step; re-plan.
+     */
+    private static StepOutcome movedMeanwhile(Connection c, TenantStore store, List<String> expectedRows) {
+        try {
+            c.setAutoCommit(true);
+            return preconditions(c, store, expectedRows);
+        } catch (SQLException unreachable) {
+            return null;
+        }
+    }
+
+    private static boolean rowsMatch(List<String> rows, List<String> expected) {
+        return rows.size() == expected.size() && new HashSet<>(rows).equals(new HashSet<>(expected));
     }
 
     private StepOutcome runOutsideTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
@@ -124,11 +164,7 @@ final class StepExecutor {
         if (store.pending(c).isPresent()) {
             return StepOutcome.DIRTY;
         }
-        List<String> rows = store.rows(c);
-        if (!new HashSet<>(rows).equals(new HashSet<>(expectedRows)) || rows.size() != expectedRows.size()) {
-            return StepOutcome.ROWS_CHANGED;
-        }
-        return null;
+        return rowsMatch(store.rows(c), expectedRows) ? null : StepOutcome.ROWS_CHANGED;
     }
 
     /**

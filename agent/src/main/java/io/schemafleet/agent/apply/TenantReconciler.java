@@ -101,31 +101,45 @@ public final class TenantReconciler {
 
     private Verdict converge(Connection c, Tenant tenant, TenantStore store, String destination,
                              List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
+        List<String> known = null;
         for (int replans = 0; replans < MAX_REPLANS; replans++) {
-            TenantSnapshot snapshot = snapshot(c, store);
-            Optional<Verdict> refusal = refusal(snapshot);
-            if (refusal.isPresent()) {
-                return refusal.get();
+            // After a clean run of steps the rows are known without reading them again.
+            List<String> rows = known;
+            if (rows == null) {
+                TenantSnapshot snapshot = snapshot(c, store);
+                if (snapshot.pending().isPresent()) {
+                    // Maybe another agent is running a non-transactional step right now: wait for
+                    // it to finish, then look again. Only a marker nobody is working on is dirt.
+                    store.awaitUnlocked(c);
+                    snapshot = snapshot(c, store);
+                }
+                Optional<Verdict> refusal = refusal(snapshot);
+                if (refusal.isPresent()) {
+                    return refusal.get();
+                }
+                rows = snapshot.rows();
             }
             Plan plan;
             try {
-                plan = planner.plan(destination, snapshot.rows());
+                plan = planner.plan(destination, rows);
             } catch (RevisionGraphException e) {
-                return new Verdict(TenantState.BLOCKED, snapshot.rows(),
+                return new Verdict(TenantState.BLOCKED, rows,
                         new TenantError("plan_failed", null, null, e.kind().code() + ": " + e.getMessage()), null);
             }
             if (plan.steps().isEmpty()) {
-                return new Verdict(TenantState.CONVERGED, snapshot.rows(), null,
-                        fingerprinter.fingerprint(c, tenant.schema()));
+                return new Verdict(TenantState.CONVERGED, rows, null, fingerprinter.fingerprint(c, tenant.schema()));
             }
-            runSteps(c, tenant, store, plan, snapshot.rows(), done);
+            known = runSteps(c, tenant, store, plan, rows, done);
         }
         return new Verdict(TenantState.FAILED, store.rows(c), new TenantError("plan_failed", null, null,
                 "version rows kept changing under this agent; gave up after " + MAX_REPLANS + " re-plans"), null);
     }
 
-    /** Runs steps while the rows are as planned; returns to re-plan otherwise or when done. */
-    private void runSteps(Connection c, Tenant tenant, TenantStore store, Plan plan, List<String> rows,
+    /**
+     * Runs steps while the rows are as planned. Returns the rows after the last step when
+     * all ran, or null when the tenant must be read again (another agent moved it).
+     */
+    private List<String> runSteps(Connection c, Tenant tenant, TenantStore store, Plan plan, List<String> rows,
                           List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
         List<String> expected = rows;
         for (Step step : plan.steps()) {
@@ -138,12 +152,13 @@ public final class TenantReconciler {
                 throw e;
             }
             if (outcome != StepOutcome.APPLIED) {
-                return;
+                return null;
             }
             done.add(new StepRecord(step.revision().id(), step.direction().code(),
                     (System.nanoTime() - started) / 1_000_000));
             expected = after(expected, step.versionChanges());
         }
+        return expected;
     }
 
     private TenantSnapshot snapshot(Connection c, TenantStore store) throws SQLException {

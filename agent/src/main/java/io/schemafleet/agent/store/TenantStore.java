@@ -28,11 +28,14 @@ public final class TenantStore {
     private final Tenant tenant;
     private final String versionTable;
     private final String historyTable;
+    /** Unqualified: runs under the step's search path, so the text is the same for every tenant. */
+    private final String bookkeepingSql;
 
     public TenantStore(Tenant tenant, VersionLayout layout) {
         this.tenant = tenant;
         this.versionTable = tenant.quotedSchema() + "." + quote(layout.versionTable());
         this.historyTable = tenant.quotedSchema() + "." + quote(layout.historyTable());
+        this.bookkeepingSql = bookkeepingSql(quote(layout.versionTable()), quote(layout.historyTable()));
     }
 
     private static String quote(String name) {
@@ -47,12 +50,13 @@ public final class TenantStore {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
-            lockTransaction(c);
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema());
-            st.execute("CREATE TABLE IF NOT EXISTS " + versionTable
+            // One round trip: the lock first, then the DDL, all in one transaction.
+            st.execute("SELECT pg_advisory_xact_lock(" + LOCK_NAMESPACE + ", hashtext('" + tenant.schema() + "'));\n"
+                    + "CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema() + ";\n"
+                    + "CREATE TABLE IF NOT EXISTS " + versionTable
                     + " (version_num varchar(64) NOT NULL, CONSTRAINT "
-                    + quote(pkName()) + " PRIMARY KEY (version_num))");
-            st.execute("CREATE TABLE IF NOT EXISTS " + historyTable + " ("
+                    + quote(pkName()) + " PRIMARY KEY (version_num));\n"
+                    + "CREATE TABLE IF NOT EXISTS " + historyTable + " ("
                     + "id bigserial PRIMARY KEY, "
                     + "revision varchar(64) NOT NULL, "
                     + "direction varchar(9) NOT NULL, "
@@ -96,6 +100,16 @@ public final class TenantStore {
         }
     }
 
+    /**
+     * Waits until no one holds the tenant's lock (taking and releasing it), so that a
+     * {@code pending} row seen without the lock can be told apart: another agent in the
+     * middle of a non-transactional step holds the lock; an interrupted step does not.
+     */
+    public void awaitUnlocked(Connection c) throws SQLException {
+        lockSession(c);
+        unlockSession(c);
+    }
+
     public void unlockSession(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
             ps.setInt(1, LOCK_NAMESPACE);
@@ -104,17 +118,22 @@ public final class TenantStore {
         }
     }
 
-    /** The version rows, pending marker and applied checksums. */
+    /** The version rows, pending marker and applied checksums, in one round trip. */
     public TenantSnapshot snapshot(Connection c) throws SQLException {
-        List<String> rows = rows(c);
+        List<String> rows = new ArrayList<>();
         Optional<PendingStep> pending = Optional.empty();
         Map<String, String> checksums = new HashMap<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, revision, direction, started_at, agent, outcome, checksum FROM "
-                     + historyTable + " WHERE outcome IN ('pending', 'applied', 'resolved-applied')"
-                     + " AND (outcome = 'pending' OR direction = 'upgrade') ORDER BY id")) {
+             ResultSet rs = st.executeQuery("SELECT 'row' AS kind, 0::bigint AS id, version_num AS revision, NULL::text AS direction,"
+                     + " NULL::timestamptz AS started_at, NULL::text AS agent, NULL::text AS checksum FROM " + versionTable
+                     + " UNION ALL SELECT outcome, id, revision, direction, started_at, agent, checksum FROM " + historyTable
+                     + " WHERE outcome = 'pending' OR (direction = 'upgrade' AND outcome IN ('applied', 'resolved-applied'))"
+                     + " ORDER BY 2")) {
             while (rs.next()) {
-                if (HistoryOutcome.PENDING.code().equals(rs.getString("outcome"))) {
+                String kind = rs.getString("kind");
+                if (kind.equals("row")) {
+                    rows.add(rs.getString("revision"));
+                } else if (kind.equals(HistoryOutcome.PENDING.code())) {
                     pending = Optional.of(new PendingStep(rs.getLong("id"), rs.getString("revision"),
                             rs.getString("direction"), rs.getTimestamp("started_at").toInstant(), rs.getString("agent")));
                 } else {
@@ -123,6 +142,85 @@ public final class TenantStore {
             }
         }
         return new TenantSnapshot(rows, pending, checksums);
+    }
+
+    /**
+     * One statement that sets the step's timeouts and search path for the transaction
+     * ({@code set_config(..., true)} is {@code SET LOCAL}) and then takes the tenant's
+     * transaction-scoped advisory lock. Timeouts first, so that the statement timeout
+     * bounds the wait for the lock.
+     */
+    public String beginStepSql(long lockTimeoutMillis, long statementTimeoutMillis) {
+        return "SELECT set_config('lock_timeout', '" + lockTimeoutMillis + "', true),"
+                + " set_config('statement_timeout', '" + statementTimeoutMillis + "', true),"
+                + " set_config('search_path', '" + tenant.quotedSchema() + "', true),"
+                + " pg_advisory_xact_lock(" + LOCK_NAMESPACE + ", hashtext('" + tenant.schema() + "'))";
+    }
+
+    /**
+     * Checks a step's preconditions and does its bookkeeping in one prepared statement
+     * (the same text for every tenant, so the server parses it once per connection; the
+     * transaction's search path, set by {@link #beginStepSql}, points it at this tenant's
+     * tables). Returns, from before the changes: the version rows sorted and comma-joined
+     * and whether a step is pending; then how many rows the inserts, deletes, updates and
+     * the history insert touched. The caller rolls back unless all is as planned.
+     */
+    public BookkeepingResult bookkeep(Connection c, List<VersionTableChange> changes, HistoryRow row)
+            throws SQLException {
+        List<String> inserts = new ArrayList<>();
+        List<String> deletes = new ArrayList<>();
+        List<String> from = new ArrayList<>();
+        List<String> to = new ArrayList<>();
+        for (VersionTableChange change : changes) {
+            if (change instanceof VersionTableChange.Insert i) {
+                inserts.add(i.version());
+            } else if (change instanceof VersionTableChange.Delete d) {
+                deletes.add(d.version());
+            } else {
+                VersionTableChange.Update u = (VersionTableChange.Update) change;
+                from.add(u.from());
+                to.add(u.to());
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(bookkeepingSql)) {
+            ps.setArray(1, c.createArrayOf("text", inserts.toArray()));
+            ps.setArray(2, c.createArrayOf("text", deletes.toArray()));
+            ps.setArray(3, c.createArrayOf("text", from.toArray()));
+            ps.setArray(4, c.createArrayOf("text", to.toArray()));
+            ps.setString(5, row.revision());
+            ps.setString(6, row.direction());
+            ps.setString(7, row.checksum());
+            ps.setTimestamp(8, Timestamp.from(row.startedAt()));
+            ps.setTimestamp(9, Timestamp.from(row.startedAt()));
+            ps.setString(10, row.agent());
+            ps.setString(11, row.outcome().code());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String rows = rs.getString(1);
+                return new BookkeepingResult(rows.isEmpty() ? List.of() : List.of(rows.split(",")), rs.getLong(2) > 0,
+                        rs.getInt(3) == inserts.size() && rs.getInt(4) == deletes.size() && rs.getInt(5) == from.size()
+                                && rs.getInt(6) == 1);
+            }
+        }
+    }
+
+    /** What {@link #bookkeep} found: the rows before, a pending step, and whether every change hit one row. */
+    public record BookkeepingResult(List<String> rowsBefore, boolean pending, boolean changesApplied) {
+    }
+
+    private static String bookkeepingSql(String versionTable, String historyTable) {
+        return "WITH pre AS (SELECT coalesce(string_agg(version_num, ',' ORDER BY version_num), '') AS r FROM " + versionTable + "),"
+                + " pend AS (SELECT count(*) AS n FROM (SELECT 1 FROM " + historyTable + " WHERE outcome = 'pending' LIMIT 1) p),"
+                + " ins AS (INSERT INTO " + versionTable + " (version_num) SELECT unnest(?::text[]) RETURNING 1),"
+                + " del AS (DELETE FROM " + versionTable + " WHERE version_num = ANY (?::text[]) RETURNING 1),"
+                + " upd AS (UPDATE " + versionTable + " v SET version_num = m.t FROM unnest(?::text[], ?::text[]) AS m (f, t)"
+                + " WHERE v.version_num = m.f RETURNING 1),"
+                + " h AS (INSERT INTO " + historyTable
+                + " (revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome)"
+                + " VALUES (?, ?, ?, ?, clock_timestamp(), (EXTRACT(EPOCH FROM clock_timestamp() - ?::timestamptz) * 1000)::bigint,"
+                + " ?, ?) RETURNING 1)"
+                + " SELECT (SELECT r FROM pre), (SELECT n FROM pend), (SELECT count(*) FROM ins), (SELECT count(*) FROM del),"
+                + " (SELECT count(*) FROM upd), (SELECT count(*) FROM h)";
     }
 
     /** The interrupted non-transactional step, if there is one. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -78,15 +79,19 @@ final class EmbeddedServer {
             }
             readPid(home.resolve("data").resolve("postmaster.pid"))
                     .flatMap(ProcessHandle::of)
-                    .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(home.toString())).orElse(false))
+                    .filter(p -> commandLineMentions(p, home))
                     .ifPresent(EmbeddedServer::terminate);
             deleteTree(home);
         }
     }
 
+    private static boolean commandLineMentions(ProcessHandle process, Path home) {
+        return process.info().arguments().map(args -> String.join(" ", args).contains(home.toString())).orElse(false);
+    }
+
     private static void terminate(ProcessHandle postmaster) {
         postmaster.destroy(); // SIGTERM: the orphan has no clients left, it stops at once
-        postmaster.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        postmaster.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
 
     private static Optional<Long> readPid(Path file) {

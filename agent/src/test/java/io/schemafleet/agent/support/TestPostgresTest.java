@@ -30,8 +30,8 @@ class TestPostgresTest {
                 // then: connected to the new database, and it started empty
                 assertThat(queryString(c, "SELECT current_database()")).isEqualTo(name);
                 assertThat(queryString(c, "SELECT count(*) FROM pg_namespace WHERE nspname = 'app'")).isEqualTo("1");
-                assertThat(queryString(c, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE n.nspname = 'public'")).isEqualTo("0");
+                assertThat(queryString(c, "SELECT count(*) FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'")).isEqualTo("0");
             }
         } finally {
             server.dropDatabase(name);

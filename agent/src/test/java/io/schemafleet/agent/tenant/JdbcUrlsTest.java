@@ -11,12 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JdbcUrlsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "jdbc:postgresql://db.example:5432/postgres?user=u&sslmode=require | jdbc:postgresql://db.example:5432/tenant_1?user=u&sslmode=require",
+            "jdbc:postgresql://db.example:5432/postgres?user=u&sslmode=require"
+                    + " | jdbc:postgresql://db.example:5432/tenant_1?user=u&sslmode=require",
             "jdbc:postgresql://localhost/postgres | jdbc:postgresql://localhost/tenant_1",
             "jdbc:postgresql://localhost:5432/ | jdbc:postgresql://localhost:5432/tenant_1",
             "jdbc:postgresql://localhost:5432 | jdbc:postgresql://localhost:5432/tenant_1",
             "jdbc:postgresql://localhost:5432?user=u | jdbc:postgresql://localhost:5432/tenant_1?user=u",
-            "jdbc:postgresql://h1:5432,h2:5433/app?targetServerType=primary | jdbc:postgresql://h1:5432,h2:5433/tenant_1?targetServerType=primary",
+            "jdbc:postgresql://h1:5432,h2:5433/app?targetServerType=primary"
+                    + " | jdbc:postgresql://h1:5432,h2:5433/tenant_1?targetServerType=primary",
             "jdbc:postgresql://[::1]:5432/app | jdbc:postgresql://[::1]:5432/tenant_1",
             "jdbc:postgresql:app?user=u | jdbc:postgresql:tenant_1?user=u",
     })
@@ -42,7 +44,8 @@ class JdbcUrlsTest {
     void redactsPasswords() {
         assertThat(JdbcUrls.redact("jdbc:postgresql://h/db?user=u&password=s3cr%26t&ssl=true"))
                 .isEqualTo("jdbc:postgresql://h/db?user=u&password=****&ssl=true");
-        assertThat(JdbcUrls.redact("jdbc:postgresql://h/db?PASSWORD=x")).isEqualTo("jdbc:postgresql://h/db?PASSWORD=****");
+        assertThat(JdbcUrls.redact("jdbc:postgresql://h/db?PASSWORD=x"))
+                .isEqualTo("jdbc:postgresql://h/db?PASSWORD=****");
         assertThatThrownBy(() -> JdbcUrls.withDatabase("jdbc:mysql://h/db?password=hunter2", "t"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }

@@ -102,7 +102,8 @@ class TenantDiscoveryTest {
         db.execute("CREATE SCHEMA tenant_a", "CREATE SCHEMA tenant_b");
         List<Tenant> tenants = new SchemaPatternDiscovery(databases, db.url(), "tenant_%", Map.of("tier", "canary"))
                 .tenants();
-        assertThat(tenants).hasSize(2).allSatisfy(t -> assertThat(t.labels()).containsExactly(Map.entry("tier", "canary")));
+        assertThat(tenants).hasSize(2)
+                .allSatisfy(t -> assertThat(t.labels()).containsExactly(Map.entry("tier", "canary")));
     }
 
     @Test
@@ -112,13 +113,13 @@ class TenantDiscoveryTest {
     }
 
     @Test
-    void anUnreachableDatabaseIsAClearErrorWithoutThePassword() {
-        String url = TestPostgres.server().jdbcUrl("no_such_database") + "&password=hunter2";
-        assertThatThrownBy(() -> new SchemaPatternDiscovery(databases, url, "tenant_%").discover())
+    void aFailingQueryIsAClearErrorNamingTheRedactedUrl() {
+        // A LIKE pattern ending in the escape character is an error in PostgreSQL (22025)
+        // once a name gets that far: '%' gets every name there.
+        assertThatThrownBy(() -> new SchemaPatternDiscovery(databases, db.url(), "%\\").discover())
                 .isInstanceOf(SchemafleetException.class)
-                .hasMessageContaining("discovering schemas LIKE 'tenant_%'")
-                .hasMessageContaining("SQLSTATE 3D000")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+                .hasMessageContaining("discovering schemas LIKE '%\\' in " + JdbcUrls.redact(db.url()))
+                .hasMessageContaining("SQLSTATE 22025");
     }
 
     @Test

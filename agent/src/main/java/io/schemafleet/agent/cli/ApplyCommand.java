@@ -1,0 +1,96 @@
+package io.schemafleet.agent.cli;
+
+import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.apply.DdlThrottle;
+import io.schemafleet.agent.apply.FleetApplier;
+import io.schemafleet.agent.apply.TenantReconciler;
+import io.schemafleet.agent.apply.TenantResult;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.db.DbCredentials;
+import io.schemafleet.agent.fingerprint.SchemaFingerprint;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.revision.RevisionDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code schemafleet apply}: bring every selected tenant to a destination now, locally,
+ * without Kafka or a coordinator. Exit status 0 only if every tenant got there.
+ */
+@Command(name = "apply", description = "Bring every tenant to a destination now (one-shot, no Kafka).")
+public final class ApplyCommand implements Callable<Integer> {
+    @Mixin
+    TenantSelection selection;
+
+    @Option(names = "--dir", defaultValue = "versions", paramLabel = "DIR", description = "Revisions directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--to", required = true, paramLabel = "DEST", description = "Destination: head, heads, base, a revision, label@head, ...")
+    String destination;
+
+    @Option(names = "--parallel", defaultValue = "4", description = "Tenants worked on at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--ddl-per-server", description = "At most this many steps at once per database server (default: --parallel).")
+    Integer ddlPerServer;
+
+    @Option(names = "--lock-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "lock_timeout for each step (default: ${DEFAULT-VALUE}).")
+    Duration lockTimeout;
+
+    @Option(names = "--statement-timeout", defaultValue = "15m", converter = DurationConverter.class,
+            description = "statement_timeout for each step (default: ${DEFAULT-VALUE}).")
+    Duration statementTimeout;
+
+    @Option(names = "--retries", defaultValue = "5", description = "Tries per tenant for transient errors (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--agent-id", description = "Recorded in history rows (default: apply@<host>).")
+    String agentId;
+
+    @Option(names = "--json", description = "Print the results as JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "No live progress line.")
+    boolean noProgress;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(RevisionDirectory.loadValid(dir).revisions());
+        ApplyOptions options = ApplyOptions.defaults(agentId != null ? agentId : "apply@" + Hosts.name())
+                .withLayout(selection.layout())
+                .withTimeouts(lockTimeout, statementTimeout)
+                .withRetries(retries, Duration.ofMillis(200), Duration.ofSeconds(10));
+        var err = spec.commandLine().getErr();
+        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), parallel)) {
+            List<Tenant> tenants = selection.resolve(pools, err);
+            if (tenants.isEmpty()) {
+                err.println("no tenants selected");
+                return 1;
+            }
+            TenantReconciler reconciler = new TenantReconciler(graph, pools, options,
+                    new DdlThrottle(ddlPerServer != null ? ddlPerServer : parallel),
+                    (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
+            ProgressLine progress = new ProgressLine(err, tenants.size(), !noProgress && !json);
+            List<TenantResult> results = new FleetApplier(reconciler, parallel).apply(tenants, destination, progress::accept);
+            if (json) {
+                ResultsReport.json(spec.commandLine().getOut(), results);
+            } else {
+                ResultsReport.table(spec.commandLine().getOut(), results);
+            }
+            return results.stream().allMatch(TenantResult::converged) ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.schemafleet.agent.fingerprint;
+
+import io.schemafleet.protocol.SchemafleetException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fingerprints one schema from {@code pg_catalog}: relations (tables, partitioned
+ * tables, views with their definition, materialized views, foreign tables), columns,
+ * constraints, indexes, sequences and enum types. Schemafleet's own tables
+ * ({@code schemafleet_version}, {@code schemafleet_history}) and {@code alembic_version}
+ * are left out with everything hanging off them, since they differ by design.
+ *
+ * <p>Names inside the schema are printed unqualified, so tenants in different schemas
+ * compare equal; references to other schemas stay qualified, since they are real
+ * differences. Not covered (yet): functions, triggers, policies, grants, comments,
+ * domains and composite types. Fingerprints are comparable between servers of the same
+ * PostgreSQL major version: the deparsed text may change between versions.
+ */
+public final class SchemaFingerprint {
+    private static final String EXCLUDED = "('schemafleet_version', 'schemafleet_history', 'alembic_version')";
+    private static final String RELKINDS = "('r', 'p', 'v', 'm', 'f')";
+    private static final Map<String, String> KINDS = Map.of(
+            "r", "table", "p", "partitioned table", "v", "view", "m", "materialized view", "f", "foreign table");
+
+    private static final String RELATIONS = """
+            SELECT quote_ident(c.relname), c.relkind::text, c.relpersistence = 'u',
+                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                   (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
+                      FROM pg_inherits i WHERE i.inhrelid = c.oid),
+                   CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
+                   CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END
+            FROM pg_class c
+            WHERE c.relnamespace = ? AND c.relkind IN %s AND c.relname NOT IN %s
+            """.formatted(RELKINDS, EXCLUDED);
+
+    // Identity and generated columns: attidentity 'a' always / 'd' by default; attgenerated
+    // 's' stored, its expression is in pg_attrdef like a default.
+    private static final String COLUMNS = """
+            SELECT quote_ident(c.relname), quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
+                   a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+                   CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(co.collname) END
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_type t ON t.oid = a.atttypid
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation
+            WHERE c.relnamespace = ? AND c.relkind IN %s AND c.relname NOT IN %s
+              AND a.attnum > 0 AND NOT a.attisdropped
+            """.formatted(RELKINDS, EXCLUDED);
+
+    // NOT NULL constraints ('n', PostgreSQL 18+) are already on the column line.
+    private static final String CONSTRAINTS = """
+            SELECT quote_ident(c.relname), quote_ident(k.conname), pg_get_constraintdef(k.oid)
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+            WHERE c.relnamespace = ? AND c.relname NOT IN %s AND k.contype <> 'n'
+            """.formatted(EXCLUDED);
+
+    private static final String INDEXES = """
+            SELECT quote_ident(c.relname), quote_ident(i.relname), pg_get_indexdef(i.oid), x.indisvalid
+            FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class c ON c.oid = x.indrelid
+            WHERE c.relnamespace = ? AND c.relname NOT IN %s
+            """.formatted(EXCLUDED);
+
+    // Owned sequences (serial: deptype 'a'; identity: 'i') say which column owns them;
+    // those owned by an excluded table are excluded with it. Never the current value: data.
+    private static final String SEQUENCES = """
+            SELECT quote_ident(c.relname), format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+                   s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+                   o.owner_table, o.owner_column
+            FROM pg_class c
+            JOIN pg_sequence s ON s.seqrelid = c.oid
+            LEFT JOIN LATERAL (
+                SELECT t.oid::regclass::text AS owner_table, quote_ident(a.attname) AS owner_column, t.relname
+                FROM pg_depend d
+                JOIN pg_class t ON t.oid = d.refobjid
+                JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                LIMIT 1) o ON true
+            WHERE c.relnamespace = ? AND c.relkind = 'S'
+              AND (o.relname IS NULL OR o.relname NOT IN %s)
+            """.formatted(EXCLUDED);
+
+    private static final String ENUMS = """
+            SELECT quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+            FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+            WHERE t.typnamespace = ?
+            GROUP BY t.typname
+            """;
+
+    private static final Pattern INDEX_TABLE = Pattern.compile(
+            "(CREATE (?:UNIQUE )?INDEX (?:\"(?:[^\"]|\"\")*\"|\\S+) ON (?:ONLY )?)(.*)", Pattern.DOTALL);
+    private static final Pattern LINE_BREAKS = Pattern.compile("\\s*[\\r\\n]+\\s*");
+
+    private SchemaFingerprint() {
+    }
+
+    /**
+     * Fingerprints {@code schema} as seen through {@code c}. Sets {@code search_path} to the
+     * schema while it reads (so deparsed SQL names its objects unqualified) and restores it.
+     *
+     * @throws SchemafleetException if the schema does not exist
+     */
+    public static Fingerprint of(Connection c, String schema) throws SQLException {
+        Namespace namespace = namespace(c, schema);
+        String savedPath = queryString(c, "SELECT current_setting('search_path')");
+        setSearchPath(c, "SELECT set_config('search_path', quote_ident(?), false)", schema);
+        String description;
+        try {
+            description = describe(c, namespace);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                setSearchPath(c, "SELECT set_config('search_path', ?, false)", savedPath);
+            } catch (SQLException restore) {
+                e.addSuppressed(restore);
+            }
+            throw e;
+        }
+        setSearchPath(c, "SELECT set_config('search_path', ?, false)", savedPath);
+        return new Fingerprint(sha256(description), description);
+    }
+
+    private static String describe(Connection c, Namespace namespace) throws SQLException {
+        // Relations sorted by name, each followed by its own lines sorted: the order is
+        // the same whatever order the catalog returns rows in.
+        Map<String, String> relations = new TreeMap<>();
+        Map<String, List<String>> members = new TreeMap<>();
+        List<String> others = new ArrayList<>();
+        query(c, RELATIONS, namespace, rs -> relations.put(rs.getString(1), relationLine(rs)));
+        // Columns in name order, not attnum order: a column dropped and added back, or a
+        // table rebuilt from a squashed baseline, has the same columns at other positions,
+        // and dropped columns leave attnum gaps. Applications name their columns.
+        query(c, COLUMNS, namespace, rs -> member(members, rs, "column " + columnLine(rs)));
+        query(c, CONSTRAINTS, namespace, rs -> member(members, rs,
+                "constraint " + rs.getString(2) + " " + oneLine(rs.getString(3))));
+        // An index left invalid by a failed CREATE INDEX CONCURRENTLY is drift too.
+        query(c, INDEXES, namespace, rs -> member(members, rs, "index " + rs.getString(2) + " "
+                + oneLine(namespace.unqualifiedIndex(rs.getString(3))) + (rs.getBoolean(4) ? "" : " INVALID")));
+        query(c, SEQUENCES, namespace, rs -> others.add(sequenceLine(rs)));
+        query(c, ENUMS, namespace, rs -> others.add("enum " + rs.getString(1) + " (" + oneLine(rs.getString(2)) + ")"));
+
+        StringBuilder out = new StringBuilder();
+        relations.forEach((name, line) -> {
+            out.append(line).append('\n');
+            members.getOrDefault(name, List.of()).stream().sorted()
+                    .forEach(member -> out.append("  ").append(member).append('\n'));
+        });
+        others.stream().sorted().forEach(line -> out.append(line).append('\n'));
+        return out.toString();
+    }
+
+    private static void member(Map<String, List<String>> members, ResultSet rs, String line) throws SQLException {
+        members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(line);
+    }
+
+    private static String relationLine(ResultSet rs) throws SQLException {
+        StringBuilder line = new StringBuilder(KINDS.get(rs.getString(2)));
+        if (rs.getBoolean(3)) {
+            line.insert(0, "unlogged ");
+        }
+        line.append(' ').append(rs.getString(1));
+        append(line, " partition by ", rs.getString(4));
+        String parents = rs.getString(5);
+        String bound = rs.getString(6);
+        if (bound != null) {
+            line.append(" partition of ").append(oneLine(parents)).append(' ').append(oneLine(bound));
+        } else {
+            append(line, " inherits ", parents);
+        }
+        append(line, " as ", rs.getString(7));
+        return line.toString();
+    }
+
+    private static String columnLine(ResultSet rs) throws SQLException {
+        StringBuilder line = new StringBuilder(rs.getString(2)).append(' ').append(rs.getString(3));
+        append(line, " collate ", rs.getString(8));
+        if (rs.getBoolean(4)) {
+            line.append(" not null");
+        }
+        String expression = rs.getString(5);
+        switch (rs.getString(6)) {
+            case "a" -> line.append(" generated always as identity");
+            case "d" -> line.append(" generated by default as identity");
+            default -> {
+            }
+        }
+        if ("s".equals(rs.getString(7))) {
+            line.append(" generated always as (").append(oneLine(expression)).append(") stored");
+        } else {
+            append(line, " default ", expression);
+        }
+        return line.toString();
+    }
+
+    private static String sequenceLine(ResultSet rs) throws SQLException {
+        StringBuilder line = new StringBuilder("sequence ").append(rs.getString(1)).append(' ').append(rs.getString(2))
+                .append(" start ").append(rs.getLong(3))
+                .append(" increment ").append(rs.getLong(4))
+                .append(" min ").append(rs.getLong(5))
+                .append(" max ").append(rs.getLong(6))
+                .append(" cache ").append(rs.getLong(7))
+                .append(rs.getBoolean(8) ? " cycle" : " no cycle");
+        if (rs.getString(9) != null) {
+            line.append(" owned by ").append(rs.getString(9)).append('.').append(rs.getString(10));
+        }
+        return line.toString();
+    }
+
+    private static void append(StringBuilder line, String label, String value) {
+        if (value != null) {
+            line.append(label).append(oneLine(value));
+        }
+    }
+
+    /** Deparsed SQL (view definitions) spans lines; names may hold control characters. */
+    private static String oneLine(String text) {
+        String joined = LINE_BREAKS.matcher(text.strip()).replaceAll(" ");
+        StringBuilder out = new StringBuilder(joined.length());
+        joined.codePoints().forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7f) {
+                out.append(String.format("\\x%02x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+
+    private interface RowHandler {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    private static void query(Connection c, String sql, Namespace namespace, RowHandler handler) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, namespace.oid());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    handler.row(rs);
+                }
+            }
+        }
+    }
+
+    private static Namespace namespace(Connection c, String schema) throws SQLException {
+        String sql = "SELECT oid, quote_ident(nspname) FROM pg_namespace WHERE nspname = ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SchemafleetException("cannot fingerprint schema '" + schema + "': it does not exist");
+                }
+                return new Namespace(rs.getLong(1), rs.getString(2));
+            }
+        }
+    }
+
+    /**
+     * @param oid    the schema's oid
+     * @param quoted its name as PostgreSQL prints it in deparsed SQL
+     */
+    private record Namespace(long oid, String quoted) {
+        /** pg_get_indexdef qualifies the table whatever the search_path: drop our own schema. */
+        String unqualifiedIndex(String definition) {
+            Matcher m = INDEX_TABLE.matcher(definition);
+            String prefix = quoted + ".";
+            return m.matches() && m.group(2).startsWith(prefix)
+                    ? m.group(1) + m.group(2).substring(prefix.length())
+                    : definition;
+        }
+    }
+
+    private static void setSearchPath(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, value);
+            s.executeQuery().close();
+        }
+    }
+
+    private static String queryString(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}
