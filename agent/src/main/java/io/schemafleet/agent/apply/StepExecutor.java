@@ -4,6 +4,7 @@ import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.Step;
 import io.schemafleet.protocol.sql.SqlScript;
 
@@ -25,9 +26,11 @@ import java.util.List;
  */
 final class StepExecutor {
     private final ApplyOptions options;
+    private final RevisionGraph graph;
 
-    StepExecutor(ApplyOptions options) {
+    StepExecutor(ApplyOptions options, RevisionGraph graph) {
         this.options = options;
+        this.graph = graph;
     }
 
     StepOutcome run(Connection c, Tenant tenant, TenantStore store, Step step, List<String> expectedRows)
@@ -191,7 +194,7 @@ final class StepExecutor {
     }
 
     private HistoryRow row(Step step, Instant started, Instant finished, HistoryOutcome outcome, SqlFailure failure) {
-        return new HistoryRow(step.revision().id(), step.direction().code(), step.revision().checksum(), started,
+        return new HistoryRow(step.revision().id(), step.direction().code(), graph.checksum(step.revision().id()), started,
                 finished, options.agentId(), outcome, failure == null ? null : failure.sqlState(),
                 failure == null ? null : failure.message());
     }

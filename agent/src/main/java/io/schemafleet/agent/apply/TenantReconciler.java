@@ -11,7 +11,6 @@ import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.RevisionGraphException;
 import io.schemafleet.protocol.graph.Step;
 import io.schemafleet.protocol.graph.VersionTableChange;
-import io.schemafleet.protocol.revision.Revision;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,7 +45,7 @@ public final class TenantReconciler {
         this.planner = new DestinationPlanner(new MigrationPlanner(graph));
         this.databases = databases;
         this.options = options;
-        this.executor = new StepExecutor(options);
+        this.executor = new StepExecutor(options, graph);
         this.throttle = throttle;
         this.fingerprinter = fingerprinter;
     }
@@ -192,11 +191,11 @@ public final class TenantReconciler {
         }
         for (String id : graph.appliedRevisions(snapshot.rows())) {
             String recorded = snapshot.appliedChecksums().get(id);
-            Revision revision = graph.revision(id).orElseThrow();
-            if (recorded != null && !recorded.equals(revision.checksum())) {
+            String published = graph.checksum(id);
+            if (recorded != null && !recorded.equals(published)) {
                 return Optional.of(new Verdict(TenantState.BLOCKED, snapshot.rows(), new TenantError("checksum_mismatch",
                         id, null, "revision " + id + " was applied with checksum " + recorded
-                        + " but its published checksum is " + revision.checksum()), null));
+                        + " but its published checksum is " + published), null));
             }
         }
         return Optional.empty();

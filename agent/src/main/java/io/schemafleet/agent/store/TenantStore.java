@@ -183,10 +183,11 @@ public final class TenantStore {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(bookkeepingSql)) {
-            ps.setArray(1, c.createArrayOf("text", inserts.toArray()));
-            ps.setArray(2, c.createArrayOf("text", deletes.toArray()));
-            ps.setArray(3, c.createArrayOf("text", from.toArray()));
-            ps.setArray(4, c.createArrayOf("text", to.toArray()));
+            // Ids never contain commas (they are [A-Za-z0-9_]), so a joined list is unambiguous.
+            ps.setString(1, String.join(",", inserts));
+            ps.setString(2, String.join(",", deletes));
+            ps.setString(3, String.join(",", from));
+            ps.setString(4, String.join(",", to));
             ps.setString(5, row.revision());
             ps.setString(6, row.direction());
             ps.setString(7, row.checksum());
@@ -211,9 +212,10 @@ public final class TenantStore {
     private static String bookkeepingSql(String versionTable, String historyTable) {
         return "WITH pre AS (SELECT coalesce(string_agg(version_num, ',' ORDER BY version_num), '') AS r FROM " + versionTable + "),"
                 + " pend AS (SELECT count(*) AS n FROM (SELECT 1 FROM " + historyTable + " WHERE outcome = 'pending' LIMIT 1) p),"
-                + " ins AS (INSERT INTO " + versionTable + " (version_num) SELECT unnest(?::text[]) RETURNING 1),"
-                + " del AS (DELETE FROM " + versionTable + " WHERE version_num = ANY (?::text[]) RETURNING 1),"
-                + " upd AS (UPDATE " + versionTable + " v SET version_num = m.t FROM unnest(?::text[], ?::text[]) AS m (f, t)"
+                + " ins AS (INSERT INTO " + versionTable + " (version_num) SELECT unnest(string_to_array(NULLIF(?, ''), ',')) RETURNING 1),"
+                + " del AS (DELETE FROM " + versionTable + " WHERE version_num = ANY (string_to_array(NULLIF(?, ''), ',')) RETURNING 1),"
+                + " upd AS (UPDATE " + versionTable + " v SET version_num = m.t FROM unnest(string_to_array(NULLIF(?, ''), ','),"
+                + " string_to_array(NULLIF(?, ''), ',')) AS m (f, t)"
                 + " WHERE v.version_num = m.f RETURNING 1),"
                 + " h AS (INSERT INTO " + historyTable
                 + " (revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome)"

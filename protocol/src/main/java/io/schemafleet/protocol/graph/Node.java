@@ -27,6 +27,8 @@ final class Node {
     final Set<String> allNextrev = new LinkedHashSet<>();
     /** Declared labels plus those inherited from ancestors (and Alembic's downward spill). */
     final Set<String> branchLabels;
+    /** Memoized {@link Revision#checksum()}; a benign race if two threads compute it at once. */
+    volatile String checksum;
     List<String> resolvedDependencies = List.of();
     List<String> normalizedResolvedDependencies = List.of();
     private List<String> allDownRevisions;

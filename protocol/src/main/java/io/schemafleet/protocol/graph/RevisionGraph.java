@@ -241,6 +241,23 @@ public final class RevisionGraph {
         return node == null || !node.id.equals(id) ? Optional.empty() : Optional.of(node.revision);
     }
 
+    /**
+     * The checksum of a revision of this graph, computed once: agents compare it with
+     * what every tenant recorded, on every pass.
+     */
+    public String checksum(String id) {
+        Node node = map.get(id);
+        if (node == null || !node.id.equals(id)) {
+            throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + id + "'");
+        }
+        String checksum = node.checksum;
+        if (checksum == null) {
+            checksum = node.revision.checksum();
+            node.checksum = checksum;
+        }
+        return checksum;
+    }
+
     /** The revision id a branch label names, if it is one. */
     public Optional<String> labelledRevision(String label) {
         Node node = map.get(label);
