@@ -1,0 +1,6 @@
+-- revision: 3cfc87221979
+-- down_revision: 2d12193b6184
+-- message: placeholder for audit_log ON DELETE SET NULL (no operations yet)
+-- transactional: true
+-- +upgrade
+-- +downgrade

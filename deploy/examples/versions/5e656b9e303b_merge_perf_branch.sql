@@ -1,0 +1,6 @@
+-- revision: 5e656b9e303b
+-- down_revision: ecf5acd6708d, 122b81ebc3d7
+-- message: merge the perf branch
+-- transactional: true
+-- +upgrade
+-- +downgrade
