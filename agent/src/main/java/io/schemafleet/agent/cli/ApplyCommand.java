@@ -63,6 +63,11 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No live progress line.")
     boolean noProgress;
 
+    @Option(names = "--watch", paramLabel = "INTERVAL", converter = DurationConverter.class,
+            description = "Keep going: discover tenants and converge them again every INTERVAL (e.g. 30s) until "
+                    + "stopped, so new tenants are brought to the destination without anyone asking.")
+    Duration watch;
+
     @Spec
     CommandSpec spec;
 
@@ -73,24 +78,44 @@ public final class ApplyCommand implements Callable<Integer> {
                 .withLayout(selection.layout())
                 .withTimeouts(lockTimeout, statementTimeout)
                 .withRetries(retries, Duration.ofMillis(200), Duration.ofSeconds(10));
-        var err = spec.commandLine().getErr();
         try (Databases pools = new Databases(DbCredentials.fromEnvironment(), parallel)) {
-            List<Tenant> tenants = selection.resolve(pools, err);
-            if (tenants.isEmpty()) {
-                err.println("no tenants selected");
-                return 1;
-            }
             TenantReconciler reconciler = new TenantReconciler(graph, pools, options,
                     new DdlThrottle(ddlPerServer != null ? ddlPerServer : parallel),
                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
-            ProgressLine progress = new ProgressLine(err, tenants.size(), !noProgress && !json);
-            List<TenantResult> results = new FleetApplier(reconciler, parallel).apply(tenants, destination, progress::accept);
-            if (json) {
-                ResultsReport.json(spec.commandLine().getOut(), results);
-            } else {
-                ResultsReport.table(spec.commandLine().getOut(), results);
+            FleetApplier fleet = new FleetApplier(reconciler, parallel);
+            if (watch == null) {
+                return pass(pools, fleet, !noProgress && !json);
             }
-            return results.stream().allMatch(TenantResult::converged) ? 0 : 1;
+            while (!Thread.currentThread().isInterrupted()) {
+                int status = pass(pools, fleet, false);
+                spec.commandLine().getErr().printf("%s pass done (status %d); next in %s%n", java.time.Instant.now(),
+                        status, watch);
+                spec.commandLine().getErr().flush();
+                try {
+                    Thread.sleep(watch.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
         }
+    }
+
+    /** Discovers the tenants and converges them once; 0 if all converged. */
+    private int pass(Databases pools, FleetApplier fleet, boolean showProgress) throws Exception {
+        var err = spec.commandLine().getErr();
+        List<Tenant> tenants = selection.resolve(pools, err);
+        if (tenants.isEmpty()) {
+            err.println("no tenants selected");
+            return 1;
+        }
+        ProgressLine progress = new ProgressLine(err, tenants.size(), showProgress);
+        List<TenantResult> results = fleet.apply(tenants, destination, progress::accept);
+        if (json) {
+            ResultsReport.json(spec.commandLine().getOut(), results);
+        } else {
+            ResultsReport.table(spec.commandLine().getOut(), results);
+        }
+        return results.stream().allMatch(TenantResult::converged) ? 0 : 1;
     }
 }
