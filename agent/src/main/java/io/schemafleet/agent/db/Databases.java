@@ -39,7 +39,7 @@ public final class Databases implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(0);
         config.setPoolName("schemafleet-" + Math.abs(jdbcUrl.hashCode()));
-        config.setConnectionTimeout(30_000);
+        config.setConnectionTimeout(10_000);
         // Fail fast at the first connection rather than at pool start: an unreachable
         // tenant database must not stop the others.
         config.setInitializationFailTimeout(-1);
