@@ -33,6 +33,9 @@ public record ApplyOptions(String agentId, VersionLayout layout, Duration lockTi
         }
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
+        if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must be non-negative and the maximum at least the initial");
+        }
     }
 
     /** Safe defaults: 5 s lock timeout, 15 min statement timeout, 5 tries from 200 ms up to 10 s. */
@@ -55,8 +58,12 @@ public record ApplyOptions(String agentId, VersionLayout layout, Duration lockTi
 
     /** The wait before try number {@code attempt} (2 = first retry). */
     public Duration backoff(int attempt) {
-        long ms = initialBackoff.toMillis() << Math.min(20, Math.max(0, attempt - 2));
-        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+        long max = maxBackoff.toMillis();
+        long ms = initialBackoff.toMillis();
+        for (int i = 2; i < attempt && ms < max; i++) {
+            ms *= 2;
+        }
+        return Duration.ofMillis(Math.min(ms, max));
     }
 
     /** {@code SET ...} statements for the step's timeouts and search path. */

@@ -47,7 +47,14 @@ public final class DdlThrottle {
                 end = Math.min(end, i);
             }
         }
-        return rest.substring(0, end);
+        // Hosts without a port use PostgreSQL's 5432: the same server as when it is spelled out.
+        StringBuilder hosts = new StringBuilder();
+        for (String host : rest.substring(0, end).split(",")) {
+            boolean bracketed = host.startsWith("[");
+            boolean hasPort = bracketed ? host.contains("]:") : host.contains(":");
+            hosts.append(hosts.length() == 0 ? "" : ",").append(host).append(hasPort ? "" : ":5432");
+        }
+        return hosts.toString();
     }
 
     /** A held slot. */

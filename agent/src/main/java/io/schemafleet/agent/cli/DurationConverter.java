@@ -17,12 +17,16 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         if (!m.matches()) {
             throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 5s, 15m or 1h");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new TypeConversionException("'" + value + "' is too long a duration");
+        }
     }
 }
