@@ -12,7 +12,7 @@ import io.schemafleet.protocol.graph.RevisionGraph;
 import picocli.CommandLine.Command;
 
 /** {@code resolve} with the agent at hand: also settles dirty tenants. */
-@Command(name = "resolve")
+@Command(name = "resolve", mixinStandardHelpOptions = true)
 final class FleetResolveCommand extends ResolveCommand {
     @Override
     protected int resolveTenant(RevisionGraph graph, TenantResolution r) throws Exception {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static io.schemafleet.deploy.SampleRevisions.BASE;
@@ -93,6 +95,8 @@ class OneShotCliIT {
         assertThat(results.isArray()).isTrue();
         assertThat(results.findValuesAsText("tenant")).containsExactlyElementsOf(tenants);
         for (JsonNode r : results) {
+            // A stable shape: "error" is there, null, when converged (as "fingerprint" is when absent);
+            // ResultsReport.json leaves it out instead.
             assertThat(fieldNames(r)).as("%s", r)
                     .contains("tenant", "state", "heads", "steps", "error", "attempts", "duration_ms");
             assertThat(r.get("state").asText()).isEqualTo("converged");
@@ -256,6 +260,18 @@ class OneShotCliIT {
         assertThat(both.out()).isEmpty();
     }
 
+    @Test
+    void resolveOnATenantWithoutSchemafleetTablesFailsWithOneLine() {
+        // An operator's typo: there is no tenant_99. The PSQLException (42P01) used to surface as
+        // "internal error: ..." over two lines (the server's "Position: 56" on the second).
+        CliRun run = run("resolve", "--db", db.url(), "--tenant", "tenant_99", "--mark-rolled-back",
+                "--dir", dir.toString());
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(1);
+        assertThat(run.errLines()).as("%s", run).singleElement().asString()
+                .startsWith("error: ").contains("tenant_99").doesNotContain("internal error");
+    }
+
     // ---- tenant selection ----
 
     @Test
@@ -362,6 +378,35 @@ class OneShotCliIT {
         assertThat(run.errLines()).singleElement().asString()
                 .startsWith("error: ").contains("--schemas").contains("--databases");
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void applyWithNoMatchingTenantFailsWithOneLine() {
+        CliRun run = run("apply", "--db", db.url(), "--schemas", "nomatch_%", "--dir", dir.toString(),
+                "--to", "heads", "--no-progress");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(1);
+        assertThat(run.errLines()).singleElement().asString().contains("no tenants");
+    }
+
+    @Test
+    void theDistributionJarPrintsUsageWithoutPicocliWarnings() throws Exception {
+        // Only a real process shows it: picocli warns on the System.err it saw at class loading.
+        // TenantSelection's --schemas description holds an unescaped '%' ('tenant_%'), which
+        // picocli takes for a format specifier: three "[picocli WARN]" lines per usage message.
+        Path jar = Path.of(System.getProperty("basedir", "."), "target", "schemafleet.jar");
+        assertThat(jar).as("built by the package phase").exists();
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "apply", "--db", db.url(), "--schemas", "tenant_%", "--dir", dir.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        String stderr = Files.readString(err);
+        assertThat(process.exitValue()).as(stderr).isEqualTo(2);
+        assertThat(stderr).contains("Missing required option: '--to=DEST'").contains("'tenant_%'")
+                .doesNotContain("[picocli WARN]").doesNotContain("\tat ");
     }
 
     // ---- helpers ----

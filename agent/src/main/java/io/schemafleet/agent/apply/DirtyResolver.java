@@ -13,7 +13,9 @@ import io.schemafleet.protocol.graph.RevisionGraph;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Settles a dirty tenant: an operator who has looked at the database declares the
@@ -28,18 +30,53 @@ public final class DirtyResolver {
         MARK_ROLLED_BACK
     }
 
+    private final RevisionGraph graph;
     private final MigrationPlanner planner;
     private final Databases databases;
     private final ApplyOptions options;
 
     public DirtyResolver(RevisionGraph graph, Databases databases, ApplyOptions options) {
+        this.graph = graph;
         this.planner = new MigrationPlanner(graph);
         this.databases = databases;
         this.options = options;
     }
 
+    /**
+     * The pending step must be one that could have run from these rows: an upgrade of a
+     * revision not applied whose parents are, or a downgrade of a current head. Otherwise
+     * marking it applied would write a version table that matches no schema.
+     */
+    private void requireNext(PendingStep step, Direction direction, List<String> rows) {
+        if (graph.revision(step.revision()).isEmpty()) {
+            throw new SchemafleetException("pending revision " + step.revision() + " is not in the revision graph");
+        }
+        Set<String> applied = graph.appliedRevisions(rows);
+        boolean fits = direction == Direction.UPGRADE
+                ? !applied.contains(step.revision())
+                && applied.containsAll(graph.revision(step.revision()).orElseThrow().downRevisions())
+                : rows.contains(step.revision());
+        if (!fits) {
+            throw new SchemafleetException("pending " + step.direction() + " of " + step.revision()
+                    + " does not follow from the version table " + rows + "; mark it rolled back instead"
+                    + " and let the agent plan again");
+        }
+    }
+
     /** Resolves the tenant's pending step; returns it. Fails if the tenant is not dirty. */
-    public PendingStep resolve(Tenant tenant, Resolution resolution) throws SQLException {
+    public PendingStep resolve(Tenant tenant, Resolution resolution) {
+        try {
+            return resolveOrThrow(tenant, resolution);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                throw new SchemafleetException("tenant " + tenant.id() + " has no Schemafleet tables: nothing to resolve");
+            }
+            throw new SchemafleetException("tenant " + tenant.id() + ": " + SqlFailure.classify(e).sqlState() + " "
+                    + SqlFailure.classify(e).message());
+        }
+    }
+
+    private PendingStep resolveOrThrow(Tenant tenant, Resolution resolution) throws SQLException {
         TenantStore store = new TenantStore(tenant, options.layout());
         try (Connection c = databases.open(tenant.jdbcUrl())) {
             c.setAutoCommit(false);
@@ -53,7 +90,9 @@ public final class DirtyResolver {
                 if (resolution == Resolution.MARK_APPLIED) {
                     Direction direction = Direction.UPGRADE.code().equals(step.direction())
                             ? Direction.UPGRADE : Direction.DOWNGRADE;
-                    store.apply(c, planner.changesFor(step.revision(), direction, store.rows(c)));
+                    List<String> rows = store.rows(c);
+                    requireNext(step, direction, rows);
+                    store.apply(c, planner.changesFor(step.revision(), direction, rows));
                 }
                 HistoryOutcome outcome = resolution == Resolution.MARK_APPLIED
                         ? HistoryOutcome.RESOLVED_APPLIED : HistoryOutcome.RESOLVED_ROLLED_BACK;

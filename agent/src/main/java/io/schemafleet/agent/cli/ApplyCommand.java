@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code schemafleet apply}: bring every selected tenant to a destination now, locally,
  * without Kafka or a coordinator. Exit status 0 only if every tenant got there.
  */
-@Command(name = "apply", description = "Bring every tenant to a destination now (one-shot, no Kafka).")
+@Command(name = "apply", mixinStandardHelpOptions = true, description = "Bring every tenant to a destination now (one-shot, no Kafka).")
 public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     TenantSelection selection;
@@ -106,7 +106,7 @@ public final class ApplyCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         List<Tenant> tenants = selection.resolve(pools, err);
         if (tenants.isEmpty()) {
-            err.println("no tenants selected");
+            err.println("error: no tenants selected");
             return 1;
         }
         ProgressLine progress = new ProgressLine(err, tenants.size(), showProgress);

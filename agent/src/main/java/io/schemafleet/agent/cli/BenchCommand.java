@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
  * at the same parallelism (the floor), then re-checks the converged fleet, cleans up
  * and prints the figures. The last line is {@code agent X s, floor Y s, ratio Z}.
  */
-@Command(name = "bench", description = "Measure the agent against plain JDBC (the floor) on fresh schema tenants.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the agent against plain JDBC (the floor) on fresh schema tenants.")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
             description = "A database to create benchmark schemas in (credentials from SCHEMAFLEET_DB_USER/_PASSWORD).")

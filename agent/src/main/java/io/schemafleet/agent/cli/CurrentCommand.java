@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code schemafleet current}: each tenant's version-table rows and whether it is dirty. */
-@Command(name = "current", description = "Show each tenant's current heads and state (clean, dirty, no version table).")
+@Command(name = "current", mixinStandardHelpOptions = true, description = "Show each tenant's current heads and state (clean, dirty, no version table).")
 public final class CurrentCommand implements Callable<Integer> {
     @Mixin
     TenantSelection selection;

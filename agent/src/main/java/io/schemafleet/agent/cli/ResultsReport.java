@@ -56,6 +56,8 @@ final class ResultsReport {
             if (r.error() != null) {
                 node.putObject("error").put("code", r.error().code()).put("revision", r.error().revision())
                         .put("sqlstate", r.error().sqlState()).put("message", r.error().message());
+            } else {
+                node.putNull("error");
             }
             node.put("fingerprint", r.fingerprint());
             node.put("attempts", r.attempts());

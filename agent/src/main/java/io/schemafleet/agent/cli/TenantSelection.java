@@ -24,7 +24,7 @@ public final class TenantSelection {
                     + "SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD (or SCHEMAFLEET_DB_PASSWORD_FILE).")
     String db;
 
-    @Option(names = "--schemas", paramLabel = "PATTERN", description = "Every schema matching this LIKE pattern, e.g. 'tenant_%'.")
+    @Option(names = "--schemas", paramLabel = "PATTERN", description = "Every schema matching this LIKE pattern, e.g. 'tenant_%%'.")
     String schemas;
 
     @Option(names = "--databases", paramLabel = "PATTERN", description = "Every database on the server matching this LIKE pattern.")

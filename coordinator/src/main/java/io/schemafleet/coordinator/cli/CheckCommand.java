@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * {@code schemafleet check}: validate a revisions directory and report every problem,
  * each as {@code file:line: reason}; exit 0 only when there is none.
  */
-@Command(name = "check", description = "Validate the revisions directory; report every problem with file and line.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Validate the revisions directory; report every problem with file and line.")
 final class CheckCommand implements Callable<Integer>, JsonAware {
     @Mixin
     RevisionsDir dir;

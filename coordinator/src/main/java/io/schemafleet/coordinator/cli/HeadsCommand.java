@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code schemafleet heads}: the head revisions, as {@code alembic heads}. */
-@Command(name = "heads", description = "Show the head revisions.")
+@Command(name = "heads", mixinStandardHelpOptions = true, description = "Show the head revisions.")
 final class HeadsCommand implements Callable<Integer>, JsonAware {
     @Mixin
     RevisionsDir dir;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code schemafleet history [--range A:B]}: revisions newest first, as {@code alembic history}. */
-@Command(name = "history", description = "List revisions from head to base.")
+@Command(name = "history", mixinStandardHelpOptions = true, description = "List revisions from head to base.")
 final class HistoryCommand implements Callable<Integer>, JsonAware {
     @Mixin
     RevisionsDir dir;

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code schemafleet init DIR}: create an empty revisions directory. */
-@Command(name = "init", description = "Create an empty revisions directory.")
+@Command(name = "init", mixinStandardHelpOptions = true, description = "Create an empty revisions directory.")
 final class InitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "The revisions directory to create, e.g. versions.")
     Path dir;

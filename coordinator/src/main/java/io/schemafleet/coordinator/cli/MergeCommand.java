@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code schemafleet merge REV... -m MSG}: a revision joining several heads. */
-@Command(name = "merge", description = "Create a merge revision whose parents are the given heads (e.g. `heads`).")
+@Command(name = "merge", mixinStandardHelpOptions = true, description = "Create a merge revision whose parents are the given heads (e.g. `heads`).")
 final class MergeCommand implements Callable<Integer> {
     @Mixin
     RevisionsDir dir;

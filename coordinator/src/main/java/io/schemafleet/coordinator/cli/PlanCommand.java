@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  * would do from that version table; {@code plan --batch FILE} answers one JSON question
  * per line with one JSON answer per line.
  */
-@Command(name = "plan", description = {
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {
         "Show the steps and resulting version-table rows of upgrade/downgrade/stamp DEST.",
         "With --batch FILE (- for stdin): one JSON question per line in, one JSON answer per line out."})
 final class PlanCommand implements Callable<Integer>, JsonAware {

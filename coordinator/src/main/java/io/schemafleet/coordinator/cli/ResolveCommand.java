@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * instead; that needs the agent, which the distribution supplies by overriding
  * {@link #resolveTenant}.
  */
-@Command(name = "resolve", description = {
+@Command(name = "resolve", mixinStandardHelpOptions = true, description = {
         "Show the revisions a symbol names (head, heads, base, prefix, label@head, -1, ...).",
         "With --db/--tenant and --mark-applied or --mark-rolled-back: settle a dirty tenant."})
 public class ResolveCommand implements Callable<Integer>, JsonAware {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code schemafleet revision -m MSG}: a new, empty revision on top of a head. */
-@Command(name = "revision", description = "Create a new revision file whose parent is the current head.")
+@Command(name = "revision", mixinStandardHelpOptions = true, description = "Create a new revision file whose parent is the current head.")
 final class RevisionCommand implements Callable<Integer> {
     @Mixin
     RevisionsDir dir;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /** {@code schemafleet sql upgrade|downgrade DEST}: the offline SQL script, as {@code alembic upgrade --sql}. */
-@Command(name = "sql", description = "Print the SQL of upgrade/downgrade DEST, with version-table statements, for review.")
+@Command(name = "sql", mixinStandardHelpOptions = true, description = "Print the SQL of upgrade/downgrade DEST, with version-table statements, for review.")
 final class SqlCommand implements Callable<Integer> {
     enum Op { upgrade, downgrade }
 
