@@ -1,0 +1,107 @@
+package io.schemafleet.protocol.event;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.protocol.revision.Revision;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Typed body → JSON body, at the latest schema of each type. The inverse of {@link
+ * BodyReader}. Null fields are put as JSON null, which the canonical form drops (absent
+ * and null mean the same); lists are always written, empty or not.
+ */
+final class BodyWriter {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private BodyWriter() {
+    }
+
+    static ObjectNode write(EventBody body) {
+        ObjectNode o = JSON.objectNode();
+        if (body instanceof RevisionPublished e) {
+            Revision r = e.revision();
+            o.put("revision", r.id());
+            o.set("down_revisions", texts(r.downRevisions()));
+            o.set("branch_labels", texts(r.branchLabels()));
+            o.set("depends_on", texts(r.dependsOn()));
+            o.put("message", r.message());
+            o.put("transactional", r.transactional());
+            o.put("upgrade", r.upgradeSql());
+            o.put("downgrade", r.downgradeSql());
+            o.put("checksum", e.checksum());
+        } else if (body instanceof RolloutStarted e) {
+            o.put("rollout_id", e.rolloutId());
+            o.put("to", e.to());
+            ArrayNode waves = o.putArray("waves");
+            e.waves().forEach(w -> waves.add(wave(w)));
+            o.put("supersedes", e.supersedes());
+        } else if (body instanceof TenantReport e) {
+            tenantReport(o, e);
+        } else if (body instanceof AgentHeartbeat e) {
+            o.put("agent", e.agent());
+            o.put("tenants", e.tenants());
+            o.put("started_at", instant(e.startedAt()));
+            o.put("at", instant(e.at()));
+            o.put("version", e.version());
+        } else if (body instanceof TenantRetryRequested e) {
+            o.put("tenant", e.tenant());
+            o.put("requested_by", e.requestedBy());
+            o.put("at", instant(e.at()));
+        }
+        return o;
+    }
+
+    private static void tenantReport(ObjectNode o, TenantReport e) {
+        o.put("tenant", e.tenant());
+        o.put("agent", e.agent());
+        o.set("heads", texts(e.heads()));
+        o.put("state", e.state().code());
+        o.put("destination", e.destination());
+        o.put("rollout_id", e.rolloutId());
+        ArrayNode steps = o.putArray("steps");
+        for (TenantReport.Step s : e.steps()) {
+            steps.addObject().put("revision", s.revision()).put("direction", s.direction().code())
+                    .put("duration_ms", s.durationMs());
+        }
+        if (e.error() != null) {
+            TenantReport.Failure f = e.error();
+            o.putObject("error").put("code", f.code()).put("revision", f.revision())
+                    .put("sqlstate", f.sqlstate()).put("message", f.message());
+        }
+        o.put("fingerprint", e.fingerprint());
+        o.put("attempts", e.attempts());
+        o.put("at", instant(e.at()));
+    }
+
+    private static ObjectNode wave(Wave w) {
+        ObjectNode o = JSON.objectNode();
+        o.put("name", w.name());
+        ObjectNode labels = o.putObject("labels");
+        w.labels().forEach(labels::put);
+        o.put("bucket_percent", w.bucketPercent());
+        o.put("soak", w.soak() == null ? null : duration(w.soak()));
+        o.put("max_failures", w.maxFailures());
+        o.put("parallelism", w.parallelism());
+        return o;
+    }
+
+    private static ArrayNode texts(List<String> values) {
+        ArrayNode a = JSON.arrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    /** ISO-8601 in UTC, as {@link Instant#toString()}: {@code 2024-05-01T12:00:00.123Z}. */
+    static String instant(Instant at) {
+        return at.toString();
+    }
+
+    /** ISO-8601 duration, as {@link Duration#toString()}: {@code PT10M}. */
+    static String duration(Duration d) {
+        return d.toString();
+    }
+}

@@ -1,0 +1,116 @@
+package io.schemafleet.protocol.event;
+
+import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.revision.Revision;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Field validation shared by the event records; every failure is an {@link InvalidEventException}. */
+final class Checks {
+    /** Tenant and agent ids: no ':' so that they never collide with {@code agent:}/{@code retry:} keys. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$./-]{1,255}");
+    static final String NAME_RULE = "1 to 255 letters, digits, '_', '$', '.', '/' or '-'";
+    static final Pattern ROLLOUT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    static final String ROLLOUT_ID_RULE = "1 to 128 letters, digits, '.', '_' or '-'";
+    static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final String EVENT_ID_RULE = "1 to 128 letters, digits, '.', '_', ':' or '-'";
+    /** Printable ASCII without spaces: producers, destinations. */
+    static final Pattern TOKEN = Pattern.compile("[!-~]{1,255}");
+    static final String TOKEN_RULE = "1 to 255 printable ASCII characters without spaces";
+    static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    static final Pattern ERROR_CODE = Pattern.compile("[a-z0-9_]{1,64}");
+    static final Pattern SQLSTATE = Pattern.compile("[0-9A-Z]{5}");
+    static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,253}");
+
+    private Checks() {
+    }
+
+    static <T> T present(T value, String field) {
+        if (value == null) {
+            throw new InvalidEventException("missing " + field);
+        }
+        return value;
+    }
+
+    static String matches(String value, Pattern pattern, String rule, String field) {
+        present(value, field);
+        if (!pattern.matcher(value).matches()) {
+            throw new InvalidEventException(field + " " + shown(value) + " is invalid: expected " + rule);
+        }
+        return value;
+    }
+
+    static String matchesOrNull(String value, Pattern pattern, String rule, String field) {
+        return value == null ? null : matches(value, pattern, rule, field);
+    }
+
+    /** Free text of at most {@code max} characters, without control characters other than tab. */
+    static String text(String value, int max, String field) {
+        present(value, field);
+        if (value.length() > max) {
+            throw new InvalidEventException(field + " is longer than " + max + " characters");
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            throw new InvalidEventException(field + " " + shown(value) + " contains control characters");
+        }
+        return value;
+    }
+
+    static String nonBlankText(String value, int max, String field) {
+        if (text(value, max, field).isBlank()) {
+            throw new InvalidEventException(field + " must not be blank");
+        }
+        return value;
+    }
+
+    static long atLeast(long value, long min, String field) {
+        if (value < min) {
+            throw new InvalidEventException(field + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    static String revisionId(String value, String field) {
+        present(value, field);
+        try {
+            Revision.verifyId(value);
+        } catch (SchemafleetException e) {
+            throw new InvalidEventException(field + ": " + e.getMessage());
+        }
+        return value;
+    }
+
+    /** An unmodifiable copy; null stands for the empty list; null elements are refused. */
+    static <T> List<T> list(List<T> values, String field) {
+        if (values == null) {
+            return List.of();
+        }
+        for (T value : values) {
+            if (value == null) {
+                throw new InvalidEventException(field + " must not contain null");
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    static List<String> revisionIds(List<String> values, String field) {
+        List<String> copy = list(values, field);
+        copy.forEach(id -> revisionId(id, field));
+        return copy;
+    }
+
+    /** A value for a message: quoted, control characters escaped, at most 80 characters. */
+    static String shown(String value) {
+        return "'" + escaped(value, 80) + "'";
+    }
+
+    /** At most {@code max} characters (then "..."), control characters escaped as {@code \xNN}. */
+    static String escaped(String value, int max) {
+        String cut = value.length() > max ? value.substring(0, max) + "..." : value;
+        StringBuilder out = new StringBuilder();
+        cut.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f
+                ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+        return out.toString();
+    }
+}

@@ -1,0 +1,49 @@
+package io.schemafleet.protocol.event;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A rollout set the fleet's destination (rollouts topic, key = rollout id). The newest
+ * rollout wins; {@code supersedes} names the one it replaces, for the record.
+ *
+ * <p>Wire fields (schema 1): {@code rollout_id}, {@code to}, {@code waves} (array of
+ * {@link Wave}), {@code supersedes}.
+ *
+ * @param rolloutId  the rollout's id ({@code [A-Za-z0-9._-]}, 1 to 128)
+ * @param to         the destination, as for {@code upgrade}/{@code downgrade}: {@code head},
+ *                   {@code heads}, a revision id, {@code label@head}, …
+ * @param waves      waves in order; empty means the whole fleet at once
+ * @param supersedes the rollout this one replaces; null if none
+ */
+public record RolloutStarted(String rolloutId, String to, List<Wave> waves, String supersedes) implements EventBody {
+    /** Version of this body's schema. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public RolloutStarted {
+        Checks.matches(rolloutId, Checks.ROLLOUT_ID, Checks.ROLLOUT_ID_RULE, "rollout_id");
+        Checks.matches(to, Checks.TOKEN, Checks.TOKEN_RULE, "to");
+        waves = Checks.list(waves, "waves");
+        Set<String> names = new HashSet<>();
+        for (Wave w : waves) {
+            if (!names.add(w.name())) {
+                throw new InvalidEventException("wave name '" + w.name() + "' appears twice in rollout " + rolloutId);
+            }
+        }
+        Checks.matchesOrNull(supersedes, Checks.ROLLOUT_ID, Checks.ROLLOUT_ID_RULE, "supersedes");
+        if (rolloutId.equals(supersedes)) {
+            throw new InvalidEventException("rollout " + rolloutId + " cannot supersede itself");
+        }
+    }
+
+    /** A rollout of the whole fleet at once to {@code to}. */
+    public static RolloutStarted toWholeFleet(String rolloutId, String to) {
+        return new RolloutStarted(rolloutId, to, List.of(), null);
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.ROLLOUT_STARTED;
+    }
+}

@@ -1,0 +1,92 @@
+package io.schemafleet.protocol.event;
+
+import io.schemafleet.protocol.fleet.TenantState;
+import io.schemafleet.protocol.graph.Direction;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where one tenant stands, as its agent saw it (reports topic, key = tenant id). Sent
+ * after every step and state change; compaction keeps the newest per tenant.
+ *
+ * <p>Wire fields (schema 1): {@code tenant}, {@code agent}, {@code heads},
+ * {@code state} ({@link TenantState#code()}), {@code destination}, {@code rollout_id},
+ * {@code steps} (array of {@code {revision, direction, duration_ms}}), {@code error}
+ * ({@code {code, revision, sqlstate, message}}), {@code fingerprint}, {@code attempts},
+ * {@code at}.
+ *
+ * @param tenant      tenant id ({@code [A-Za-z0-9_$./-]}, 1 to 255)
+ * @param agent       id of the reporting agent (same alphabet)
+ * @param heads       the tenant's version-table rows; stored sorted and without duplicates
+ * @param state       where it stands relative to its destination
+ * @param destination the destination it is being brought to; null before any rollout named one
+ * @param rolloutId   the rollout that set the destination; null if none
+ * @param steps       steps run since the previous report, in order (may be empty)
+ * @param error       why it is not at its destination; null if there is nothing to say
+ * @param fingerprint SHA-256 (64 lowercase hex) of the tenant's normalized schema; null if not computed
+ * @param attempts    tries taken so far for the current destination (0 or more)
+ * @param at          when the agent observed this state
+ */
+public record TenantReport(String tenant, String agent, List<String> heads, TenantState state,
+                           String destination, String rolloutId, List<Step> steps, Failure error,
+                           String fingerprint, int attempts, Instant at) implements EventBody {
+    /** Version of this body's schema. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public TenantReport {
+        Checks.matches(tenant, Checks.NAME, Checks.NAME_RULE, "tenant");
+        Checks.matches(agent, Checks.NAME, Checks.NAME_RULE, "agent");
+        heads = Checks.revisionIds(heads, "heads").stream().sorted().distinct().toList();
+        Checks.present(state, "state");
+        Checks.matchesOrNull(destination, Checks.TOKEN, Checks.TOKEN_RULE, "destination");
+        Checks.matchesOrNull(rolloutId, Checks.ROLLOUT_ID, Checks.ROLLOUT_ID_RULE, "rollout_id");
+        steps = Checks.list(steps, "steps");
+        Checks.matchesOrNull(fingerprint, Checks.SHA256_HEX, "64 lowercase hex digits", "fingerprint");
+        Checks.atLeast(attempts, 0, "attempts");
+        Checks.present(at, "at");
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.TENANT_REPORT;
+    }
+
+    /**
+     * One step the agent ran.
+     *
+     * @param revision   the revision stepped over
+     * @param direction  upgrade or downgrade (wire: {@link Direction#code()})
+     * @param durationMs how long it took, in milliseconds (0 or more)
+     */
+    public record Step(String revision, Direction direction, long durationMs) {
+        public Step {
+            Checks.revisionId(revision, "step revision");
+            Checks.present(direction, "step direction");
+            Checks.atLeast(durationMs, 0, "step duration_ms");
+        }
+    }
+
+    /**
+     * Why a tenant is not at its destination, in terms an operator can act on.
+     *
+     * @param code     stable code, {@code [a-z0-9_]}: {@code sql_failed}, {@code checksum_mismatch},
+     *                 {@code unknown_revision}, {@code dirty}, {@code unreachable}, …
+     * @param revision the revision involved; null if none
+     * @param sqlstate the five-character SQLSTATE for a database error; null otherwise
+     * @param message  one line for humans (at most 4,096 characters)
+     */
+    public record Failure(String code, String revision, String sqlstate, String message) {
+        public Failure {
+            Checks.matches(code, Checks.ERROR_CODE, "1 to 64 of a-z, 0-9, '_'", "error code");
+            if (revision != null) {
+                Checks.revisionId(revision, "error revision");
+            }
+            Checks.matchesOrNull(sqlstate, Checks.SQLSTATE, "5 digits or capital letters", "error sqlstate");
+            message = Checks.present(message, "error message");
+            if (message.length() > 4096) {
+                message = message.substring(0, 4093) + "...";
+            }
+        }
+    }
+}
