@@ -1,5 +1,6 @@
 package io.schemafleet.deploy;
 
+import io.schemafleet.agent.cli.AgentCommand;
 import io.schemafleet.agent.cli.ApplyCommand;
 import io.schemafleet.agent.cli.BenchCommand;
 import io.schemafleet.agent.cli.CurrentCommand;
@@ -12,7 +13,7 @@ public final class Main {
 
     public static void main(String[] args) {
         var cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
-                new ApplyCommand(), new CurrentCommand(), new BenchCommand());
+                new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand());
         System.exit(SchemafleetCommand.execute(cli, args));
     }
 }

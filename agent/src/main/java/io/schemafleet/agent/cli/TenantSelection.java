@@ -7,6 +7,7 @@ import io.schemafleet.agent.tenant.Discovery;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.agent.tenant.StaticTenants;
 import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.agent.tenant.TenantSource;
 import io.schemafleet.protocol.SchemafleetException;
 import picocli.CommandLine.Option;
 
@@ -41,23 +42,28 @@ public final class TenantSelection {
         return VersionLayout.named(versionTable);
     }
 
-    /** The tenants, or an error if the selection is contradictory; refusals go to {@code warn}. */
-    List<Tenant> resolve(Databases pools, java.io.PrintWriter warn) {
+    /** Where the selected tenants come from (asked again on every pass of a long-running agent). */
+    TenantSource source(Databases pools) {
         int modes = (schemas != null ? 1 : 0) + (databases != null ? 1 : 0) + (named.isEmpty() ? 0 : 1);
         if (modes > 1) {
             throw new SchemafleetException("choose one of --schemas, --databases and --tenant");
         }
-        Discovery discovery;
         if (schemas != null) {
-            discovery = new SchemaPatternDiscovery(pools, db, schemas).discover();
-        } else if (databases != null) {
-            discovery = new DatabasePatternDiscovery(pools, db, databases).discover();
-        } else if (!named.isEmpty()) {
-            discovery = new StaticTenants(named.stream().map(s -> Tenant.schema(db, s)).toList()).discover();
-        } else {
-            String name = db.replaceFirst("^jdbc:postgresql://[^/]*/", "").replaceFirst("\\?.*$", "");
-            discovery = new StaticTenants(List.of(Tenant.database(db, name))).discover();
+            return new SchemaPatternDiscovery(pools, db, schemas);
         }
+        if (databases != null) {
+            return new DatabasePatternDiscovery(pools, db, databases);
+        }
+        if (!named.isEmpty()) {
+            return new StaticTenants(named.stream().map(s -> Tenant.schema(db, s)).toList());
+        }
+        String name = db.replaceFirst("^jdbc:postgresql://[^/]*/", "").replaceFirst("\\?.*$", "");
+        return new StaticTenants(List.of(Tenant.database(db, name)));
+    }
+
+    /** The tenants, or an error if the selection is contradictory; refusals go to {@code warn}. */
+    List<Tenant> resolve(Databases pools, java.io.PrintWriter warn) {
+        Discovery discovery = source(pools).discover();
         for (Discovery.Refusal refusal : discovery.refused()) {
             warn.println("warning: skipping " + refusal.name() + ": " + refusal.reason());
         }

@@ -1,0 +1,112 @@
+package io.schemafleet.agent.cli;
+
+import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.db.DbCredentials;
+import io.schemafleet.agent.fingerprint.SchemaFingerprint;
+import io.schemafleet.agent.loop.AgentLoop;
+import io.schemafleet.agent.loop.AgentSettings;
+import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.topic.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+
+/**
+ * {@code schemafleet agent}: the long-running agent beside a database. Follows the
+ * revisions and rollouts topics, keeps its tenants at the fleet's destination, reports
+ * every tenant's outcome and a heartbeat. Stops cleanly on SIGTERM or Ctrl-C.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run the agent: follow Kafka, keep the selected tenants at the fleet's destination, report.")
+public final class AgentCommand implements Callable<Integer> {
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9_$./-]{1,200}");
+
+    @Mixin
+    TenantSelection selection;
+
+    @Option(names = "--kafka-bootstrap", defaultValue = "${env:SCHEMAFLEET_KAFKA_BOOTSTRAP}", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (default: $SCHEMAFLEET_KAFKA_BOOTSTRAP).")
+    String bootstrap;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Any Kafka client property, e.g. security.protocol=SASL_SSL (repeatable).")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:SCHEMAFLEET_TOPIC_PREFIX:-schemafleet}",
+            description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--parallel", defaultValue = "4", description = "Tenants worked on at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--ddl-per-server", description = "At most this many steps at once per database server (default: --parallel).")
+    Integer ddlPerServer;
+
+    @Option(names = "--resync", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Reconcile every tenant at least this often (default: ${DEFAULT-VALUE}).")
+    Duration resync;
+
+    @Option(names = "--heartbeat", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
+    Duration heartbeat;
+
+    @Option(names = "--lock-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "lock_timeout for each step (default: ${DEFAULT-VALUE}).")
+    Duration lockTimeout;
+
+    @Option(names = "--statement-timeout", defaultValue = "15m", converter = DurationConverter.class,
+            description = "statement_timeout for each step (default: ${DEFAULT-VALUE}).")
+    Duration statementTimeout;
+
+    @Option(names = "--agent-id", defaultValue = "${env:SCHEMAFLEET_AGENT_ID}",
+            description = "This agent's id in reports (default: $SCHEMAFLEET_AGENT_ID or agent-<host>).")
+    String agentId;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new SchemafleetException("no Kafka: give --kafka-bootstrap or set SCHEMAFLEET_KAFKA_BOOTSTRAP");
+        }
+        String id = agentId != null ? agentId : "agent-" + Hosts.name();
+        if (!AGENT_ID.matcher(id).matches()) {
+            throw new SchemafleetException("agent id '" + id + "' must be 1 to 200 of letters, digits and _$./-");
+        }
+        Map<String, Object> kafka = new HashMap<>(kafkaProperties);
+        kafka.put("bootstrap.servers", bootstrap);
+        kafka.putIfAbsent("client.id", id);
+        ApplyOptions apply = ApplyOptions.defaults(id).withLayout(selection.layout())
+                .withTimeouts(lockTimeout, statementTimeout);
+        AgentSettings settings = new AgentSettings(Topics.withPrefix(topicPrefix), kafka, resync, heartbeat, parallel,
+                ddlPerServer != null ? ddlPerServer : parallel, apply);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), parallel);
+             AgentLoop loop = new AgentLoop(settings, selection.source(pools), pools,
+                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256())) {
+            // The JVM exits once its shutdown hooks finish, so the hook itself stops the agent.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                loop.close();
+                stopped.countDown();
+            }, "schemafleet-agent-stop"));
+            loop.start();
+            spec.commandLine().getErr().printf("agent %s following %s at %s; Ctrl-C stops it%n", id, topicPrefix,
+                    bootstrap);
+            spec.commandLine().getErr().flush();
+            stopped.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,178 @@
+package io.schemafleet.agent.loop;
+
+import io.schemafleet.agent.apply.DdlThrottle;
+import io.schemafleet.agent.apply.Fingerprinter;
+import io.schemafleet.agent.apply.FleetApplier;
+import io.schemafleet.agent.apply.TenantReconciler;
+import io.schemafleet.agent.apply.TenantResult;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.tenant.Discovery;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.agent.tenant.TenantSource;
+import io.schemafleet.protocol.fleet.TenantState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The long-running agent: follows the log for the desired state, reconciles its
+ * tenants whenever that changes and on every resync, reports each tenant's outcome
+ * and sends heartbeats. Events only wake the loop; what runs is decided by comparing
+ * each tenant's own tables with the desired state, so redelivered, duplicated or
+ * reordered events change nothing.
+ */
+public final class AgentLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
+
+    private final AgentSettings settings;
+    private final TenantSource source;
+    private final Databases databases;
+    private final Fingerprinter fingerprinter;
+    private final DdlThrottle throttle;
+    private final LogFollower follower;
+    private final ReportPublisher publisher;
+    private final AtomicReference<DesiredState> desired = new AtomicReference<>();
+    private final Semaphore wake = new Semaphore(0);
+    /** Tenants that failed, and the plan (destination and graph) they failed under. */
+    private final Map<String, String> failedUnder = new ConcurrentHashMap<>();
+    private final AtomicInteger tenantCount = new AtomicInteger();
+    private final Map<String, String> lastReported = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat"));
+    private final Thread logThread;
+    private final Thread reconcileThread;
+    private volatile boolean running = true;
+
+    public AgentLoop(AgentSettings settings, TenantSource source, Databases databases, Fingerprinter fingerprinter) {
+        this.settings = settings;
+        this.source = source;
+        this.databases = databases;
+        this.fingerprinter = fingerprinter;
+        this.throttle = new DdlThrottle(settings.ddlPerServer());
+        this.follower = new LogFollower(settings.topics(), settings.kafka(), this::desiredChanged);
+        this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
+        this.logThread = daemon("log").newThread(follower);
+        this.reconcileThread = daemon("reconcile").newThread(this::reconcileLoop);
+    }
+
+    public void start() {
+        logThread.start();
+        reconcileThread.start();
+        heartbeats.scheduleAtFixedRate(() -> publisher.heartbeat(tenantCount.get()), 0,
+                settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("agent {} started", settings.agentId());
+    }
+
+    /** The desired state as last read from the log. */
+    public Optional<DesiredState> desired() {
+        return Optional.ofNullable(desired.get());
+    }
+
+    /** Records skipped because they were not valid events for their topic. */
+    public long poisonRecords() {
+        return follower.poisonRecords();
+    }
+
+    private void desiredChanged(DesiredState state) {
+        desired.set(state);
+        if (!state.problems().isEmpty()) {
+            LOG.warn("desired state has problems: {}", state.problems());
+        }
+        wake.release();
+    }
+
+    private void reconcileLoop() {
+        while (running) {
+            try {
+                wake.tryAcquire(settings.resync().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                DesiredState state = desired.get();
+                if (running && state != null && state.actionable()) {
+                    reconcile(state);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // One bad pass (a database that vanished, a bug) must not end the agent.
+                LOG.error("reconcile pass failed; next pass on the resync timer", e);
+            }
+        }
+    }
+
+    private void reconcile(DesiredState state) throws InterruptedException {
+        Discovery discovery = source.discover();
+        discovery.refused().forEach(r -> LOG.warn("ignoring tenant {}: {}", r.name(), r.reason()));
+        tenantCount.set(discovery.tenants().size());
+        String plan = state.destination() + "@" + System.identityHashCode(state.graph());
+        List<Tenant> due = new ArrayList<>();
+        for (Tenant tenant : discovery.tenants()) {
+            boolean retry = state.retries().contains(tenant.id());
+            if (retry || !plan.equals(failedUnder.get(tenant.id()))) {
+                due.add(tenant);
+            }
+            if (retry) {
+                follower.retried(tenant.id());
+            }
+        }
+        TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
+                fingerprinter);
+        new FleetApplier(reconciler, settings.parallel()).apply(due, state.destination(), result -> {
+            if (changed(result, state.rolloutId())) {
+                publisher.report(result, state.rolloutId());
+            }
+            remember(result, plan);
+        });
+    }
+
+    /** Reports go out when something changed (or steps ran), not on every quiet resync. */
+    private boolean changed(TenantResult result, String rolloutId) {
+        String signature = result.state().code() + "|" + result.heads() + "|" + result.destination() + "|" + rolloutId
+                + "|" + (result.error() == null ? "" : result.error().code() + result.error().message())
+                + "|" + result.fingerprint();
+        String before = lastReported.put(result.tenant(), signature);
+        return !result.steps().isEmpty() || !signature.equals(before);
+    }
+
+    /** A failed tenant waits for a new plan or a retry request instead of failing again every resync. */
+    private void remember(TenantResult result, String plan) {
+        if (result.state() == TenantState.FAILED) {
+            failedUnder.put(result.tenant(), plan);
+        } else {
+            failedUnder.remove(result.tenant());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake.release();
+        follower.close();
+        heartbeats.shutdownNow();
+        try {
+            reconcileThread.join(30_000);
+            logThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, "schemafleet-agent-" + name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,144 @@
+package io.schemafleet.agent.loop;
+
+import io.schemafleet.protocol.event.Decoded;
+import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Reads the whole revisions and rollouts topics, from the beginning, on every start
+ * (each agent on its own: no consumer group), and hands every new {@link DesiredState}
+ * to a listener. A record that is not a valid event for its topic is logged with its
+ * topic, partition and offset, counted and skipped: it never stops the agent.
+ */
+final class LogFollower implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
+
+    private final Topics topics;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<DesiredState> listener;
+    private final DesiredStateFold fold = new DesiredStateFold();
+    private final AtomicLong poison = new AtomicLong();
+    private volatile boolean running = true;
+
+    LogFollower(Topics topics, Map<String, Object> kafka, Consumer<DesiredState> listener) {
+        this.topics = topics;
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.listener = listener;
+    }
+
+    long poisonRecords() {
+        return poison.get();
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = partitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
+            boolean caughtUp = false;
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                boolean changed = false;
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    changed |= apply(record);
+                }
+                if (!caughtUp && reached(startEnd)) {
+                    caughtUp = true;
+                    changed = true;
+                }
+                if (changed) {
+                    DesiredState state;
+                    synchronized (fold) {
+                        state = fold.snapshot(caughtUp);
+                    }
+                    listener.accept(state);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Marks a retry request as handled. Thread-safe enough: the fold only adds under the log thread. */
+    void retried(String tenant) {
+        synchronized (fold) {
+            fold.retried(tenant);
+        }
+    }
+
+    private boolean apply(ConsumerRecord<byte[], byte[]> record) {
+        Decoded decoded = EventCodec.decode(record.value());
+        if (decoded instanceof Decoded.Rejected rejected) {
+            skip(record, rejected.kind().code() + ": " + rejected.reason());
+            return false;
+        }
+        Decoded.Event event = (Decoded.Event) decoded;
+        if (!topics.allows(record.topic(), event.envelope().type())) {
+            skip(record, "a " + event.envelope().type().code() + " event does not belong on this topic");
+            return false;
+        }
+        synchronized (fold) {
+            return fold.apply(event.envelope(), event.body());
+        }
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> record, String reason) {
+        poison.incrementAndGet();
+        LOG.warn("skipping record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    private boolean reached(Map<TopicPartition, Long> targets) {
+        for (Map.Entry<TopicPartition, Long> e : targets.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<TopicPartition> partitions() {
+        List<TopicPartition> out = new ArrayList<>();
+        for (String topic : List.of(topics.revisions(), topics.rollouts())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofMinutes(5));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist; start the coordinator first");
+            }
+            infos.forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+    }
+}

@@ -1,0 +1,86 @@
+package io.schemafleet.agent.loop;
+
+import io.schemafleet.agent.apply.StepRecord;
+import io.schemafleet.agent.apply.TenantResult;
+import io.schemafleet.protocol.event.AgentHeartbeat;
+import io.schemafleet.protocol.event.EventBody;
+import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.graph.Direction;
+import io.schemafleet.protocol.topic.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Publishes what the agent did: a {@link TenantReport} per tenant (keyed by tenant, so
+ * compaction keeps the latest) and {@link AgentHeartbeat}s. Idempotent producer; a
+ * broker that is away only delays reports (the producer buffers and retries).
+ */
+final class ReportPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportPublisher.class);
+
+    private final Topics topics;
+    private final String agentId;
+    private final Instant startedAt = Instant.now();
+    private final KafkaProducer<String, byte[]> producer;
+
+    ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka) {
+        this.topics = topics;
+        this.agentId = agentId;
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    void report(TenantResult result, String rolloutId) {
+        List<TenantReport.Step> steps = result.steps().stream()
+                .map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis())).toList();
+        TenantReport.Failure failure = result.error() == null ? null : new TenantReport.Failure(result.error().code(),
+                result.error().revision(), result.error().sqlState(), result.error().message());
+        send(topics.reports(), Topics.reportKey(result.tenant()), new TenantReport(result.tenant(), agentId,
+                result.heads(), result.state(), result.destination(), rolloutId, steps, failure, result.fingerprint(),
+                result.attempts(), Instant.now()));
+    }
+
+    void heartbeat(int tenants) {
+        send(topics.reports(), Topics.heartbeatKey(agentId),
+                new AgentHeartbeat(agentId, tenants, startedAt, Instant.now(), AgentVersion.VERSION));
+    }
+
+    private void send(String topic, String key, EventBody body) {
+        byte[] value = EventCodec.encode(Envelopes.of(body, agentId));
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            if (error != null) {
+                LOG.warn("could not publish {} for {}: {}", body.type().code(), key, error.toString());
+            }
+        });
+    }
+
+    private static Direction direction(StepRecord step) {
+        return Direction.UPGRADE.code().equals(step.direction()) ? Direction.UPGRADE : Direction.DOWNGRADE;
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

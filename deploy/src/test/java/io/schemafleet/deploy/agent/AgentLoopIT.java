@@ -1,0 +1,258 @@
+package io.schemafleet.deploy.agent;
+
+import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.db.DbCredentials;
+import io.schemafleet.agent.fingerprint.SchemaFingerprint;
+import io.schemafleet.agent.loop.AgentLoop;
+import io.schemafleet.agent.loop.AgentSettings;
+import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.coordinator.kafka.TopicAdmin;
+import io.schemafleet.deploy.kafka.TestKafka;
+import io.schemafleet.protocol.event.AgentHeartbeat;
+import io.schemafleet.protocol.event.Decoded;
+import io.schemafleet.protocol.event.EventBody;
+import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.Envelope;
+import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.RevisionPublished;
+import io.schemafleet.protocol.event.RolloutStarted;
+import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.event.TenantRetryRequested;
+import io.schemafleet.protocol.fleet.TenantState;
+import io.schemafleet.protocol.revision.Revision;
+import io.schemafleet.protocol.revision.RevisionDirectory;
+import io.schemafleet.protocol.topic.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The long-running agent against a real broker and a real PostgreSQL. */
+class AgentLoopIT {
+    private static final String HEAD = "c8626eb4ecaa";
+    private static final int TENANTS = 10;
+
+    private TestKafka kafka;
+    private Topics topics;
+    private TestDatabase db;
+    private Databases pools;
+    private KafkaProducer<String, byte[]> producer;
+    private final List<AgentLoop> agents = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        kafka = TestKafka.broker();
+        topics = Topics.withPrefix(kafka.uniquePrefix("agentloop"));
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).ensure(topics);
+        }
+        db = TestDatabase.create("agentloop");
+        StringBuilder ddl = new StringBuilder();
+        for (int i = 0; i < TENANTS; i++) {
+            ddl.append(String.format("CREATE SCHEMA tenant_%02d;", i));
+        }
+        db.execute(ddl.toString());
+        pools = new Databases(DbCredentials.NONE, 4);
+        producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", true),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        agents.forEach(AgentLoop::close);
+        producer.close();
+        pools.close();
+        db.close();
+    }
+
+    @Test
+    void publishedRevisionsAndARolloutBringEveryTenantToHeadAndReportsSaySo() throws Exception {
+        // Poison first: the agent must skip it and go on.
+        producer.send(new ProducerRecord<>(topics.revisions(), "junk", "not an event".getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(topics.rollouts(), "junk", "{\"schema\":99,\"type\":\"rollout_started\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+        for (Revision revision : examples()) {
+            publish(topics.revisions(), RevisionPublished.of(revision));
+        }
+        publish(topics.rollouts(), RolloutStarted.toWholeFleet("r1", "head"));
+
+        AgentLoop agent = startAgent("agent-a");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> latestReports().values().stream()
+                .filter(r -> r.state() == TenantState.CONVERGED && r.heads().equals(List.of(HEAD))).count() == TENANTS);
+        assertThat(agent.poisonRecords()).isEqualTo(2);
+        assertThat(bodies(topics.reports())).anyMatch(b -> b instanceof AgentHeartbeat h && h.agent().equals("agent-a"));
+
+        // A new revision and a new rollout: converge again.
+        Revision next = new Revision("d00dfeed0001", List.of(HEAD), List.of(), List.of(), "add a column", true,
+                "ALTER TABLE audit_log ADD COLUMN source text;", "ALTER TABLE audit_log DROP COLUMN source;");
+        publish(topics.revisions(), RevisionPublished.of(next));
+        Envelope r2 = publish(topics.rollouts(), RolloutStarted.toWholeFleet("r2", "head"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of("d00dfeed0001")));
+
+        // Old events again (re-sent, duplicated, out of order): nothing moves back, nothing runs twice.
+        Map<String, Integer> historyBefore = historyCounts();
+        for (Revision revision : examples()) {
+            publish(topics.revisions(), RevisionPublished.of(revision));
+        }
+        publish(topics.rollouts(), Envelopes.of(RolloutStarted.toWholeFleet("r1", "head"), "coordinator", "old-r1",
+                r2.at().minusSeconds(60)));
+        publish(topics.rollouts(), new TenantRetryRequested("marker", "test", Instant.now()));
+        // The marker comes after the old events: once the agent has it, it has read them too.
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.desired().orElseThrow().retries().contains("marker"));
+        assertThat(agent.desired().orElseThrow().rolloutId()).isEqualTo("r2");
+        assertThat(allTenantsAt(List.of("d00dfeed0001"))).isTrue();
+        assertThat(historyCounts()).isEqualTo(historyBefore);
+    }
+
+    @Test
+    void aRestartedAgentReadsTheLogAgainAndRunsNothingTwice() throws Exception {
+        for (Revision revision : examples()) {
+            publish(topics.revisions(), RevisionPublished.of(revision));
+        }
+        publish(topics.rollouts(), RolloutStarted.toWholeFleet("r1", "head"));
+        AgentLoop first = startAgent("agent-a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
+        Map<String, Integer> history = historyCounts();
+        first.close();
+        agents.remove(first);
+        long reportsBefore = tenantReports();
+
+        startAgent("agent-a");
+
+        // The new agent reports every tenant once after its first pass: that pass ran nothing.
+        await().atMost(Duration.ofSeconds(60)).until(() -> tenantReports() >= reportsBefore + TENANTS);
+        assertThat(historyCounts()).isEqualTo(history);
+        assertThat(allTenantsAt(List.of(HEAD))).isTrue();
+    }
+
+    private long tenantReports() {
+        return bodies(topics.reports()).stream().filter(b -> b instanceof TenantReport).count();
+    }
+
+    private AgentLoop startAgent(String id) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        AgentSettings settings = new AgentSettings(topics, props, Duration.ofSeconds(1), Duration.ofSeconds(1), 4, 4,
+                ApplyOptions.defaults(id).withRetries(3, Duration.ofMillis(20), Duration.ofMillis(100)));
+        AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "tenant_%"), pools,
+                (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
+        agents.add(agent);
+        agent.start();
+        return agent;
+    }
+
+    private Envelope publish(String topic, EventBody body) throws Exception {
+        return publish(topic, Envelopes.of(body, "coordinator"));
+    }
+
+    private Envelope publish(String topic, Envelope envelope) throws Exception {
+        String key = Topics.keyFor(EventCodec.decode(EventCodec.encode(envelope)) instanceof Decoded.Event e
+                ? e.body() : null);
+        producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(envelope))).get();
+        return envelope;
+    }
+
+    private boolean allTenantsAt(List<String> heads) throws Exception {
+        for (int i = 0; i < TENANTS; i++) {
+            if (!query(String.format("SELECT version_num FROM tenant_%02d.schemafleet_version ORDER BY 1", i))
+                    .equals(heads)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<String, Integer> historyCounts() throws Exception {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < TENANTS; i++) {
+            String schema = String.format("tenant_%02d", i);
+            out.put(schema, Integer.parseInt(query("SELECT count(*) FROM " + schema + ".schemafleet_history").get(0)));
+        }
+        return out;
+    }
+
+    private Map<String, TenantReport> latestReports() {
+        Map<String, TenantReport> out = new HashMap<>();
+        for (EventBody body : bodies(topics.reports())) {
+            if (body instanceof TenantReport r) {
+                out.put(r.tenant(), r);
+            }
+        }
+        return out;
+    }
+
+    private List<EventBody> bodies(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers(), "isolation.level", "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<EventBody> out = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (EventCodec.decode(record.value()) instanceof Decoded.Event e) {
+                        out.add(e.body());
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    private List<String> query(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db.url()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (java.sql.SQLException notYet) {
+            return List.of();
+        }
+        return out;
+    }
+
+    private static List<Revision> examples() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("deploy/examples/versions"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).isNotNull();
+        return RevisionDirectory.loadValid(dir.resolve("deploy/examples/versions")).revisions();
+    }
+}
