@@ -38,9 +38,16 @@ public final class TenantReconciler {
     private final StepExecutor executor;
     private final DdlThrottle throttle;
     private final Fingerprinter fingerprinter;
+    private final StepListener listener;
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter) {
+        this(graph, databases, options, throttle, fingerprinter, StepListener.NONE);
+    }
+
+    public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
+                            Fingerprinter fingerprinter, StepListener listener) {
+        this.listener = listener;
         this.graph = graph;
         this.planner = new DestinationPlanner(new MigrationPlanner(graph));
         this.databases = databases;
@@ -128,7 +135,7 @@ public final class TenantReconciler {
             if (plan.steps().isEmpty()) {
                 return new Verdict(TenantState.CONVERGED, rows, null, fingerprinter.fingerprint(c, tenant.schema()));
             }
-            known = runSteps(c, tenant, store, plan, rows, done);
+            known = runSteps(c, tenant, store, destination, plan, rows, done);
         }
         return new Verdict(TenantState.FAILED, store.rows(c), new TenantError("plan_failed", null, null,
                 "version rows kept changing under this agent; gave up after " + MAX_REPLANS + " re-plans"), null);
@@ -138,7 +145,8 @@ public final class TenantReconciler {
      * Runs steps while the rows are as planned. Returns the rows after the last step when
      * all ran, or null when the tenant must be read again (another agent moved it).
      */
-    private List<String> runSteps(Connection c, Tenant tenant, TenantStore store, Plan plan, List<String> rows,
+    private List<String> runSteps(Connection c, Tenant tenant, TenantStore store, String destination, Plan plan,
+                                  List<String> rows,
                           List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
         List<String> expected = rows;
         for (Step step : plan.steps()) {
@@ -153,9 +161,11 @@ public final class TenantReconciler {
             if (outcome != StepOutcome.APPLIED) {
                 return null;
             }
-            done.add(new StepRecord(step.revision().id(), step.direction().code(),
-                    (System.nanoTime() - started) / 1_000_000));
+            StepRecord record = new StepRecord(step.revision().id(), step.direction().code(),
+                    (System.nanoTime() - started) / 1_000_000);
+            done.add(record);
             expected = after(expected, step.versionChanges());
+            listener.stepApplied(tenant, destination, record, expected);
         }
         return expected;
     }

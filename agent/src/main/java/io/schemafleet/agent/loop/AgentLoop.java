@@ -126,7 +126,8 @@ public final class AgentLoop implements AutoCloseable {
             }
         }
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
-                fingerprinter);
+                fingerprinter, (tenant, destination, step, heads) -> publisher.stepApplied(tenant.id(), destination,
+                state.rolloutId(), step, heads));
         new FleetApplier(reconciler, settings.parallel()).apply(due, state.destination(), result -> {
             if (changed(result, state.rolloutId())) {
                 publisher.report(result, state.rolloutId());

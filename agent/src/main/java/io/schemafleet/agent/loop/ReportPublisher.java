@@ -7,6 +7,7 @@ import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
 import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.Direction;
 import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,6 +56,14 @@ final class ReportPublisher implements AutoCloseable {
         send(topics.reports(), Topics.reportKey(result.tenant()), new TenantReport(result.tenant(), agentId,
                 result.heads(), result.state(), result.destination(), rolloutId, steps, failure, result.fingerprint(),
                 result.attempts(), Instant.now()));
+    }
+
+    /** A tenant mid-way: one step done, more may follow. */
+    void stepApplied(String tenant, String destination, String rolloutId, StepRecord step, List<String> heads) {
+        send(topics.reports(), Topics.reportKey(tenant), new TenantReport(tenant, agentId, heads,
+                TenantState.APPLYING, destination, rolloutId,
+                List.of(new TenantReport.Step(step.revision(), direction(step), step.durationMillis())), null, null, 0,
+                Instant.now()));
     }
 
     void heartbeat(int tenants) {

@@ -54,6 +54,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The long-running agent against a real broker and a real PostgreSQL. */
 class AgentLoopIT {
@@ -153,6 +154,28 @@ class AgentLoopIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> tenantReports() >= reportsBefore + TENANTS);
         assertThat(historyCounts()).isEqualTo(history);
         assertThat(allTenantsAt(List.of(HEAD))).isTrue();
+    }
+
+    @Test
+    void theAgentRidesOutABrokerRestart() throws Exception {
+        assumeTrue(kafka.embedded().isPresent(), "needs the broker this JVM runs, to restart it");
+        for (Revision revision : examples()) {
+            publish(topics.revisions(), RevisionPublished.of(revision));
+        }
+        publish(topics.rollouts(), RolloutStarted.toWholeFleet("r1", "head"));
+        startAgent("agent-a");
+        await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
+
+        kafka.embedded().orElseThrow().restart();
+
+        Revision next = new Revision("beefcafe0002", List.of(HEAD), List.of(), List.of(), "after the restart", true,
+                "CREATE TABLE after_restart (id int);", "DROP TABLE after_restart;");
+        publish(topics.revisions(), RevisionPublished.of(next));
+        publish(topics.rollouts(), RolloutStarted.toWholeFleet("r2", "head"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> allTenantsAt(List.of("beefcafe0002")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> latestReports().values().stream()
+                .filter(r -> r.state() == TenantState.CONVERGED && r.heads().equals(List.of("beefcafe0002")))
+                .count() == TENANTS);
     }
 
     private long tenantReports() {
