@@ -45,6 +45,12 @@ public record Topics(String prefix, int reportPartitions) {
 
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
+    /**
+     * Revisions carry their SQL: allow records up to the codec's limit (Kafka's default is
+     * about 1 MiB). Producers of revisions set {@code max.request.size} to match.
+     */
+    private static final Map<String, String> COMPACT_LARGE = Map.of("cleanup.policy", "compact",
+            "max.message.bytes", Integer.toString(io.schemafleet.protocol.event.EventCodec.MAX_EVENT_BYTES + 64 * 1024));
 
     public Topics {
         requireLegalName(prefix, "topic prefix", MAX_PREFIX_LENGTH);
@@ -77,7 +83,7 @@ public record Topics(String prefix, int reportPartitions) {
 
     /** Every topic, as it must be created: revisions, rollouts, reports. */
     public List<TopicSpec> specs() {
-        return List.of(new TopicSpec(revisions(), 1, COMPACT), new TopicSpec(rollouts(), 1, COMPACT),
+        return List.of(new TopicSpec(revisions(), 1, COMPACT_LARGE), new TopicSpec(rollouts(), 1, COMPACT),
                 new TopicSpec(reports(), reportPartitions, COMPACT));
     }
 

@@ -32,7 +32,8 @@ class TopicsTest {
     @Test
     void specsForEveryTopic() {
         assertThat(Topics.defaults().specs()).containsExactly(
-                new TopicSpec("schemafleet.revisions", 1, COMPACT),
+                new TopicSpec("schemafleet.revisions", 1, java.util.Map.of("cleanup.policy", "compact",
+                        "max.message.bytes", "8454144")),
                 new TopicSpec("schemafleet.rollouts", 1, COMPACT),
                 new TopicSpec("schemafleet.reports", 6, COMPACT));
         assertThat(new Topics("test-42_x", 12).specs()).extracting(TopicSpec::name, TopicSpec::partitions)
