@@ -47,11 +47,8 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--parallel", defaultValue = "4", description = "Tenants worked on at once (default: ${DEFAULT-VALUE}).")
-    int parallel;
-
-    @Option(names = "--ddl-per-server", description = "At most this many steps at once per database server (default: --parallel).")
-    Integer ddlPerServer;
+    @Mixin
+    ApplyTuning tuning;
 
     @Option(names = "--resync", defaultValue = "30s", converter = DurationConverter.class,
             description = "Reconcile every tenant at least this often (default: ${DEFAULT-VALUE}).")
@@ -60,14 +57,6 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--heartbeat", defaultValue = "10s", converter = DurationConverter.class,
             description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
-
-    @Option(names = "--lock-timeout", defaultValue = "5s", converter = DurationConverter.class,
-            description = "lock_timeout for each step (default: ${DEFAULT-VALUE}).")
-    Duration lockTimeout;
-
-    @Option(names = "--statement-timeout", defaultValue = "15m", converter = DurationConverter.class,
-            description = "statement_timeout for each step (default: ${DEFAULT-VALUE}).")
-    Duration statementTimeout;
 
     @Option(names = "--agent-id", defaultValue = "${env:SCHEMAFLEET_AGENT_ID}",
             description = "This agent's id in reports (default: $SCHEMAFLEET_AGENT_ID or agent-<host>).")
@@ -88,12 +77,11 @@ public final class AgentCommand implements Callable<Integer> {
         Map<String, Object> kafka = new HashMap<>(kafkaProperties);
         kafka.put("bootstrap.servers", bootstrap);
         kafka.putIfAbsent("client.id", id);
-        ApplyOptions apply = ApplyOptions.defaults(id).withLayout(selection.layout())
-                .withTimeouts(lockTimeout, statementTimeout);
-        AgentSettings settings = new AgentSettings(Topics.withPrefix(topicPrefix), kafka, resync, heartbeat, parallel,
-                ddlPerServer != null ? ddlPerServer : parallel, apply);
+        ApplyOptions apply = tuning.options(id, selection.layout());
+        AgentSettings settings = new AgentSettings(Topics.withPrefix(topicPrefix), kafka, resync, heartbeat,
+                tuning.parallel, tuning.ddlPerServer(), apply);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), parallel);
+        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel);
              AgentLoop loop = new AgentLoop(settings, selection.source(pools), pools,
                      (c, schema) -> SchemaFingerprint.of(c, schema).sha256())) {
             // The JVM exits once its shutdown hooks finish, so the hook itself stops the agent.

@@ -37,22 +37,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "DEST", description = "Destination: head, heads, base, a revision, label@head, ...")
     String destination;
 
-    @Option(names = "--parallel", defaultValue = "4", description = "Tenants worked on at once (default: ${DEFAULT-VALUE}).")
-    int parallel;
-
-    @Option(names = "--ddl-per-server", description = "At most this many steps at once per database server (default: --parallel).")
-    Integer ddlPerServer;
-
-    @Option(names = "--lock-timeout", defaultValue = "5s", converter = DurationConverter.class,
-            description = "lock_timeout for each step (default: ${DEFAULT-VALUE}).")
-    Duration lockTimeout;
-
-    @Option(names = "--statement-timeout", defaultValue = "15m", converter = DurationConverter.class,
-            description = "statement_timeout for each step (default: ${DEFAULT-VALUE}).")
-    Duration statementTimeout;
-
-    @Option(names = "--retries", defaultValue = "5", description = "Tries per tenant for transient errors (default: ${DEFAULT-VALUE}).")
-    int retries;
+    @Mixin
+    ApplyTuning tuning;
 
     @Option(names = "--agent-id", description = "Recorded in history rows (default: apply@<host>).")
     String agentId;
@@ -74,15 +60,11 @@ public final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RevisionGraph graph = RevisionGraph.of(RevisionDirectory.loadValid(dir).revisions());
-        ApplyOptions options = ApplyOptions.defaults(agentId != null ? agentId : "apply@" + Hosts.name())
-                .withLayout(selection.layout())
-                .withTimeouts(lockTimeout, statementTimeout)
-                .withRetries(retries, Duration.ofMillis(200), Duration.ofSeconds(10));
-        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), parallel)) {
-            TenantReconciler reconciler = new TenantReconciler(graph, pools, options,
-                    new DdlThrottle(ddlPerServer != null ? ddlPerServer : parallel),
+        ApplyOptions options = tuning.options(agentId != null ? agentId : "apply@" + Hosts.name(), selection.layout());
+        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel)) {
+            TenantReconciler reconciler = new TenantReconciler(graph, pools, options, new DdlThrottle(tuning.ddlPerServer()),
                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
-            FleetApplier fleet = new FleetApplier(reconciler, parallel);
+            FleetApplier fleet = new FleetApplier(reconciler, tuning.parallel);
             if (watch == null) {
                 return pass(pools, fleet, !noProgress && !json);
             }

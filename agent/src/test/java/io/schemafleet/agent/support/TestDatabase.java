@@ -55,6 +55,21 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The first column of every row of {@code sql}, read on a connection of its own (so
+     * that it never waits on, or closes, a connection a test holds).
+     */
+    public java.util.List<String> query(String sql) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     @Override
     public synchronized void close() throws SQLException {
         try {

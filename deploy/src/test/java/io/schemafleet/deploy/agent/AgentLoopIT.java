@@ -41,10 +41,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -257,17 +253,12 @@ class AgentLoopIT {
         }
     }
 
-    private List<String> query(String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.url()); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
+    private List<String> query(String sql) {
+        try {
+            return db.query(sql);
         } catch (java.sql.SQLException notYet) {
             return List.of();
         }
-        return out;
     }
 
     private static List<Revision> examples() {

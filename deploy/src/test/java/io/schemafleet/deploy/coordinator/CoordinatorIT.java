@@ -1,0 +1,229 @@
+package io.schemafleet.deploy.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
+import io.schemafleet.protocol.event.AgentHeartbeat;
+import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.fleet.TenantState;
+import io.schemafleet.protocol.graph.Direction;
+import io.schemafleet.protocol.revision.RevisionDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The coordinator against a real Kafka broker and a real PostgreSQL: publishing
+ * revisions over HTTP, starting a rollout, projecting agents' reports into the fleet
+ * view, skipping poison records, and rebuilding the same state from the log alone.
+ */
+class CoordinatorIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final List<String> EXAMPLE_ORDER = RevisionDirectory.loadValid(CoordinatorFixture.EXAMPLES)
+            .revisions().stream().map(r -> r.id()).toList();
+    private static final String HEAD = "c8626eb4ecaa";
+    private static final String MID = "5e656b9e303b";
+
+    private CoordinatorFixture fixture;
+
+    @AfterEach
+    void tearDown() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void publishesRevisionsOnceAndRefusesChangesAndBrokenGraphs() {
+        // given
+        fixture = new CoordinatorFixture("publish");
+        fixture.start();
+        Map<String, String> examples = CoordinatorFixture.exampleFiles();
+
+        // when
+        Reply first = fixture.post("/api/revisions", CoordinatorFixture.filesBody(examples));
+        Reply again = fixture.post("/api/revisions", CoordinatorFixture.filesBody(examples));
+
+        // then
+        assertThat(first.status()).as("%s", first).isEqualTo(201);
+        assertThat(ids(first.json().get("published"))).containsExactlyElementsOf(EXAMPLE_ORDER);
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        assertThat(again.json().get("published")).isEmpty();
+        assertThat(ids(again.json().get("unchanged"))).containsExactlyElementsOf(EXAMPLE_ORDER);
+        Reply listed = fixture.get("/api/revisions");
+        assertThat(listed.status()).isEqualTo(200);
+        List<String> listedIds = new ArrayList<>();
+        listed.json().get("revisions").forEach(r -> listedIds.add(r.get("revision").asText()));
+        assertThat(listedIds).containsExactlyElementsOf(EXAMPLE_ORDER);
+        assertThat(ids(listed.json().get("heads"))).containsExactly(HEAD);
+
+        // a published revision whose content changed: 409, naming the file
+        String name = examples.keySet().stream().filter(n -> n.startsWith(MID)).findFirst().orElseThrow();
+        Reply changed = fixture.post("/api/revisions", CoordinatorFixture.filesBody(
+                Map.of(name, examples.get(name).replace("-- +downgrade", "SELECT 1;\n-- +downgrade"))));
+        assertThat(changed.status()).as("%s", changed).isEqualTo(409);
+        assertThat(changed.json().at("/error/type").asText()).isEqualTo("RevisionConflict");
+        assertThat(changed.json().at("/error/message").asText()).startsWith(name + ":1: revision " + MID);
+
+        // an unknown parent: 400, naming file and line
+        Reply orphan = fixture.post("/api/revisions", CoordinatorFixture.filesBody(Map.of("aa01_orphan.sql",
+                "-- revision: aa01\n-- down_revision: 0000deadbeef\n-- message: orphan\n-- +upgrade\nSELECT 1;\n")));
+        assertThat(orphan.status()).as("%s", orphan).isEqualTo(400);
+        assertThat(orphan.json().at("/error/type").asText()).isEqualTo("RevisionError");
+        assertThat(orphan.json().at("/error/message").asText())
+                .isEqualTo("aa01_orphan.sql:2: Revision 0000deadbeef referenced from aa01 is not present");
+
+        // a file that does not parse: 400, naming file and line
+        Reply garbled = fixture.post("/api/revisions", CoordinatorFixture.filesBody(Map.of("bb02_bad.sql",
+                "-- revision: bb02\n-- down_revision: " + HEAD + "\n-- colour: blue\n-- +upgrade\n")));
+        assertThat(garbled.status()).as("%s", garbled).isEqualTo(400);
+        assertThat(garbled.json().at("/error/type").asText()).isEqualTo("RevisionFileError");
+        assertThat(garbled.json().at("/error/message").asText()).startsWith("bb02_bad.sql:3: ");
+
+        // nothing of the refused requests reached the log
+        assertThat(fixture.get("/api/revisions").json().get("revisions")).hasSize(EXAMPLE_ORDER.size());
+
+        // a rollout needs a destination that resolves
+        Reply unknown = fixture.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "nosuch"));
+        assertThat(unknown.status()).as("%s", unknown).isEqualTo(400);
+        assertThat(unknown.json().at("/error/type").asText()).isEqualTo("ResolutionError");
+    }
+
+    @Test
+    void projectsReportsSkipsPoisonAndRebuildsTheSameStateFromTheLog() throws Exception {
+        // given: the examples published, a rollout to head
+        fixture = new CoordinatorFixture("projection");
+        fixture.start();
+        assertThat(fixture.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
+                .status()).isEqualTo(201);
+        Reply rollout = fixture.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"));
+        assertThat(rollout.status()).as("%s", rollout).isEqualTo(201);
+        String rolloutId = rollout.json().get("rollout_id").asText();
+        Reply fleet = fixture.get("/api/fleet");
+        assertThat(fleet.json().get("destination").asText()).isEqualTo("head");
+        assertThat(fleet.json().get("rollout").asText()).isEqualTo(rolloutId);
+        assertThat(ids(fleet.json().get("destination_heads"))).containsExactly(HEAD);
+
+        // when: agents report 30 tenants (20 reach head, 10 fail on the way), with poison in every topic
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        fixture.produce(new AgentHeartbeat("a1", 30, t0, t0, "0.1.0"), "agent:a1");
+        for (int i = 0; i < 30; i++) {
+            String tenant = String.format("t%02d", i);
+            fixture.produce(report(tenant, List.of(MID), TenantState.APPLYING, rolloutId, null, t0.plusSeconds(i)),
+                    "agent:a1");
+        }
+        poisonEveryTopic();
+        for (int i = 0; i < 30; i++) {
+            String tenant = String.format("t%02d", i);
+            boolean fails = i >= 20;
+            TenantReport.Failure error = fails ? new TenantReport.Failure("sql_failed", "9a2355b7dd59", "42P07",
+                    "relation \"audit_log\" already exists") : null;
+            fixture.produce(report(tenant, List.of(fails ? MID : HEAD), fails ? TenantState.FAILED
+                    : TenantState.CONVERGED, rolloutId, error, t0.plusSeconds(100 + i)), "agent:a1");
+        }
+        fixture.produce(new AgentHeartbeat("a2", 0, t0, t0.plusSeconds(200), "0.1.0"), "agent:a2");
+
+        // then
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            JsonNode f = fixture.get("/api/fleet").json();
+            assertThat(f.get("tenants").asLong()).isEqualTo(30);
+            assertThat(f.get("converged").asLong()).isEqualTo(20);
+            assertThat(f.get("agents").asLong()).isEqualTo(2);
+        });
+        JsonNode before = fixture.get("/api/fleet").json();
+        assertThat(before.get("by_state")).isEqualTo(json("{\"converged\":20,\"failed\":10}"));
+        assertThat(before.get("by_heads")).isEqualTo(json("{\"" + MID + "\":10,\"" + HEAD + "\":20}"));
+        assertThat(before.get("poison_records").asLong()).isEqualTo(7);
+
+        Reply failed = fixture.get("/api/tenants?state=failed&size=5&page=1");
+        assertThat(failed.json().get("total").asLong()).isEqualTo(10);
+        assertThat(failed.json().get("tenants")).hasSize(5);
+        assertThat(failed.json().at("/tenants/0/id").asText()).isEqualTo("t25");
+        assertThat(fixture.get("/api/tenants?heads=" + HEAD).json().get("total").asLong()).isEqualTo(20);
+
+        Reply t27 = fixture.get("/api/tenants/t27");
+        assertThat(t27.status()).isEqualTo(200);
+        assertThat(t27.json().at("/tenant/state").asText()).isEqualTo("failed");
+        assertThat(t27.json().at("/tenant/error/sqlstate").asText()).isEqualTo("42P07");
+        assertThat(t27.json().at("/tenant/last_report_at").asText()).isEqualTo("2026-01-01T00:02:07Z");
+        assertThat(t27.json().get("history")).hasSize(2);
+        assertThat(t27.json().at("/history/0/state").asText()).isEqualTo("failed");
+        assertThat(t27.json().at("/history/1/steps/0/revision").asText()).isEqualTo(MID);
+        assertThat(fixture.get("/api/tenants/nobody").status()).isEqualTo(404);
+
+        // and when: the coordinator restarts with its tables gone
+        JsonNode revisionsBefore = fixture.get("/api/revisions").json();
+        List<JsonNode> tenantsBefore = List.of(t27.json(), fixture.get("/api/tenants/t03").json());
+        fixture.stop();
+        fixture.dropTables();
+        fixture.start();
+
+        // then: the log gives back the same answers
+        assertThat(fixture.get("/api/fleet").json()).isEqualTo(before);
+        assertThat(fixture.get("/api/revisions").json()).isEqualTo(revisionsBefore);
+        assertThat(List.of(fixture.get("/api/tenants/t27").json(), fixture.get("/api/tenants/t03").json()))
+                .isEqualTo(tenantsBefore);
+
+        // and records after the poison keep flowing
+        fixture.produce(report("t30", List.of(HEAD), TenantState.CONVERGED, rolloutId, null, t0.plusSeconds(300)),
+                "agent:a2");
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertThat(fixture.get("/api/fleet").json().get("converged").asLong()).isEqualTo(21));
+    }
+
+    /** Garbage and an unknown schema version on each topic, and an event on the wrong topic: 7 records. */
+    private void poisonEveryTopic() {
+        byte[] garbage = {0, (byte) 0xff, 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'};
+        ObjectNode future = (ObjectNode) json(new String(EventCodec.encode(Envelopes.of(
+                new AgentHeartbeat("a9", 1, Instant.EPOCH, Instant.EPOCH, "9.9"), "agent:a9")), StandardCharsets.UTF_8));
+        future.put("schema", 2);
+        byte[] unknownSchema = future.toString().getBytes(StandardCharsets.UTF_8);
+        for (String topic : List.of(fixture.topics.revisions(), fixture.topics.rollouts(), fixture.topics.reports())) {
+            fixture.raw(topic, "poison", garbage);
+            fixture.raw(topic, "poison", unknownSchema);
+        }
+        byte[] misplaced = EventCodec.encode(Envelopes.of(
+                new AgentHeartbeat("a8", 1, Instant.EPOCH, Instant.EPOCH, "9.9"), "agent:a8"));
+        fixture.raw(fixture.topics.rollouts(), "agent:a8", misplaced);
+    }
+
+    private static TenantReport report(String tenant, List<String> heads, TenantState state, String rolloutId,
+                                       TenantReport.Failure error, Instant at) {
+        List<TenantReport.Step> steps = state == TenantState.APPLYING
+                ? List.of(new TenantReport.Step(MID, Direction.UPGRADE, 12)) : List.of();
+        return new TenantReport(tenant, "a1", heads, state, "head", rolloutId, steps, error, null, 1, at);
+    }
+
+    private static List<String> ids(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return CoordinatorFixture.JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static Map<String, Long> counts(JsonNode object) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
+    }
+}
