@@ -4,6 +4,7 @@ import io.schemafleet.agent.cli.AgentCommand;
 import io.schemafleet.agent.cli.ApplyCommand;
 import io.schemafleet.agent.cli.BenchCommand;
 import io.schemafleet.agent.cli.CurrentCommand;
+import io.schemafleet.coordinator.cli.CoordinatorCommand;
 import io.schemafleet.coordinator.cli.SchemafleetCommand;
 
 /** Entry point of {@code schemafleet.jar}: every subcommand in one distribution. */
@@ -13,7 +14,7 @@ public final class Main {
 
     public static void main(String[] args) {
         var cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
-                new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand());
+                new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand(), new CoordinatorCommand());
         System.exit(SchemafleetCommand.execute(cli, args));
     }
 }

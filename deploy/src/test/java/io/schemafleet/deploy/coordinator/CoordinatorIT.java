@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -162,6 +161,9 @@ class CoordinatorIT {
         assertThat(t27.json().at("/history/0/state").asText()).isEqualTo("failed");
         assertThat(t27.json().at("/history/1/steps/0/revision").asText()).isEqualTo(MID);
         assertThat(fixture.get("/api/tenants/nobody").status()).isEqualTo(404);
+        JsonNode agents = fixture.get("/api/agents").json().get("agents");
+        assertThat(agents).hasSize(2);
+        assertThat(agents.at("/1/last_heartbeat_at").asText()).isEqualTo("2026-01-01T00:03:20Z");
 
         // and when: the coordinator restarts with its tables gone
         JsonNode revisionsBefore = fixture.get("/api/revisions").json();
@@ -218,12 +220,5 @@ class CoordinatorIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, Long> counts(JsonNode object) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
-        return out;
     }
 }

@@ -132,7 +132,10 @@ class TopicAdminTest {
 
     @Test
     void compactAndDeleteWithFiniteRetentionIsAWarning() throws Exception {
-        createTopic(topics.revisions(), 1, Map.of("cleanup.policy", "compact,delete", "retention.ms", "86400000"));
+        Map<String, String> config = new java.util.HashMap<>(topics.specs().get(0).configs());
+        config.put("cleanup.policy", "compact,delete");
+        config.put("retention.ms", "86400000");
+        createTopic(topics.revisions(), 1, config);
 
         TopicCheck check = new TopicAdmin(admin).ensure(topics);
 

@@ -1,0 +1,58 @@
+package io.schemafleet.coordinator.api;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.schemafleet.coordinator.projection.Heads;
+import io.schemafleet.coordinator.publish.RequestRefused;
+import io.schemafleet.coordinator.store.FleetQueries;
+
+import java.util.List;
+
+/** {@code /api/tenants}: tenants by state and heads, one tenant with its history. */
+@Controller("/api/tenants")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TenantsController {
+    /** Largest page. */
+    public static final int MAX_SIZE = 1000;
+    /** Events shown with a tenant unless asked otherwise. */
+    public static final int DEFAULT_HISTORY = 100;
+
+    private final FleetQueries queries;
+
+    public TenantsController(FleetQueries queries) {
+        this.queries = queries;
+    }
+
+    /** A tenant and its newest events first. */
+    public record TenantDetail(FleetQueries.Tenant tenant, List<FleetQueries.TenantEvent> history) {
+    }
+
+    @Get
+    public FleetQueries.TenantPage list(@Nullable @QueryValue String state, @Nullable @QueryValue String heads,
+                                        @Nullable @QueryValue Integer page, @Nullable @QueryValue Integer size) {
+        int p = page == null ? 0 : page;
+        int s = size == null ? 50 : size;
+        if (p < 0 || s < 1 || s > MAX_SIZE) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
+                    "page must be 0 or more and size 1 to " + MAX_SIZE);
+        }
+        return queries.tenants(state == null || state.isEmpty() ? null : state,
+                heads == null ? null : Heads.parse(heads), p, s);
+    }
+
+    @Get("/{id}")
+    public HttpResponse<?> one(@PathVariable String id, @Nullable @QueryValue Integer history) {
+        int limit = history == null ? DEFAULT_HISTORY : Math.max(0, Math.min(history, 10_000));
+        return queries.tenant(id)
+                .<HttpResponse<?>>map(t -> HttpResponse.ok(new TenantDetail(t, queries.history(id, limit))))
+                .orElseGet(() -> HttpResponse.status(HttpStatus.NOT_FOUND)
+                        .body(ApiError.of("NotFound", "no tenant '" + id + "' has reported")));
+    }
+}

@@ -1,0 +1,111 @@
+package io.schemafleet.coordinator.app;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.naming.conventions.StringConvention;
+import io.schemafleet.protocol.topic.Topics;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every setting of the coordinator's own, declared once (prefix {@code schemafleet}):
+ * key, default and what it means. Set them in {@code application.yml}, as system
+ * properties ({@code -Dschemafleet.topic-prefix=...}) or environment variables
+ * ({@code SCHEMAFLEET_KAFKA_BOOTSTRAP}, {@code SCHEMAFLEET_TOPIC_PREFIX}, ...). The
+ * database is Micronaut's {@code datasources.default.*} ({@code DATASOURCES_DEFAULT_URL},
+ * {@code _USERNAME}, {@code _PASSWORD}); the HTTP port is {@code micronaut.server.port}.
+ */
+@ConfigurationProperties("schemafleet")
+public class CoordinatorConfig {
+    private String kafkaBootstrap = "localhost:9092";
+    private String topicPrefix = Topics.DEFAULT_PREFIX;
+    private int reportPartitions = Topics.DEFAULT_REPORT_PARTITIONS;
+    private Short replicationFactor;
+    private String producerId = "schemafleet-coordinator";
+    private Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    private Duration awaitProjection = Duration.ofSeconds(30);
+
+    /** {@code schemafleet.kafka-bootstrap}: Kafka bootstrap servers, {@code host:port[,host:port]}. Default {@code localhost:9092}. */
+    public String getKafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public void setKafkaBootstrap(String kafkaBootstrap) {
+        this.kafkaBootstrap = Objects.requireNonNull(kafkaBootstrap, "schemafleet.kafka-bootstrap");
+    }
+
+    /** {@code schemafleet.topic-prefix}: topics are {@code <prefix>.revisions}, {@code .rollouts}, {@code .reports}. Default {@code schemafleet}. */
+    public String getTopicPrefix() {
+        return topicPrefix;
+    }
+
+    public void setTopicPrefix(String topicPrefix) {
+        this.topicPrefix = topicPrefix;
+    }
+
+    /** {@code schemafleet.report-partitions}: partitions of a newly created reports topic (and the minimum expected of an existing one). Default 6. */
+    public int getReportPartitions() {
+        return reportPartitions;
+    }
+
+    public void setReportPartitions(int reportPartitions) {
+        this.reportPartitions = reportPartitions;
+    }
+
+    /** {@code schemafleet.replication-factor}: for topics the coordinator creates; unset = the broker's default. */
+    public Short getReplicationFactor() {
+        return replicationFactor;
+    }
+
+    public void setReplicationFactor(Short replicationFactor) {
+        this.replicationFactor = replicationFactor;
+    }
+
+    /**
+     * {@code schemafleet.producer-id}: the event writer's Kafka {@code transactional.id}
+     * and the envelopes' {@code producer}. A second coordinator with the same id fences
+     * the first. Default {@code schemafleet-coordinator}.
+     */
+    public String getProducerId() {
+        return producerId;
+    }
+
+    public void setProducerId(String producerId) {
+        this.producerId = producerId;
+    }
+
+    /**
+     * {@code schemafleet.kafka-properties.*}: extra Kafka client properties passed as they
+     * are to the admin client, producer and consumer (SASL/SSL:
+     * {@code schemafleet.kafka-properties.security.protocol=SASL_SSL}, ...). Default none.
+     */
+    public Map<String, String> getKafkaProperties() {
+        return kafkaProperties;
+    }
+
+    public void setKafkaProperties(@MapFormat(transformation = MapFormat.MapTransformation.FLAT,
+            keyFormat = StringConvention.RAW) Map<String, String> kafkaProperties) {
+        this.kafkaProperties = new LinkedHashMap<>(kafkaProperties);
+    }
+
+    /**
+     * {@code schemafleet.await-projection}: how long a publish or rollout request waits for
+     * the projection to catch up with the log (before validating, and after appending so
+     * that the answer is visible to reads). Default 30 s.
+     */
+    public Duration getAwaitProjection() {
+        return awaitProjection;
+    }
+
+    public void setAwaitProjection(Duration awaitProjection) {
+        this.awaitProjection = awaitProjection;
+    }
+
+    /** The topics these settings name. */
+    public Topics topics() {
+        return new Topics(topicPrefix, reportPartitions);
+    }
+}

@@ -1,0 +1,64 @@
+package io.schemafleet.coordinator.app;
+
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The one place Kafka clients are configured: bootstrap servers and the pass-through
+ * properties from {@link CoordinatorConfig}, then what each client must have.
+ */
+@Singleton
+public class KafkaClients {
+    private final CoordinatorConfig config;
+
+    public KafkaClients(CoordinatorConfig config) {
+        this.config = config;
+    }
+
+    public Admin admin() {
+        return Admin.create(base("admin"));
+    }
+
+    /**
+     * An idempotent, transactional producer ({@code transactional.id} = the producer id);
+     * {@code initTransactions} is the caller's.
+     */
+    public KafkaProducer<String, byte[]> transactionalProducer() {
+        Map<String, Object> props = base("writer");
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.getProducerId());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A consumer that only sees committed transactions and never uses a consumer group:
+     * partitions are assigned and offsets kept by the caller.
+     */
+    public KafkaConsumer<byte[], byte[]> readCommittedConsumer(String role) {
+        Map<String, Object> props = base(role);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Map<String, Object> base(String role) {
+        Map<String, Object> props = new HashMap<>(config.getKafkaProperties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getKafkaBootstrap());
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, config.getProducerId() + "-" + role);
+        return props;
+    }
+}

@@ -1,0 +1,64 @@
+package io.schemafleet.coordinator.cli;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.schemafleet.coordinator.app.CoordinatorApplication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code schemafleet coordinator}: runs the coordinator service until it is stopped
+ * (Ctrl-C or SIGTERM; Micronaut's shutdown hook closes it cleanly).
+ */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = {"Run the coordinator: HTTP API, event writer and projection of the event log into PostgreSQL.",
+                "Settings come from application.yml, the environment (SCHEMAFLEET_KAFKA_BOOTSTRAP, "
+                        + "SCHEMAFLEET_TOPIC_PREFIX, DATASOURCES_DEFAULT_URL, DATASOURCES_DEFAULT_USERNAME, "
+                        + "DATASOURCES_DEFAULT_PASSWORD, MICRONAUT_SERVER_PORT, ...) and the options below.",
+                "See docs/coordinator.md."})
+public final class CoordinatorCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "HTTP port (default 8080; -1 for a random one).")
+    Integer port;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers (schemafleet.kafka-bootstrap).")
+    String kafka;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "The coordinator's PostgreSQL database (datasources.default.url).")
+    String db;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other setting, e.g. --set schemafleet.topic-prefix=staging.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, Object> properties = new LinkedHashMap<>(settings);
+        if (port != null) {
+            properties.put("micronaut.server.port", port);
+        }
+        if (kafka != null) {
+            properties.put("schemafleet.kafka-bootstrap", kafka);
+        }
+        if (db != null) {
+            properties.put("datasources.default.url", db);
+        }
+        ApplicationContext context = CoordinatorApplication.start(properties);
+        context.findBean(EmbeddedServer.class).ifPresent(server ->
+                spec.commandLine().getOut().println("coordinator listening on " + server.getURL()));
+        spec.commandLine().getOut().flush();
+        // Micronaut's own shutdown hook stops the context on Ctrl-C / SIGTERM; closing it
+        // from here as well could deadlock with that hook, so only wait for it.
+        while (context.isRunning()) {
+            Thread.sleep(250);
+        }
+        return 0;
+    }
+}

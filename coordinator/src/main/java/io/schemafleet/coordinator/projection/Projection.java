@@ -1,0 +1,229 @@
+package io.schemafleet.coordinator.projection;
+
+import io.micronaut.transaction.TransactionOperations;
+import io.schemafleet.coordinator.app.CoordinatorConfig;
+import io.schemafleet.coordinator.app.KafkaClients;
+import io.schemafleet.protocol.topic.Topics;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Keeps the coordinator's tables a projection of the event log. One consumer thread
+ * reads every partition of the three topics (assigned, no consumer group,
+ * {@code read_committed}) from the offsets stored in {@code consumed_offsets}, or from
+ * the beginning when there are none. Each poll's records are applied
+ * ({@link RecordApplier}) and the new positions stored in ONE database transaction, so
+ * the tables and the offsets never disagree: a crash replays the last batch or nothing.
+ *
+ * <p>A database failure rolls the batch back, rewinds the consumer to the stored
+ * positions, and tries again after a pause; a bad record never stops it (it is recorded
+ * as poison and skipped).
+ */
+@Singleton
+public class Projection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Projection.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final long RETRY_PAUSE_MS = 1000;
+
+    private final KafkaClients clients;
+    private final TransactionOperations<Connection> tx;
+    private final Topics topics;
+    private final RecordApplier applier;
+    private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
+    private final Object progress = new Object();
+
+    private volatile boolean running;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx) {
+        this.clients = clients;
+        this.tx = tx;
+        this.topics = config.topics();
+        this.applier = new RecordApplier(topics);
+    }
+
+    /** Assigns every partition of the three topics and starts consuming. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        consumer = clients.readCommittedConsumer("projection");
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.revisions(), topics.rollouts(), topics.reports())) {
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> stored = tx.executeRead(status -> storedOffsets(status.getConnection()));
+        for (TopicPartition tp : partitions) {
+            Long next = stored.get(tp);
+            if (next == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, next);
+                applied.put(tp, next);
+            }
+        }
+        LOG.info("projection starts on {} partitions ({} with stored offsets)", partitions.size(), stored.size());
+        running = true;
+        thread = new Thread(this::run, "schemafleet-projection");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Waits until every record before {@code offset} in {@code partition} is applied and
+     * committed (so reads see it).
+     *
+     * @throws TimeoutException if that takes longer than {@code timeout}
+     */
+    public void awaitApplied(TopicPartition partition, long offset, Duration timeout)
+            throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (applied.getOrDefault(partition, -1L) < offset) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException("the projection has not reached " + partition + " offset " + offset
+                            + " (it is at " + applied.getOrDefault(partition, -1L) + ")");
+                }
+                progress.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /** The next offset to apply, per partition, as committed. */
+    public Map<TopicPartition, Long> positions() {
+        return Map.copyOf(applied);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                Map<TopicPartition, Long> next = new HashMap<>();
+                for (TopicPartition tp : consumer.assignment()) {
+                    long position = consumer.position(tp);
+                    if (!Long.valueOf(position).equals(applied.get(tp))) {
+                        next.put(tp, position);
+                    }
+                }
+                if (records.isEmpty() && next.isEmpty()) {
+                    continue;
+                }
+                try {
+                    tx.executeWrite(status -> {
+                        applyBatch(status.getConnection(), records, next);
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.error("projection batch of {} records failed; rewinding and retrying in {} ms: {}",
+                            records.count(), RETRY_PAUSE_MS, e.toString());
+                    rewind();
+                    Thread.sleep(RETRY_PAUSE_MS);
+                    continue;
+                }
+                synchronized (progress) {
+                    applied.putAll(next);
+                    progress.notifyAll();
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("projection stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next)
+            throws SQLException {
+        int poison = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (applier.apply(c, record)) {
+                poison++;
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO consumed_offsets (topic, partition, next_offset)"
+                + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")) {
+            for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+                s.setString(1, e.getKey().topic());
+                s.setInt(2, e.getKey().partition());
+                s.setLong(3, e.getValue());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        if (!records.isEmpty()) {
+            LOG.debug("projected {} records ({} skipped as poison)", records.count(), poison);
+        }
+    }
+
+    private void rewind() {
+        for (TopicPartition tp : consumer.assignment()) {
+            Long position = applied.get(tp);
+            if (position == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, position);
+            }
+        }
+    }
+
+    private static Map<TopicPartition, Long> storedOffsets(Connection c) throws SQLException {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT topic, partition, next_offset FROM consumed_offsets");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
+    /** Stops the consumer thread and waits for it (a batch in flight commits or rolls back first). */
+    @Override
+    @PreDestroy
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            t = thread;
+        }
+        consumer.wakeup();
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

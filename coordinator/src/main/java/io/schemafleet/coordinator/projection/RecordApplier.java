@@ -1,0 +1,248 @@
+package io.schemafleet.coordinator.projection;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.protocol.event.AgentHeartbeat;
+import io.schemafleet.protocol.event.Decoded;
+import io.schemafleet.protocol.event.Envelope;
+import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.RevisionPublished;
+import io.schemafleet.protocol.event.RolloutStarted;
+import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.event.TenantRetryRequested;
+import io.schemafleet.protocol.revision.Revision;
+import io.schemafleet.protocol.topic.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Applies one record of the log to the projection's tables, on a connection inside the
+ * caller's transaction. The only place rows change, for live consumption and for a
+ * rebuild alike. Deterministic: every value written comes from the record (its
+ * envelope {@code at}, its offset), never from the clock, so a replay writes the same
+ * rows.
+ *
+ * <p>What cannot be applied is recorded in {@code poison_records} with its reason and
+ * skipped: undecodable values and unknown types or schema versions
+ * ({@link EventCodec#decode} rejections), events on the wrong topic, and a revision
+ * published twice with different content (the first one stands).
+ */
+final class RecordApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordApplier.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Topics topics;
+
+    RecordApplier(Topics topics) {
+        this.topics = topics;
+    }
+
+    /** Applies {@code record}; returns true if it was poison (recorded and skipped). */
+    boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record) throws SQLException {
+        if (record.value() == null) {
+            return false; // a tombstone: compaction's business, not an event
+        }
+        Decoded decoded = EventCodec.decode(record.value());
+        if (decoded instanceof Decoded.Rejected rejected) {
+            return poison(c, record, rejected.kind().code(), rejected.reason());
+        }
+        Decoded.Event event = (Decoded.Event) decoded;
+        Envelope envelope = event.envelope();
+        if (!topics.allows(record.topic(), envelope.type())) {
+            return poison(c, record, "misplaced", "event type " + envelope.type().code() + " does not belong on "
+                    + record.topic() + " (it goes to " + topics.topicFor(envelope.type()) + ")");
+        }
+        if (event.body() instanceof RevisionPublished e) {
+            return revisionPublished(c, record, envelope, e);
+        } else if (event.body() instanceof RolloutStarted e) {
+            rolloutStarted(c, record, envelope, e);
+        } else if (event.body() instanceof TenantReport e) {
+            tenantReport(c, record, envelope, e);
+        } else if (event.body() instanceof AgentHeartbeat e) {
+            heartbeat(c, e);
+        } else if (event.body() instanceof TenantRetryRequested e) {
+            history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
+        }
+        return false;
+    }
+
+    private boolean revisionPublished(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
+                                      RevisionPublished e) throws SQLException {
+        Revision r = e.revision();
+        String existing = null;
+        try (PreparedStatement s = c.prepareStatement("SELECT checksum FROM revisions WHERE id = ?")) {
+            s.setString(1, r.id());
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    existing = rs.getString(1);
+                }
+            }
+        }
+        if (existing != null) {
+            if (existing.equals(e.checksum())) {
+                return false; // published again with the same content: nothing changes
+            }
+            return poison(c, record, "revision_conflict", "revision " + r.id() + " published again with checksum "
+                    + e.checksum() + "; the first publication (" + existing + ") stands");
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO revisions (id, seq, down_revisions, branch_labels,"
+                + " depends_on, message, transactional, upgrade, downgrade, checksum, published_at, event_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, r.id());
+            s.setLong(2, record.offset());
+            s.setString(3, String.join(",", r.downRevisions()));
+            s.setString(4, String.join(",", r.branchLabels()));
+            s.setString(5, String.join(",", r.dependsOn()));
+            s.setString(6, r.message());
+            s.setBoolean(7, r.transactional());
+            s.setString(8, r.upgradeSql());
+            s.setString(9, r.downgradeSql());
+            s.setString(10, e.checksum());
+            s.setObject(11, ts(envelope.at()));
+            s.setString(12, envelope.id());
+            s.executeUpdate();
+        }
+        return false;
+    }
+
+    private void rolloutStarted(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
+                                RolloutStarted e) throws SQLException {
+        String waves = String.valueOf(envelope.body().path("waves"));
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO rollouts (id, seq, destination, waves, supersedes,"
+                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'started') ON CONFLICT (id) DO NOTHING")) {
+            s.setString(1, e.rolloutId());
+            s.setLong(2, record.offset());
+            s.setString(3, e.to());
+            s.setString(4, waves);
+            s.setString(5, e.supersedes());
+            s.setObject(6, ts(envelope.at()));
+            if (s.executeUpdate() == 0) {
+                return; // the same rollout again (a retried append): the first one stands
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE rollouts SET state = 'superseded' WHERE id <> ? AND state = 'started'")) {
+            s.setString(1, e.rolloutId());
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO fleet (singleton, destination, rollout_id)"
+                + " VALUES (true, ?, ?) ON CONFLICT (singleton) DO UPDATE SET destination = EXCLUDED.destination,"
+                + " rollout_id = EXCLUDED.rollout_id")) {
+            s.setString(1, e.to());
+            s.setString(2, e.rolloutId());
+            s.executeUpdate();
+        }
+    }
+
+    private void tenantReport(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
+                              TenantReport e) throws SQLException {
+        TenantReport.Failure f = e.error();
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (id, heads, state, destination, rollout_id,"
+                + " error_code, error_revision, error_sqlstate, error_message, fingerprint, attempts, agent,"
+                + " last_report_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET heads = EXCLUDED.heads, state = EXCLUDED.state,"
+                + " destination = EXCLUDED.destination, rollout_id = EXCLUDED.rollout_id,"
+                + " error_code = EXCLUDED.error_code, error_revision = EXCLUDED.error_revision,"
+                + " error_sqlstate = EXCLUDED.error_sqlstate, error_message = EXCLUDED.error_message,"
+                + " fingerprint = EXCLUDED.fingerprint, attempts = EXCLUDED.attempts, agent = EXCLUDED.agent,"
+                + " last_report_at = EXCLUDED.last_report_at, last_seen_at = EXCLUDED.last_seen_at")) {
+            s.setString(1, e.tenant());
+            s.setString(2, Heads.key(e.heads()));
+            s.setString(3, e.state().code());
+            s.setString(4, e.destination());
+            s.setString(5, e.rolloutId());
+            s.setString(6, f == null ? null : f.code());
+            s.setString(7, f == null ? null : f.revision());
+            s.setString(8, f == null ? null : f.sqlstate());
+            s.setString(9, f == null ? null : f.message());
+            s.setString(10, e.fingerprint());
+            s.setInt(11, e.attempts());
+            s.setString(12, e.agent());
+            s.setObject(13, ts(e.at()));
+            s.setObject(14, ts(envelope.at()));
+            s.executeUpdate();
+        }
+        ArrayNode steps = JSON.createArrayNode();
+        for (TenantReport.Step step : e.steps()) {
+            steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
+                    .put("duration_ms", step.durationMs());
+        }
+        String error = null;
+        if (f != null) {
+            ObjectNode o = JSON.createObjectNode().put("code", f.code());
+            if (f.revision() != null) {
+                o.put("revision", f.revision());
+            }
+            if (f.sqlstate() != null) {
+                o.put("sqlstate", f.sqlstate());
+            }
+            error = o.put("message", f.message()).toString();
+        }
+        history(c, record, e.tenant(), e.at(), envelope.type().code(), e.state().code(), Heads.key(e.heads()),
+                steps.toString(), error, e.agent());
+    }
+
+    private void heartbeat(Connection c, AgentHeartbeat e) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO agents (id, tenants, started_at, last_heartbeat_at,"
+                + " version) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET tenants = EXCLUDED.tenants,"
+                + " started_at = EXCLUDED.started_at, last_heartbeat_at = EXCLUDED.last_heartbeat_at,"
+                + " version = EXCLUDED.version")) {
+            s.setString(1, e.agent());
+            s.setInt(2, e.tenants());
+            s.setObject(3, ts(e.startedAt()));
+            s.setObject(4, ts(e.at()));
+            s.setString(5, e.version());
+            s.executeUpdate();
+        }
+    }
+
+    private static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
+                                String type, String state, String heads, String steps, String error, String agent)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tenant_events (topic, partition, \"offset\","
+                + " tenant, at, type, state, heads, steps, error, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+            s.setString(1, record.topic());
+            s.setInt(2, record.partition());
+            s.setLong(3, record.offset());
+            s.setString(4, tenant);
+            s.setObject(5, ts(at));
+            s.setString(6, type);
+            s.setString(7, state);
+            s.setString(8, heads);
+            s.setString(9, steps);
+            s.setString(10, error);
+            s.setString(11, agent);
+            s.executeUpdate();
+        }
+    }
+
+    private static boolean poison(Connection c, ConsumerRecord<byte[], byte[]> record, String kind, String reason)
+            throws SQLException {
+        LOG.warn("skipping record {}-{}@{}: {}: {}", record.topic(), record.partition(), record.offset(), kind, reason);
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO poison_records (topic, partition, \"offset\", kind,"
+                + " reason) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, record.topic());
+            s.setInt(2, record.partition());
+            s.setLong(3, record.offset());
+            s.setString(4, kind);
+            s.setString(5, reason);
+            s.executeUpdate();
+        }
+        return true;
+    }
+
+    private static OffsetDateTime ts(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,268 @@
+package io.schemafleet.coordinator.publish;
+
+import io.schemafleet.coordinator.app.CoordinatorConfig;
+import io.schemafleet.coordinator.app.KafkaClients;
+import io.schemafleet.coordinator.projection.Projection;
+import io.schemafleet.coordinator.store.FleetQueries;
+import io.schemafleet.coordinator.store.PublishedGraph;
+import io.schemafleet.coordinator.store.RevisionRow;
+import io.schemafleet.protocol.event.EventBody;
+import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.RevisionPublished;
+import io.schemafleet.protocol.event.RolloutStarted;
+import io.schemafleet.protocol.graph.GraphCheck;
+import io.schemafleet.protocol.graph.GraphProblem;
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.graph.RevisionGraphException;
+import io.schemafleet.protocol.revision.Revision;
+import io.schemafleet.protocol.revision.RevisionFile;
+import io.schemafleet.protocol.topic.Topics;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The coordinator's single writer to the log. It decides from the projection (after
+ * waiting for it to catch up with the topic) and appends events with an idempotent,
+ * transactional producer; it never changes a table itself: the projection applies what
+ * was appended, and the request returns once it has, so a read right after sees it.
+ *
+ * <p>Calls are serialized, so two publishes cannot both pass validation against the
+ * same graph. One coordinator per topic prefix: a second one with the same producer id
+ * fences the first ({@code transactional.id}).
+ */
+@Singleton
+public class EventWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
+    private static final DateTimeFormatter ROLLOUT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final CoordinatorConfig config;
+    private final KafkaClients clients;
+    private final Projection projection;
+    private final PublishedGraph published;
+    private final FleetQueries fleet;
+    private final Topics topics;
+    private final Duration await;
+    private KafkaProducer<String, byte[]> producer;
+    private Admin offsets;
+
+    public EventWriter(CoordinatorConfig config, KafkaClients clients, Projection projection,
+                       PublishedGraph published, FleetQueries fleet) {
+        this.config = config;
+        this.clients = clients;
+        this.projection = projection;
+        this.published = published;
+        this.fleet = fleet;
+        this.topics = config.topics();
+        this.await = config.getAwaitProjection();
+    }
+
+    /** Creates the producer and registers its transactional id (fencing an older instance). */
+    public synchronized void start() {
+        offsets = clients.admin();
+        producer = clients.transactionalProducer();
+        producer.initTransactions();
+    }
+
+    /**
+     * Publishes the revisions of {@code files} (in file-name order, after those already
+     * published): files whose revision is already published with the same checksum are
+     * left out; the rest must form a valid graph with the published ones.
+     *
+     * @throws RequestRefused CONFLICT for a published id with other content, INVALID for
+     *     graph problems (unknown parents, cycles, duplicates, ...), UNAVAILABLE if Kafka
+     *     or the projection does not answer
+     */
+    public synchronized PublishResult publish(List<RevisionFile> files) {
+        catchUp(topics.revisions());
+        Map<String, RevisionRow> known = new HashMap<>();
+        published.rows().forEach(row -> known.put(row.id(), row));
+
+        List<RevisionFile> sorted = files.stream()
+                .sorted(Comparator.comparing(f -> f.path().toString())).toList();
+        List<String> conflicts = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        Map<String, RevisionFile> fresh = new LinkedHashMap<>();
+        List<Revision> fresherList = new ArrayList<>();
+        for (RevisionFile file : sorted) {
+            Revision r = file.revision();
+            RevisionRow row = known.get(r.id());
+            if (row == null) {
+                fresh.putIfAbsent(r.id(), file);
+                fresherList.add(r);
+            } else if (row.checksum().equals(r.checksum())) {
+                unchanged.add(r.id());
+            } else {
+                conflicts.add(file.path() + ":" + file.lineOf("revision") + ": revision " + r.id()
+                        + " is already published with checksum " + row.checksum() + " and this file's content hashes to "
+                        + r.checksum() + "; a published revision never changes: write a new revision instead");
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new RequestRefused(RequestRefused.Reason.CONFLICT, "RevisionConflict", String.join("\n", conflicts));
+        }
+        List<Revision> all = new ArrayList<>(published.rows().stream().map(RevisionRow::revision).toList());
+        all.addAll(fresherList);
+        List<GraphProblem> problems = GraphCheck.check(all);
+        if (!problems.isEmpty()) {
+            String message = problems.stream().map(p -> {
+                RevisionFile file = p.revision() == null ? null : fresh.get(p.revision());
+                return file == null ? p.message() : file.path() + ":" + file.lineOf(p.header()) + ": " + p.message();
+            }).collect(Collectors.joining("\n"));
+            throw new RequestRefused(RequestRefused.Reason.INVALID, problems.get(0).kind().code(), message);
+        }
+        if (!fresherList.isEmpty()) {
+            append(topics.revisions(), fresherList.stream().<EventBody>map(RevisionPublished::of).toList());
+            LOG.info("published {} revision(s): {}", fresherList.size(), fresh.keySet());
+        }
+        return new PublishResult(List.copyOf(fresh.keySet()), unchanged);
+    }
+
+    /**
+     * Sets the fleet's destination: appends a {@code RolloutStarted} for the whole fleet
+     * (no waves) superseding the current rollout.
+     *
+     * @throws RequestRefused INVALID if nothing is published or {@code to} does not
+     *     resolve in the published graph, UNAVAILABLE if Kafka or the projection does not answer
+     */
+    public synchronized RolloutStarted startRollout(String to) {
+        catchUp(topics.revisions());
+        catchUp(topics.rollouts());
+        RevisionGraph graph = published.graph();
+        if (graph.size() == 0) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "NothingPublished",
+                    "no revision is published yet: publish revisions before starting a rollout");
+        }
+        if (to == null || to.isBlank()) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", "'to' is required (e.g. \"head\")");
+        }
+        try {
+            PublishedGraph.headsAt(graph, to);
+        } catch (RevisionGraphException e) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, e.kind().code(),
+                    "destination '" + to + "' does not resolve in the published graph: " + e.getMessage());
+        }
+        String id = "r-" + ROLLOUT_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        RolloutStarted event;
+        try {
+            event = new RolloutStarted(id, to, List.of(), fleet.currentRollout().orElse(null));
+        } catch (RuntimeException e) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", e.getMessage());
+        }
+        append(topics.rollouts(), List.of(event));
+        LOG.info("rollout {} to {} started", id, to);
+        return event;
+    }
+
+    /** Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the projection to apply them. */
+    private void append(String topic, List<EventBody> bodies) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try {
+            producer.beginTransaction();
+            for (EventBody body : bodies) {
+                byte[] value = EventCodec.encode(Envelopes.of(body, config.getProducerId()));
+                sent.add(producer.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));
+            }
+            producer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            // Fatal for this producer: another coordinator took over the transactional id, or we may not write.
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                    "cannot write to " + topic + ": " + e.getMessage(), e);
+        } catch (KafkaException e) {
+            abort();
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                    "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
+        }
+        long last = -1;
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                last = Math.max(last, f.get().offset());
+            } catch (ExecutionException | InterruptedException e) {
+                throw new IllegalStateException("a committed send has no metadata", e);
+            }
+        }
+        awaitProjection(new TopicPartition(topic, 0), last + 1);
+    }
+
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            LOG.warn("aborting the transaction failed: {}", e.toString());
+        }
+    }
+
+    /** Waits until the projection has applied everything committed on {@code topic} (one partition). */
+    private void catchUp(String topic) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long end;
+        try {
+            end = offsets.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp).get(await.toMillis(), TimeUnit.MILLISECONDS).offset();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                    "cannot read the end of " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "interrupted", e);
+        }
+        awaitProjection(tp, end);
+    }
+
+    private void awaitProjection(TopicPartition tp, long offset) {
+        try {
+            projection.awaitApplied(tp, offset, await);
+        } catch (TimeoutException e) {
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "interrupted", e);
+        }
+    }
+
+    @Override
+    @PreDestroy
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+        if (offsets != null) {
+            offsets.close(Duration.ofSeconds(5));
+            offsets = null;
+        }
+    }
+}
