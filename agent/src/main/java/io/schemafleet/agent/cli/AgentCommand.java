@@ -40,7 +40,8 @@ public final class AgentCommand implements Callable<Integer> {
     String bootstrap;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "Any Kafka client property, e.g. security.protocol=SASL_SSL (repeatable).")
+            description = "Any Kafka client property, e.g. security.protocol=SASL_SSL (repeatable). From the "
+                    + "environment: SCHEMAFLEET_KAFKA_PROP_SECURITY_PROTOCOL=SASL_SSL and so on.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--topic-prefix", defaultValue = "${env:SCHEMAFLEET_TOPIC_PREFIX:-schemafleet}",
@@ -50,11 +51,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     ApplyTuning tuning;
 
-    @Option(names = "--resync", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(names = "--resync", defaultValue = "${env:SCHEMAFLEET_RESYNC:-30s}", converter = DurationConverter.class,
             description = "Reconcile every tenant at least this often (default: ${DEFAULT-VALUE}).")
     Duration resync;
 
-    @Option(names = "--heartbeat", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--heartbeat", defaultValue = "${env:SCHEMAFLEET_HEARTBEAT:-10s}", converter = DurationConverter.class,
             description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
 
@@ -74,7 +75,8 @@ public final class AgentCommand implements Callable<Integer> {
         if (!AGENT_ID.matcher(id).matches()) {
             throw new SchemafleetException("agent id '" + id + "' must be 1 to 200 of letters, digits and _$./-");
         }
-        Map<String, Object> kafka = new HashMap<>(kafkaProperties);
+        Map<String, Object> kafka = new HashMap<>(KafkaEnvironment.properties(System.getenv()));
+        kafka.putAll(kafkaProperties);
         kafka.put("bootstrap.servers", bootstrap);
         kafka.putIfAbsent("client.id", id);
         ApplyOptions apply = tuning.options(id, selection.layout());

@@ -20,22 +20,25 @@ import java.util.List;
  * {@code --tenant NAME} (named schemas), or the database of {@code --db} itself.
  */
 public final class TenantSelection {
-    @Option(names = "--db", required = true, paramLabel = "JDBC_URL",
-            description = "JDBC URL, e.g. jdbc:postgresql://db:5432/app. User and password come from "
-                    + "SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD (or SCHEMAFLEET_DB_PASSWORD_FILE).")
+    @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:SCHEMAFLEET_DB_URL}",
+            description = "JDBC URL, e.g. jdbc:postgresql://db:5432/app (default: $SCHEMAFLEET_DB_URL). User and "
+                    + "password come from SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD (or SCHEMAFLEET_DB_PASSWORD_FILE).")
     String db;
 
-    @Option(names = "--schemas", paramLabel = "PATTERN", description = "Every schema matching this LIKE pattern, e.g. 'tenant_%%'.")
+    @Option(names = "--schemas", paramLabel = "PATTERN", defaultValue = "${env:SCHEMAFLEET_SCHEMAS}",
+            description = "Every schema matching this LIKE pattern, e.g. 'tenant_%%' (default: $SCHEMAFLEET_SCHEMAS).")
     String schemas;
 
-    @Option(names = "--databases", paramLabel = "PATTERN", description = "Every database on the server matching this LIKE pattern.")
+    @Option(names = "--databases", paramLabel = "PATTERN", defaultValue = "${env:SCHEMAFLEET_DATABASES}",
+            description = "Every database on the server matching this LIKE pattern (default: $SCHEMAFLEET_DATABASES).")
     String databases;
 
     @Option(names = "--tenant", paramLabel = "SCHEMA", description = "A schema tenant by name (repeatable).")
     List<String> named = new ArrayList<>();
 
-    @Option(names = "--version-table", defaultValue = "schemafleet_version",
-            description = "schemafleet_version (default) or alembic_version to adopt Alembic-managed databases.")
+    @Option(names = "--version-table", defaultValue = "${env:SCHEMAFLEET_VERSION_TABLE:-schemafleet_version}",
+            description = "schemafleet_version (default) or alembic_version to adopt Alembic-managed databases"
+                    + " ($SCHEMAFLEET_VERSION_TABLE).")
     String versionTable;
 
     VersionLayout layout() {
@@ -44,6 +47,9 @@ public final class TenantSelection {
 
     /** Where the selected tenants come from (asked again on every pass of a long-running agent). */
     TenantSource source(Databases pools) {
+        if (db == null || db.isBlank()) {
+            throw new SchemafleetException("no database: give --db JDBC_URL or set SCHEMAFLEET_DB_URL");
+        }
         int modes = (schemas != null ? 1 : 0) + (databases != null ? 1 : 0) + (named.isEmpty() ? 0 : 1);
         if (modes > 1) {
             throw new SchemafleetException("choose one of --schemas, --databases and --tenant");
