@@ -6,6 +6,7 @@ import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
+import io.schemafleet.agent.loop.HealthServer;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.topic.Topics;
 import picocli.CommandLine.Command;
@@ -59,6 +60,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Heartbeat interval (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
 
+    @Option(names = "--health-port", defaultValue = "${env:SCHEMAFLEET_HEALTH_PORT:-8081}",
+            description = "Port of the health endpoint GET /health (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int healthPort;
+
     @Option(names = "--agent-id", defaultValue = "${env:SCHEMAFLEET_AGENT_ID}",
             description = "This agent's id in reports (default: $SCHEMAFLEET_AGENT_ID or agent-<host>).")
     String agentId;
@@ -92,8 +97,9 @@ public final class AgentCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "schemafleet-agent-stop"));
             loop.start();
-            spec.commandLine().getErr().printf("agent %s following %s at %s; Ctrl-C stops it%n", id, topicPrefix,
-                    bootstrap);
+            HealthServer health = new HealthServer(healthPort, loop::health);
+            spec.commandLine().getErr().printf("agent %s following %s at %s; health on :%d/health; Ctrl-C stops it%n",
+                    id, topicPrefix, bootstrap, health.port());
             spec.commandLine().getErr().flush();
             stopped.await();
         }

@@ -78,6 +78,13 @@ public final class AgentLoop implements AutoCloseable {
         return Optional.ofNullable(desired.get());
     }
 
+    /** For the health endpoint: up once the log has been read to where it was at start. */
+    public HealthServer.Health health() {
+        DesiredState state = desired.get();
+        return new HealthServer.Health(running && state != null && state.caughtUp(), settings.agentId(),
+                poisonRecords(), state == null ? null : state.destination());
+    }
+
     /** Records skipped because they were not valid events for their topic. */
     public long poisonRecords() {
         return follower.poisonRecords();

@@ -6,6 +6,7 @@ import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
+import io.schemafleet.agent.loop.HealthServer;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.coordinator.kafka.TopicAdmin;
@@ -102,6 +103,15 @@ class AgentLoopIT {
         publish(topics.rollouts(), RolloutStarted.toWholeFleet("r1", "head"));
 
         AgentLoop agent = startAgent("agent-a");
+        try (HealthServer health = new HealthServer(0, agent::health)) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + health.port() + "/health")).build();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.send(get,
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            assertThat(http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("\"status\":\"UP\"", "\"agent\":\"agent-a\"", "\"destination\":\"head\"");
+        }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
         await().atMost(Duration.ofSeconds(30)).until(() -> latestReports().values().stream()
