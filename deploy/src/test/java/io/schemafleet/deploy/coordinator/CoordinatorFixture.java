@@ -71,6 +71,14 @@ final class CoordinatorFixture implements AutoCloseable {
         base = context.getBean(EmbeddedServer.class).getURI();
     }
 
+    /** The running coordinator's application context (its router, beans, server). */
+    ApplicationContext context() {
+        if (context == null) {
+            throw new IllegalStateException("the coordinator is not running");
+        }
+        return context;
+    }
+
     void stop() {
         if (context != null) {
             context.close();
