@@ -55,7 +55,10 @@ final class LogFollower implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = partitions();
+            List<TopicPartition> partitions = awaitPartitions();
+            if (partitions == null) {
+                return;
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
@@ -124,16 +127,38 @@ final class LogFollower implements Runnable, AutoCloseable {
         return true;
     }
 
-    private List<TopicPartition> partitions() {
-        List<TopicPartition> out = new ArrayList<>();
-        for (String topic : List.of(topics.revisions(), topics.rollouts())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofMinutes(5));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist; start the coordinator first");
+    /**
+     * The partitions to follow, waiting (and saying so) while the topics do not exist yet:
+     * an agent may well start before the coordinator has created them. Null when closed.
+     */
+    private List<TopicPartition> awaitPartitions() {
+        boolean warned = false;
+        while (running) {
+            List<TopicPartition> out = new ArrayList<>();
+            String missing = null;
+            for (String topic : List.of(topics.revisions(), topics.rollouts())) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                if (infos == null || infos.isEmpty()) {
+                    missing = topic;
+                    break;
+                }
+                infos.forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
             }
-            infos.forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
+            if (missing == null) {
+                return out;
+            }
+            if (!warned) {
+                LOG.warn("topic {} does not exist yet; waiting for the coordinator to create it", missing);
+                warned = true;
+            }
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
-        return out;
+        return null;
     }
 
     @Override

@@ -163,6 +163,24 @@ class AgentLoopIT {
     }
 
     @Test
+    void anAgentStartedBeforeTheTopicsExistWaitsForThem() throws Exception {
+        topics = Topics.withPrefix(kafka.uniquePrefix("late"));
+        AgentLoop agent = startAgent("agent-early");
+        assertThat(agent.health().up()).isFalse();
+
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).ensure(topics);
+        }
+        for (Revision revision : examples()) {
+            publish(topics.revisions(), RevisionPublished.of(revision));
+        }
+        publish(topics.rollouts(), RolloutStarted.toWholeFleet("r1", "head"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
+        assertThat(agent.health().up()).isTrue();
+    }
+
+    @Test
     void theAgentRidesOutABrokerRestart() throws Exception {
         assumeTrue(kafka.embedded().isPresent(), "needs the broker this JVM runs, to restart it");
         for (Revision revision : examples()) {
