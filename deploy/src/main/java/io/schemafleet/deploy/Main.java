@@ -6,6 +6,7 @@ import io.schemafleet.agent.cli.BenchCommand;
 import io.schemafleet.agent.cli.CurrentCommand;
 import io.schemafleet.coordinator.cli.CoordinatorCommand;
 import io.schemafleet.coordinator.cli.SchemafleetCommand;
+import io.schemafleet.deploy.demo.DemoCommand;
 
 /** Entry point of {@code schemafleet.jar}: every subcommand in one distribution. */
 public final class Main {
@@ -14,7 +15,8 @@ public final class Main {
 
     public static void main(String[] args) {
         var cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
-                new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand(), new CoordinatorCommand());
+                new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand(), new CoordinatorCommand(),
+                new DemoCommand());
         System.exit(SchemafleetCommand.execute(cli, args));
     }
 }

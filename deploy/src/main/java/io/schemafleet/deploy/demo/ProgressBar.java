@@ -1,0 +1,51 @@
+package io.schemafleet.deploy.demo;
+
+import io.schemafleet.protocol.fleet.TenantState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** One line of fleet progress, ASCII only (any terminal, any encoding). */
+final class ProgressBar {
+    static final int WIDTH = 30;
+
+    private ProgressBar() {
+    }
+
+    /**
+     * {@code [#########.....................]  30/100 at head  30%  converged 30, applying 4  | 66 not reported  12.3 s}
+     *
+     * @param expected tenants the demo created (more may have reported: a tenant added by hand)
+     * @param seconds  since the demo started
+     */
+    static String render(FleetView view, int expected, double seconds) {
+        long total = Math.max(expected, view.reported());
+        long done = Math.min(view.converged(), total);
+        int filled = total == 0 ? 0 : (int) (done * WIDTH / total);
+        int percent = total == 0 ? 0 : (int) (done * 100 / total);
+        StringBuilder line = new StringBuilder("[").append("#".repeat(filled)).append(".".repeat(WIDTH - filled))
+                .append("] ").append(String.format(Locale.ROOT, "%4d/%d at %s %3d%%", done, total,
+                        view.destination() == null ? "(no rollout yet)" : view.destination(), percent));
+        List<String> states = new ArrayList<>();
+        for (TenantState state : TenantState.values()) {
+            long n = view.inState(state.code());
+            if (n > 0) {
+                states.add(state.code() + " " + n);
+            }
+        }
+        view.byState().forEach((code, n) -> {
+            if (n > 0 && states.stream().noneMatch(s -> s.startsWith(code + " "))) {
+                states.add(code + " " + n); // a state this build does not know yet
+            }
+        });
+        if (!states.isEmpty()) {
+            line.append("  ").append(String.join(", ", states));
+        }
+        long silent = total - view.reported();
+        if (silent > 0) {
+            line.append("  | ").append(silent).append(" not reported");
+        }
+        return line.append(String.format(Locale.ROOT, "  %.1f s", seconds)).toString();
+    }
+}
