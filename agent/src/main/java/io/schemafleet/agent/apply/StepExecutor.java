@@ -2,6 +2,7 @@ package io.schemafleet.agent.apply;
 
 import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
+import io.schemafleet.agent.store.LockWait;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.protocol.graph.RevisionGraph;
@@ -57,9 +58,23 @@ final class StepExecutor {
             // step's SQL right behind them in the same round trip. The newline ends a trailing
             // "--" comment in the SQL.
             String sql = step.sql().strip();
-            st.execute(store.beginStepSql(options.lockTimeout().toMillis(), options.statementTimeout().toMillis())
-                    + (sql.isEmpty() ? "" : ";\n" + sql + "\n"));
-            drain(st);
+            String begin = store.beginStepSql(options.lockTimeout().toMillis(), options.statementTimeout().toMillis())
+                    + (sql.isEmpty() ? "" : ";\n" + sql + "\n");
+            LockWait wait = new LockWait(options.statementTimeout());
+            while (true) {
+                try {
+                    st.execute(begin);
+                    drain(st);
+                    break;
+                } catch (SQLException e) {
+                    if (!TenantStore.isLockBusy(e)) {
+                        throw e;
+                    }
+                    // Nothing ran: the lock check comes before the SQL. Pause outside any transaction.
+                    c.rollback();
+                    wait.pause();
+                }
+            }
             TenantStore.BookkeepingResult check = store.bookkeep(c, step.versionChanges(),
                     row(step, started, null, HistoryOutcome.APPLIED, null));
             if (check.pending()) {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,10 +94,21 @@ public final class TenantStore {
 
     /** Takes the tenant's session-scoped advisory lock, for non-transactional steps. */
     public void lockSession(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+        LockWait wait = new LockWait(Duration.ofMinutes(15));
+        while (!tryLockSession(c)) {
+            wait.pause();
+        }
+    }
+
+    private boolean tryLockSession(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))");
+             ) {
             ps.setInt(1, LOCK_NAMESPACE);
             ps.setString(2, tenant.schema());
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
@@ -151,10 +163,25 @@ public final class TenantStore {
      * bounds the wait for the lock.
      */
     public String beginStepSql(long lockTimeoutMillis, long statementTimeoutMillis) {
+        // Try, never wait, for the lock: a transaction waiting inside PostgreSQL would hold
+        // up every CREATE INDEX CONCURRENTLY in the database (it waits for all older
+        // transactions) while that index's own agent holds the lock: a deadlock. When the
+        // lock is taken, this fails with LOCK_BUSY (which the caller retries after a pause)
+        // and the step's SQL behind it in the same round trip never runs. The concatenation
+        // with pg_backend_pid() keeps the planner from evaluating the failing cast up front.
         return "SELECT set_config('lock_timeout', '" + lockTimeoutMillis + "', true),"
                 + " set_config('statement_timeout', '" + statementTimeoutMillis + "', true),"
                 + " set_config('search_path', '" + tenant.quotedSchema() + "', true),"
-                + " pg_advisory_xact_lock(" + LOCK_NAMESPACE + ", hashtext('" + tenant.schema() + "'))";
+                + " CASE WHEN pg_try_advisory_xact_lock(" + LOCK_NAMESPACE + ", hashtext('" + tenant.schema() + "'))"
+                + " THEN 0 ELSE ('" + LOCK_BUSY + " ' || pg_backend_pid())::int END";
+    }
+
+    /** Marks the error {@link #beginStepSql} raises when another agent holds the tenant's lock. */
+    public static final String LOCK_BUSY = "schemafleet: tenant lock busy";
+
+    /** True for the error {@link #beginStepSql} raises when the lock is taken. */
+    public static boolean isLockBusy(SQLException e) {
+        return "22P02".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains(LOCK_BUSY);
     }
 
     /**

@@ -130,8 +130,10 @@ class ReconcilerIT {
         other.join();
 
         for (Tenant tenant : tenants) {
-            assertThat(byA.get(tenant.id()).state()).isEqualTo(TenantState.CONVERGED);
-            assertThat(byB.get(tenant.id()).state()).isEqualTo(TenantState.CONVERGED);
+            assertThat(byA.get(tenant.id()).state()).as("agent a on %s: %s", tenant.id(), byA.get(tenant.id()).error())
+                    .isEqualTo(TenantState.CONVERGED);
+            assertThat(byB.get(tenant.id()).state()).as("agent b on %s: %s", tenant.id(), byB.get(tenant.id()).error())
+                    .isEqualTo(TenantState.CONVERGED);
             List<HistoryRow> history = fixture.history(tenant);
             Map<String, Long> applications = history.stream()
                     .filter(r -> r.outcome() == HistoryOutcome.APPLIED)
@@ -205,9 +207,10 @@ class ReconcilerIT {
                 st.execute("SELECT pg_advisory_xact_lock(" + io.schemafleet.agent.store.TenantStore.LOCK_NAMESPACE
                         + ", hashtext('tenant_000'))");
             }
+            long rollbacksBefore = rollbacks();
             Thread runner = new Thread(() -> reconciler.reconcile(tenant, R2));
             runner.start();
-            awaitWaitingOnAdvisoryLock();
+            awaitTriedTheLock(rollbacksBefore);
             assertThat(fixture.rows(tenant)).containsExactly(R1);
             holder.rollback();
             runner.join(30_000);
@@ -216,9 +219,17 @@ class ReconcilerIT {
         assertThat(fixture.rows(tenant)).containsExactly(R2);
     }
 
-    private void awaitWaitingOnAdvisoryLock() {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() ->
-                !query("SELECT pid::text FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").isEmpty());
+    /**
+     * The runner has tried for the lock and backed off: each try that finds it taken rolls
+     * its transaction back (it polls rather than waiting inside PostgreSQL), which the
+     * database's statistics count.
+     */
+    private void awaitTriedTheLock(long rollbacksBefore) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> rollbacks() > rollbacksBefore);
+    }
+
+    private long rollbacks() throws Exception {
+        return Long.parseLong(query("SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()").get(0));
     }
 
     private List<String> tables(String schema) throws Exception {
