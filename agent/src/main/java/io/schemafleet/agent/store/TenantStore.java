@@ -51,9 +51,8 @@ public final class TenantStore {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
-            // One round trip: the lock first, then the DDL, all in one transaction.
-            st.execute("SELECT pg_advisory_xact_lock(" + LOCK_NAMESPACE + ", hashtext('" + tenant.schema() + "'));\n"
-                    + "CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema() + ";\n"
+            lockTransaction(c);
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema() + ";\n"
                     + "CREATE TABLE IF NOT EXISTS " + versionTable
                     + " (version_num varchar(64) NOT NULL, CONSTRAINT "
                     + quote(pkName()) + " PRIMARY KEY (version_num));\n"
@@ -83,26 +82,35 @@ public final class TenantStore {
         return table.length() > 58 ? table.substring(0, 58) + "_pkc" : table + "_pkc";
     }
 
-    /** Takes the tenant's transaction-scoped advisory lock (released at commit or rollback). */
+    /**
+     * Takes the tenant's transaction-scoped advisory lock (released at commit or
+     * rollback). Must be the first thing the transaction does: while the lock is taken
+     * the transaction is rolled back and the lock tried again after a pause, so that no
+     * transaction of ours ever waits inside PostgreSQL (see {@link #beginStepSql}).
+     */
     public void lockTransaction(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-            ps.setInt(1, LOCK_NAMESPACE);
-            ps.setString(2, tenant.schema());
-            ps.execute();
-        }
-    }
-
-    /** Takes the tenant's session-scoped advisory lock, for non-transactional steps. */
-    public void lockSession(Connection c) throws SQLException {
         LockWait wait = new LockWait(Duration.ofMinutes(15));
-        while (!tryLockSession(c)) {
+        while (!tryLock(c, "pg_try_advisory_xact_lock")) {
+            c.rollback();
             wait.pause();
         }
     }
 
-    private boolean tryLockSession(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))");
-             ) {
+    /** Takes the tenant's session-scoped advisory lock, for non-transactional steps; polls likewise. */
+    public void lockSession(Connection c) throws SQLException {
+        LockWait wait = new LockWait(Duration.ofMinutes(15));
+        while (!tryLock(c, "pg_try_advisory_lock")) {
+            wait.pause();
+        }
+    }
+
+    public void unlockSession(Connection c) throws SQLException {
+        tryLock(c, "pg_advisory_unlock");
+    }
+
+    /** Calls one of PostgreSQL's advisory lock functions on this tenant's key. */
+    private boolean tryLock(Connection c, String function) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?, hashtext(?))")) {
             ps.setInt(1, LOCK_NAMESPACE);
             ps.setString(2, tenant.schema());
             try (ResultSet rs = ps.executeQuery()) {
@@ -120,14 +128,6 @@ public final class TenantStore {
     public void awaitUnlocked(Connection c) throws SQLException {
         lockSession(c);
         unlockSession(c);
-    }
-
-    public void unlockSession(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
-            ps.setInt(1, LOCK_NAMESPACE);
-            ps.setString(2, tenant.schema());
-            ps.execute();
-        }
     }
 
     /** The version rows, pending marker and applied checksums, in one round trip. */
