@@ -2,7 +2,7 @@ package io.schemafleet.coordinator.cli;
 
 import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.revision.RevisionDirectory;
-import io.schemafleet.protocol.revision.RevisionFileException;
+import io.schemafleet.protocol.SchemafleetException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -20,14 +20,11 @@ final class RevisionsDir {
             throw new CliFailure("CommandError", "revisions directory " + dir
                     + " does not exist; create it with `schemafleet init " + dir + "`");
         }
-        RevisionDirectory loaded = RevisionDirectory.load(dir);
-        if (!loaded.problems().isEmpty()) {
-            RevisionFileException first = loaded.problems().get(0);
-            int more = loaded.problems().size() - 1;
-            throw new CliFailure("RevisionError", first.getMessage()
-                    + (more > 0 ? " (and " + more + " more; run `schemafleet check`)" : ""));
+        try {
+            return RevisionDirectory.loadValid(dir);
+        } catch (SchemafleetException e) {
+            throw new CliFailure("RevisionError", e.getMessage());
         }
-        return loaded;
     }
 
     RevisionGraph graph() {

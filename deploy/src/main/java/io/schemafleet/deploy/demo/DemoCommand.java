@@ -1,5 +1,6 @@
 package io.schemafleet.deploy.demo;
 
+import io.schemafleet.agent.db.ScratchHome;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.cli.DurationConverter;
 import io.schemafleet.protocol.SchemafleetException;
@@ -90,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Schemafleet demo: Kafka, PostgreSQL, a coordinator and two agents in this JVM; %d tenants%n",
                 layout.total());
         out.flush();
-        DemoStack stack = new DemoStack(DemoHome.create());
+        DemoStack stack = new DemoStack(ScratchHome.create(DemoStack.HOME_PREFIX, DemoPostgres.DATA_DIR));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             jvmExiting = true;

@@ -1,5 +1,6 @@
 package io.schemafleet.deploy.demo;
 
+import io.schemafleet.agent.db.ScratchHome;
 import io.schemafleet.protocol.SchemafleetException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -29,7 +30,7 @@ final class DemoPostgres implements AutoCloseable {
         this.server = server;
     }
 
-    static DemoPostgres start(DemoHome home) {
+    static DemoPostgres start(ScratchHome home) {
         Path data = home.path().resolve(DATA_DIR);
         Path sockets = home.directory("postgres/sockets");
         try {

@@ -1,5 +1,6 @@
 package io.schemafleet.deploy.demo;
 
+import io.schemafleet.agent.db.ScratchHome;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
@@ -30,7 +31,10 @@ final class DemoStack implements AutoCloseable {
     /** How long a stop during JVM shutdown waits for Micronaut's own hook to close the coordinator. */
     private static final Duration COORDINATOR_STOP_WAIT = Duration.ofSeconds(30);
 
-    private final DemoHome home;
+    /** Names the demo's data directory (and lets a later demo recognise an abandoned one). */
+    static final String HOME_PREFIX = "schemafleet-demo-";
+
+    private final ScratchHome home;
     private DemoPostgres postgres;
     private EmbeddedKafka kafka;
     private ApplicationContext coordinator;
@@ -39,7 +43,7 @@ final class DemoStack implements AutoCloseable {
     private Duration tenantsCreation = Duration.ZERO;
     private boolean closed;
 
-    DemoStack(DemoHome home) {
+    DemoStack(ScratchHome home) {
         this.home = home;
     }
 
@@ -120,7 +124,7 @@ final class DemoStack implements AutoCloseable {
         return kafka;
     }
 
-    DemoHome home() {
+    ScratchHome home() {
         return home;
     }
 

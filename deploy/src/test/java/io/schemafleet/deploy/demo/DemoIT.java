@@ -39,7 +39,7 @@ class DemoIT {
                 .contains("(operator token; the API does not check tokens yet)");
 
         Path home = Path.of(find(run.out(), "data\\s+(\\S+)  \\(removed on exit\\)"));
-        assertThat(home.getFileName().toString()).startsWith(DemoHome.PREFIX);
+        assertThat(home.getFileName().toString()).startsWith(DemoStack.HOME_PREFIX);
         assertThat(run.out()).contains("removed " + home);
         assertThat(home).doesNotExist();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments()
