@@ -42,6 +42,7 @@ public final class AgentLoop implements AutoCloseable {
     private final DdlThrottle throttle;
     private final LogFollower follower;
     private final ReportPublisher publisher;
+    private final DescribeResponder describer;
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
@@ -59,8 +60,9 @@ public final class AgentLoop implements AutoCloseable {
         this.databases = databases;
         this.fingerprinter = fingerprinter;
         this.throttle = new DdlThrottle(settings.ddlPerServer());
-        this.follower = new LogFollower(settings.topics(), settings.kafka(), this::desiredChanged);
         this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
+        this.describer = new DescribeResponder(source, databases, publisher);
+        this.follower = new LogFollower(settings.topics(), settings.kafka(), this::desiredChanged, describer::answer);
         this.logThread = daemon("log").newThread(follower);
         this.reconcileThread = daemon("reconcile").newThread(this::reconcileLoop);
     }
@@ -167,6 +169,7 @@ public final class AgentLoop implements AutoCloseable {
         wake.release();
         follower.close();
         heartbeats.shutdownNow();
+        describer.close();
         try {
             reconcileThread.join(30_000);
             logThread.join(10_000);

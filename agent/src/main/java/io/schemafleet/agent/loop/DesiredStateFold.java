@@ -1,5 +1,6 @@
 package io.schemafleet.agent.loop;
 
+import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.RevisionPublished;
@@ -9,6 +10,7 @@ import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.RevisionGraphException;
 import io.schemafleet.protocol.revision.Revision;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,9 +25,14 @@ import java.util.Set;
  * than the one in force (a re-sent or delayed event), changes nothing. Owned by one thread.
  */
 final class DesiredStateFold {
+    /** Describe requests older than this (by their envelope time) are not answered. */
+    static final Duration DESCRIBE_MAX_AGE = Duration.ofMinutes(2);
+
     private final Map<String, Revision> revisions = new LinkedHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
     private final Set<String> retries = new HashSet<>();
+    /** Describe requests not yet handed to the responder: one-shot commands, not desired state. */
+    private final List<DescribeRequested> describes = new ArrayList<>();
     private String destination;
     private String rolloutId;
     private Instant rolloutAt;
@@ -48,6 +55,14 @@ final class DesiredStateFold {
             rolloutAt = envelope.at();
             version++;
             return true;
+        }
+        if (body instanceof DescribeRequested describe) {
+            // Not desired state (nothing to reconcile). Re-reading the topic after a restart
+            // must not answer requests nobody waits for any more.
+            if (envelope.at().isAfter(Instant.now().minus(DESCRIBE_MAX_AGE))) {
+                describes.add(describe);
+            }
+            return false;
         }
         if (body instanceof TenantRetryRequested retry) {
             retries.add(retry.tenant());
@@ -76,6 +91,13 @@ final class DesiredStateFold {
         graphStale = true;
         version++;
         return true;
+    }
+
+    /** Describe requests received since the last call, oldest first. */
+    List<DescribeRequested> takeDescribes() {
+        List<DescribeRequested> out = List.copyOf(describes);
+        describes.clear();
+        return out;
     }
 
     /** Forgets a retry request once it has been acted on. */

@@ -1,6 +1,7 @@
 package io.schemafleet.agent.loop;
 
 import io.schemafleet.protocol.event.Decoded;
+import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,11 +35,17 @@ final class LogFollower implements Runnable, AutoCloseable {
     private final Topics topics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Consumer<DesiredState> listener;
+    private final Consumer<List<DescribeRequested>> describeListener;
     private final DesiredStateFold fold = new DesiredStateFold();
     private final AtomicLong poison = new AtomicLong();
     private volatile boolean running = true;
 
-    LogFollower(Topics topics, Map<String, Object> kafka, Consumer<DesiredState> listener) {
+    /**
+     * @param listener         gets every new desired state
+     * @param describeListener gets describe requests (one-shot commands, not desired state) as they arrive
+     */
+    LogFollower(Topics topics, Map<String, Object> kafka, Consumer<DesiredState> listener,
+                Consumer<List<DescribeRequested>> describeListener) {
         this.topics = topics;
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -46,6 +53,7 @@ final class LogFollower implements Runnable, AutoCloseable {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.listener = listener;
+        this.describeListener = describeListener;
     }
 
     long poisonRecords() {
@@ -72,6 +80,13 @@ final class LogFollower implements Runnable, AutoCloseable {
                 if (!caughtUp && reached(startEnd)) {
                     caughtUp = true;
                     changed = true;
+                }
+                List<DescribeRequested> describes;
+                synchronized (fold) {
+                    describes = fold.takeDescribes();
+                }
+                if (!describes.isEmpty()) {
+                    describeListener.accept(describes);
                 }
                 if (changed) {
                     DesiredState state;

@@ -6,6 +6,7 @@ import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.TenantDescribed;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.Direction;
@@ -64,6 +65,12 @@ final class ReportPublisher implements AutoCloseable {
                 TenantState.APPLYING, destination, rolloutId,
                 List.of(new TenantReport.Step(step.revision(), direction(step), step.durationMillis())), null, null, 0,
                 Instant.now()));
+    }
+
+    /** A tenant's schema description, in answer to a describe request. */
+    void described(String requestId, String tenant, String fingerprint, String description) {
+        TenantDescribed body = new TenantDescribed(requestId, tenant, agentId, fingerprint, description, Instant.now());
+        send(topics.reports(), Topics.keyFor(body), body);
     }
 
     void heartbeat(int tenants) {

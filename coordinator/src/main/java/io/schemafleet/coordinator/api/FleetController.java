@@ -30,7 +30,8 @@ public class FleetController {
      * @param destinationHeads  the version table a tenant has at the destination, resolved in the published
      *                          graph now; null without a destination
      * @param tenants           tenants that have reported
-     * @param converged         tenants in state {@code converged} whose heads are {@code destination_heads}
+     * @param converged         tenants in state {@code converged} (or {@code drifted}: at the right heads with an
+     *                          unexpected schema) whose heads are {@code destination_heads}
      * @param byState           tenants per state
      * @param byHeads           tenants per heads (sorted ids joined with {@code ,}; {@code base} for none)
      * @param agents            agents that have sent a heartbeat

@@ -27,6 +27,7 @@ public class CoordinatorConfig {
     private String producerId = "schemafleet-coordinator";
     private Map<String, String> kafkaProperties = new LinkedHashMap<>();
     private Duration awaitProjection = Duration.ofSeconds(30);
+    private Duration describeTimeout = Duration.ofSeconds(15);
 
     /** {@code schemafleet.kafka-bootstrap}: Kafka bootstrap servers, {@code host:port[,host:port]}. Default {@code localhost:9092}. */
     public String getKafkaBootstrap() {
@@ -102,6 +103,18 @@ public class CoordinatorConfig {
 
     public void setAwaitProjection(Duration awaitProjection) {
         this.awaitProjection = awaitProjection;
+    }
+
+    /**
+     * {@code schemafleet.describe-timeout}: how long a diff request waits for the tenants'
+     * agents to send their schema descriptions. Default 15 s.
+     */
+    public Duration getDescribeTimeout() {
+        return describeTimeout;
+    }
+
+    public void setDescribeTimeout(Duration describeTimeout) {
+        this.describeTimeout = describeTimeout;
     }
 
     /** The topics these settings name. */

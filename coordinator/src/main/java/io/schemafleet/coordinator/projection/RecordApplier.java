@@ -10,6 +10,7 @@ import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.event.TenantDescribed;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
@@ -72,6 +73,8 @@ final class RecordApplier {
             heartbeat(c, e);
         } else if (event.body() instanceof TenantRetryRequested e) {
             history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
+        } else if (event.body() instanceof TenantDescribed e) {
+            described(c, e);
         }
         return false;
     }
@@ -190,6 +193,24 @@ final class RecordApplier {
         }
         history(c, record, e.tenant(), e.at(), envelope.type().code(), e.state().code(), Heads.key(e.heads()),
                 steps.toString(), error, e.agent());
+    }
+
+    /** Keeps the newest description per tenant (a late answer to an old request does not replace a newer one). */
+    private void described(Connection c, TenantDescribed e) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tenant_descriptions (tenant, request_id,"
+                + " fingerprint, description, agent, described_at) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (tenant) DO UPDATE SET request_id = EXCLUDED.request_id,"
+                + " fingerprint = EXCLUDED.fingerprint, description = EXCLUDED.description, agent = EXCLUDED.agent,"
+                + " described_at = EXCLUDED.described_at"
+                + " WHERE tenant_descriptions.described_at <= EXCLUDED.described_at")) {
+            s.setString(1, e.tenant());
+            s.setString(2, e.requestId());
+            s.setString(3, e.fingerprint());
+            s.setString(4, e.description());
+            s.setString(5, e.agent());
+            s.setObject(6, ts(e.at()));
+            s.executeUpdate();
+        }
     }
 
     private void heartbeat(Connection c, AgentHeartbeat e) throws SQLException {

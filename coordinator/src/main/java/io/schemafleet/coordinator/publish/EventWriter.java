@@ -6,6 +6,7 @@ import io.schemafleet.coordinator.projection.Projection;
 import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.coordinator.store.RevisionRow;
+import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
@@ -184,6 +185,21 @@ public class EventWriter implements AutoCloseable {
         append(topics.rollouts(), List.of(event));
         LOG.info("rollout {} to {} started", id, to);
         return event;
+    }
+
+    /**
+     * Asks the agents of {@code tenants} for their schema descriptions: appends a {@code
+     * DescribeRequested}; the answers arrive as {@code TenantDescribed} reports naming its id.
+     */
+    public synchronized DescribeRequested requestDescriptions(List<String> tenants, String requestedBy) {
+        DescribeRequested request;
+        try {
+            request = new DescribeRequested("d-" + UUID.randomUUID(), tenants, requestedBy, Instant.now());
+        } catch (RuntimeException e) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", e.getMessage());
+        }
+        append(topics.rollouts(), List.of(request));
+        return request;
     }
 
     /** Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the projection to apply them. */

@@ -25,7 +25,8 @@ import java.util.Optional;
 public class FleetQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TENANT_COLUMNS = "id, heads, state, destination, rollout_id, error_code, error_revision,"
-            + " error_sqlstate, error_message, fingerprint, attempts, agent, last_report_at, last_seen_at";
+            + " error_sqlstate, error_message, fingerprint, majority_fingerprint, attempts, agent, last_report_at,"
+            + " last_seen_at";
 
     private final TransactionOperations<Connection> tx;
 
@@ -42,10 +43,14 @@ public class FleetQueries {
                          Map<String, Long> byState, Map<String, Long> byHeads, long agents, long poisonRecords) {
     }
 
-    /** A tenant as the projection knows it (its newest report). */
+    /**
+     * A tenant as the projection knows it (its newest report). {@code state} is {@code drifted}
+     * for a converged tenant whose fingerprint differs from {@code majorityFingerprint}, the
+     * one most converged tenants at the same heads share (null when there is no majority).
+     */
     public record Tenant(String id, String heads, String state, String destination, String rolloutId,
-                         TenantError error, String fingerprint, int attempts, String agent, Instant lastReportAt,
-                         Instant lastSeenAt) {
+                         TenantError error, String fingerprint, String majorityFingerprint, int attempts, String agent,
+                         Instant lastReportAt, Instant lastSeenAt) {
     }
 
     /** Why a tenant is not at its destination. */
@@ -74,6 +79,7 @@ public class FleetQueries {
      * destination (null: no destination, nothing counts as converged).
      */
     public Counts counts(String convergedHeads) {
+        // Reads fleet_tenants (V3__drift.sql), where outliers of their heads' fingerprint are 'drifted'.
         return tx.executeRead(status -> {
             Connection c = status.getConnection();
             Map<String, Long> byState = new LinkedHashMap<>();
@@ -81,7 +87,7 @@ public class FleetQueries {
             long total = 0;
             long converged = 0;
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT state, heads, count(*) FROM tenants GROUP BY state, heads ORDER BY state, heads");
+                    "SELECT state, heads, count(*) FROM fleet_tenants GROUP BY state, heads ORDER BY state, heads");
                  ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String state = rs.getString(1);
@@ -90,7 +96,8 @@ public class FleetQueries {
                     total += n;
                     byState.merge(state, n, Long::sum);
                     byHeads.merge(Heads.show(heads), n, Long::sum);
-                    if (state.equals("converged") && heads.equals(convergedHeads)) {
+                    // A drifted tenant is at the destination's heads all the same.
+                    if ((state.equals("converged") || state.equals("drifted")) && heads.equals(convergedHeads)) {
                         converged += n;
                     }
                 }
@@ -106,7 +113,7 @@ public class FleetQueries {
             Connection c = status.getConnection();
             String where = " WHERE (CAST(? AS text) IS NULL OR state = ?) AND (CAST(? AS text) IS NULL OR heads = ?)";
             long total;
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM tenants" + where)) {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM fleet_tenants" + where)) {
                 bindFilter(s, state, heads);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -114,7 +121,7 @@ public class FleetQueries {
                 }
             }
             List<Tenant> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT " + TENANT_COLUMNS + " FROM tenants" + where
+            try (PreparedStatement s = c.prepareStatement("SELECT " + TENANT_COLUMNS + " FROM fleet_tenants" + where
                     + " ORDER BY id LIMIT ? OFFSET ?")) {
                 bindFilter(s, state, heads);
                 s.setInt(5, size);
@@ -132,7 +139,7 @@ public class FleetQueries {
     public Optional<Tenant> tenant(String id) {
         return tx.executeRead(status -> {
             try (PreparedStatement s = status.getConnection().prepareStatement(
-                    "SELECT " + TENANT_COLUMNS + " FROM tenants WHERE id = ?")) {
+                    "SELECT " + TENANT_COLUMNS + " FROM fleet_tenants WHERE id = ?")) {
                 s.setString(1, id);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(tenant(rs)) : Optional.empty();
@@ -170,13 +177,13 @@ public class FleetQueries {
         s.setString(4, heads);
     }
 
-    private static Tenant tenant(ResultSet rs) throws SQLException {
+    static Tenant tenant(ResultSet rs) throws SQLException {
         String code = rs.getString("error_code");
         TenantError error = code == null ? null : new TenantError(code, rs.getString("error_revision"),
                 rs.getString("error_sqlstate"), rs.getString("error_message"));
         return new Tenant(rs.getString("id"), Heads.show(rs.getString("heads")), rs.getString("state"),
                 rs.getString("destination"), rs.getString("rollout_id"), error, rs.getString("fingerprint"),
-                rs.getInt("attempts"), rs.getString("agent"), instant(rs, "last_report_at"),
+                rs.getString("majority_fingerprint"), rs.getInt("attempts"), rs.getString("agent"), instant(rs, "last_report_at"),
                 instant(rs, "last_seen_at"));
     }
 

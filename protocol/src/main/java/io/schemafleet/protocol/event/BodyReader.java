@@ -28,6 +28,10 @@ final class BodyReader {
                     body.instant("started_at"), body.instant("at"), body.text("version"));
             case TENANT_RETRY_REQUESTED -> new TenantRetryRequested(body.text("tenant"),
                     body.text("requested_by"), body.instant("at"));
+            case DESCRIBE_REQUESTED -> new DescribeRequested(body.text("request_id"), body.textList("tenants"),
+                    body.text("requested_by"), body.instant("at"));
+            case TENANT_DESCRIBED -> new TenantDescribed(body.text("request_id"), body.text("tenant"),
+                    body.text("agent"), body.text("fingerprint"), body.text("description"), body.instant("at"));
         };
     }
 

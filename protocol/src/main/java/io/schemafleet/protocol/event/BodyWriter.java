@@ -51,6 +51,18 @@ final class BodyWriter {
             o.put("tenant", e.tenant());
             o.put("requested_by", e.requestedBy());
             o.put("at", instant(e.at()));
+        } else if (body instanceof DescribeRequested e) {
+            o.put("request_id", e.requestId());
+            o.set("tenants", texts(e.tenants()));
+            o.put("requested_by", e.requestedBy());
+            o.put("at", instant(e.at()));
+        } else if (body instanceof TenantDescribed e) {
+            o.put("request_id", e.requestId());
+            o.put("tenant", e.tenant());
+            o.put("agent", e.agent());
+            o.put("fingerprint", e.fingerprint());
+            o.put("description", e.description());
+            o.put("at", instant(e.at()));
         }
         return o;
     }

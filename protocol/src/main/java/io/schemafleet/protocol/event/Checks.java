@@ -57,6 +57,18 @@ final class Checks {
         return value;
     }
 
+    /** Like {@link #text}, but line breaks are allowed too: for multi-line text such as schema descriptions. */
+    static String lines(String value, int max, String field) {
+        present(value, field);
+        if (value.length() > max) {
+            throw new InvalidEventException(field + " is longer than " + max + " characters");
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' || c == 0x7f)) {
+            throw new InvalidEventException(field + " contains control characters other than tab and line feed");
+        }
+        return value;
+    }
+
     static String nonBlankText(String value, int max, String field) {
         if (text(value, max, field).isBlank()) {
             throw new InvalidEventException(field + " must not be blank");

@@ -17,7 +17,11 @@ public enum EventType {
     /** An agent is alive: {@link AgentHeartbeat}, on the reports topic. */
     AGENT_HEARTBEAT("agent_heartbeat", AgentHeartbeat.SCHEMA_VERSION),
     /** An operator asked for a failed tenant to be retried: {@link TenantRetryRequested}, on the rollouts topic. */
-    TENANT_RETRY_REQUESTED("tenant_retry_requested", TenantRetryRequested.SCHEMA_VERSION);
+    TENANT_RETRY_REQUESTED("tenant_retry_requested", TenantRetryRequested.SCHEMA_VERSION),
+    /** An operator asked for tenants' schema descriptions: {@link DescribeRequested}, on the rollouts topic. */
+    DESCRIBE_REQUESTED("describe_requested", DescribeRequested.SCHEMA_VERSION),
+    /** A tenant's schema description, in answer: {@link TenantDescribed}, on the reports topic. */
+    TENANT_DESCRIBED("tenant_described", TenantDescribed.SCHEMA_VERSION);
 
     private final String code;
     private final int latestSchema;

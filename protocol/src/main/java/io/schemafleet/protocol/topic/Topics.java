@@ -8,6 +8,8 @@ import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.event.TenantRetryRequested;
+import io.schemafleet.protocol.event.DescribeRequested;
+import io.schemafleet.protocol.event.TenantDescribed;
 
 import java.util.List;
 import java.util.Map;
@@ -91,8 +93,8 @@ public record Topics(String prefix, int reportPartitions) {
     public String topicFor(EventType type) {
         return switch (Objects.requireNonNull(type, "type")) {
             case REVISION_PUBLISHED -> revisions();
-            case ROLLOUT_STARTED, TENANT_RETRY_REQUESTED -> rollouts();
-            case TENANT_REPORT, AGENT_HEARTBEAT -> reports();
+            case ROLLOUT_STARTED, TENANT_RETRY_REQUESTED, DESCRIBE_REQUESTED -> rollouts();
+            case TENANT_REPORT, AGENT_HEARTBEAT, TENANT_DESCRIBED -> reports();
         };
     }
 
@@ -113,6 +115,10 @@ public record Topics(String prefix, int reportPartitions) {
             return heartbeatKey(e.agent());
         } else if (body instanceof TenantRetryRequested e) {
             return retryKey(e.tenant());
+        } else if (body instanceof DescribeRequested e) {
+            return "describe:" + nonEmpty(e.requestId(), "request id");
+        } else if (body instanceof TenantDescribed e) {
+            return "describe:" + nonEmpty(e.tenant(), "tenant id");
         }
         throw new IllegalArgumentException("no key for " + body);
     }

@@ -48,7 +48,8 @@ class EventEnvelopeTest {
     @Test
     void eventTypeCodesAreStable() {
         assertThat(Arrays.stream(EventType.values()).map(EventType::code)).containsExactly(
-                "revision_published", "rollout_started", "tenant_report", "agent_heartbeat", "tenant_retry_requested");
+                "revision_published", "rollout_started", "tenant_report", "agent_heartbeat", "tenant_retry_requested",
+                "describe_requested", "tenant_described");
         for (EventType type : EventType.values()) {
             assertThat(EventType.fromCode(type.code())).contains(type);
             assertThat(type.latestSchema()).isEqualTo(1);

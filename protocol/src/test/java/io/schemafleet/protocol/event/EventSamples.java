@@ -39,8 +39,14 @@ final class EventSamples {
 
     static final TenantRetryRequested TENANT_RETRY_REQUESTED = new TenantRetryRequested("tenant_042", "alice", AT);
 
+    static final DescribeRequested DESCRIBE_REQUESTED = new DescribeRequested("d-7f3a",
+            List.of("tenant_042", "tenant_043"), "alice", AT);
+
+    static final TenantDescribed TENANT_DESCRIBED = new TenantDescribed("d-7f3a", "tenant_042", "agent-eu-1",
+            FINGERPRINT, "table users\n  column id integer not null\n\tcolumn email text\n", AT);
+
     static final List<EventBody> ALL = List.of(REVISION_PUBLISHED, ROLLOUT_STARTED, TENANT_REPORT,
-            AGENT_HEARTBEAT, TENANT_RETRY_REQUESTED);
+            AGENT_HEARTBEAT, TENANT_RETRY_REQUESTED, DESCRIBE_REQUESTED, TENANT_DESCRIBED);
 
     private EventSamples() {
     }

@@ -1,0 +1,129 @@
+package io.schemafleet.deploy.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.db.DbCredentials;
+import io.schemafleet.agent.fingerprint.SchemaFingerprint;
+import io.schemafleet.agent.loop.AgentLoop;
+import io.schemafleet.agent.loop.AgentSettings;
+import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.deploy.kafka.TestKafka;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A manual ALTER TABLE on one tenant is spotted as drift within a resync, and the diff names it. */
+class DriftIT {
+    private static final int TENANTS = 5;
+
+    private CoordinatorFixture coordinator;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void aHandMadeColumnMakesItsTenantDriftedAndTheDiffShowsIt() throws Exception {
+        coordinator = new CoordinatorFixture("drift");
+        coordinator.start();
+        TestDatabase db = TestDatabase.create("drift");
+        closing.add(db);
+        StringBuilder ddl = new StringBuilder();
+        for (int i = 0; i < TENANTS; i++) {
+            ddl.append(String.format("CREATE SCHEMA dr_%02d;", i));
+        }
+        db.execute(ddl.toString());
+        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
+                .status()).isEqualTo(201);
+        assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"))
+                .status()).isEqualTo(201);
+        agent(db);
+        awaitFleet(f -> f.path("converged").asInt() == TENANTS && f.path("by_state").path("converged").asInt() == TENANTS);
+        assertThat(coordinator.get("/api/drift").json().path("drifted").asLong()).isZero();
+
+        db.execute("ALTER TABLE dr_02.users ADD COLUMN nickname text");
+
+        // Within a resync (2 s here) the agent re-fingerprints and reports; the coordinator sees the outlier.
+        JsonNode fleet = awaitFleet(f -> f.path("by_state").path("drifted").asInt() == 1);
+        assertThat(fleet.path("by_state").path("converged").asInt()).isEqualTo(TENANTS - 1);
+        assertThat(fleet.path("converged").asInt()).as("a drifted tenant is still at the destination's heads")
+                .isEqualTo(TENANTS);
+        JsonNode drift = coordinator.get("/api/drift").json();
+        assertThat(drift.path("drifted").asLong()).isEqualTo(1);
+        JsonNode drifted = drift.path("tenants").path("tenants").get(0);
+        assertThat(drifted.path("id").asText()).isEqualTo("dr_02");
+        assertThat(drifted.path("state").asText()).isEqualTo("drifted");
+        assertThat(drifted.path("fingerprint").asText()).isNotEqualTo(drifted.path("majority_fingerprint").asText());
+        JsonNode group = drift.path("groups").get(0);
+        assertThat(group.path("converged").asInt()).isEqualTo(TENANTS);
+        assertThat(group.path("variants").asInt()).isEqualTo(2);
+        assertThat(group.path("majority_tenants").asInt()).isEqualTo(TENANTS - 1);
+        assertThat(coordinator.get("/api/tenants?state=drifted").json().path("total").asInt()).isEqualTo(1);
+
+        // Against the majority: the agent describes both tenants on request.
+        CoordinatorFixture.Reply diff = coordinator.post("/api/drift/diff",
+                CoordinatorFixture.JSON.createObjectNode().put("tenant", "dr_02"));
+        assertThat(diff.status()).as(diff.toString()).isEqualTo(200);
+        assertThat(diff.json().path("against_majority").asBoolean()).isTrue();
+        assertThat(diff.json().path("against").asText()).startsWith("dr_").isNotEqualTo("dr_02");
+        assertThat(diff.json().path("identical").asBoolean()).isFalse();
+        List<String> lines = StreamSupport.stream(diff.json().path("lines").spliterator(), false)
+                .map(JsonNode::asText).toList();
+        assertThat(lines).filteredOn(l -> !l.startsWith("  ") && !l.equals("@@"))
+                .containsExactly("-   column nickname text");
+
+        // Two tenants with the same schema: identical.
+        CoordinatorFixture.Reply same = coordinator.post("/api/drift/diff",
+                CoordinatorFixture.JSON.createObjectNode().put("tenant", "dr_00").put("against", "dr_01"));
+        assertThat(same.status()).as(same.toString()).isEqualTo(200);
+        assertThat(same.json().path("identical").asBoolean()).isTrue();
+        assertThat(same.json().path("lines")).isEmpty();
+
+        assertThat(coordinator.post("/api/drift/diff", CoordinatorFixture.JSON.createObjectNode()
+                .put("tenant", "nobody")).status()).isEqualTo(404);
+        assertThat(coordinator.post("/api/drift/diff", CoordinatorFixture.JSON.createObjectNode()).status())
+                .isEqualTo(400);
+
+        // Undo the hand-made change: the drift goes away on the next resync.
+        db.execute("ALTER TABLE dr_02.users DROP COLUMN nickname");
+        awaitFleet(f -> f.path("by_state").path("converged").asInt() == TENANTS && !f.path("by_state").has("drifted"));
+    }
+
+    private JsonNode awaitFleet(java.util.function.Predicate<JsonNode> condition) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = coordinator.get("/api/fleet").json();
+            return last[0] != null && condition.test(last[0]);
+        });
+        return last[0];
+    }
+
+    private void agent(TestDatabase db) {
+        Databases pools = new Databases(DbCredentials.NONE, 4);
+        closing.add(pools);
+        AgentSettings settings = new AgentSettings(coordinator.topics,
+                Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
+                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("drift-agent"));
+        AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "dr_%"), pools,
+                (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
+        closing.add(agent);
+        agent.start();
+    }
+}
