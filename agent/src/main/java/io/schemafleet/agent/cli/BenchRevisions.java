@@ -10,11 +10,12 @@ import java.util.Locale;
  * A realistic revision chain for benchmarks: tables with foreign keys, added columns,
  * indexes, check constraints and small data backfills, each with its downgrade.
  */
-final class BenchRevisions {
+public final class BenchRevisions {
     private BenchRevisions() {
     }
 
-    static List<Revision> generate(int count) {
+    /** A chain of {@code count} revisions, {@code bench0000} first. */
+    public static List<Revision> generate(int count) {
         List<Revision> out = new ArrayList<>(count);
         out.add(revision(0, null, "CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL,"
                 + " created_at timestamptz NOT NULL DEFAULT now());", "DROP TABLE accounts;"));
