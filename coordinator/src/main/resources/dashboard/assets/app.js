@@ -530,7 +530,7 @@ function route() {
   return {tenant: match ? decodeURIComponent(match[1]) : null};
 }
 
-async function show() {
+async function show(moveFocus) {
   const {tenant} = route();
   $('login').hidden = true;
   $('overview').hidden = Boolean(tenant);
@@ -541,6 +541,7 @@ async function show() {
     $('tenant-title').focus();
   } else {
     document.title = 'Schemafleet';
+    if (moveFocus) $('overview-title').focus();
   }
   app.lastRefresh = Date.now();
   await refreshDetails();
@@ -559,7 +560,8 @@ async function start() {
     return;
   }
   renderFleet();
-  await show();
+  $('live').textContent = 'Connecting to live updates…';
+  await show(false);
   follow();
 }
 
@@ -584,7 +586,7 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   window.addEventListener('hashchange', () => {
     if (location.hash.startsWith('#token=')) start();
-    else if (app.fleet) show();
+    else if (app.fleet) show(true);
   });
   // Heartbeat ages move with the clock, not only with events.
   setInterval(() => { if (!$('overview').hidden) renderAgents(); }, 1000);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -127,10 +128,9 @@ class DashboardIT {
         awaitText(By.id("fleet-tenants"), "6");
         awaitText(By.id("fleet-converged"), "6");
         awaitText(By.cssSelector("#states [data-state=converged] .count"), "6");
-        assertThat(awaitElement(By.cssSelector("#heads tbody tr[data-heads='5e656b9e303b']")).getText())
+        assertThat(textOf(By.cssSelector("#heads tbody tr[data-heads='5e656b9e303b']")))
                 .contains("(destination)").contains("6");
-        assertThat(awaitElement(By.cssSelector("#agents tbody tr[data-agent='dash-agent']")).getText())
-                .containsPattern("\\d+ s ago");
+        assertThat(textOf(By.cssSelector("#agents tbody tr[data-agent='dash-agent']"))).containsPattern("\\d+ s ago");
         awaitText(By.id("tenants-caption"), "No tenants needing attention.");
         assertThat(browser.getCurrentUrl()).as("the token is taken out of the address").doesNotContain(TOKEN);
         js("window.sfNotReloaded = true;");
@@ -141,15 +141,16 @@ class DashboardIT {
         assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(all)).status()).isEqualTo(201);
 
         // then: the failure appears without a reload, with its SQLSTATE
-        WebElement row = awaitElement(By.cssSelector("#tenants tbody tr[data-tenant='" + BROKEN + "']"));
+        By row = By.cssSelector("#tenants tbody tr[data-tenant='" + BROKEN + "']");
+        awaitElement(row);
         Instant shown = Instant.now();
         JsonNode failed = coordinator.get("/api/tenants/" + BROKEN).json().get("tenant");
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         Duration latency = Duration.between(Instant.parse(failed.get("last_seen_at").asText()), shown);
         System.out.printf("DashboardIT: the failure of %s showed %d ms after its agent sent the report%n", BROKEN,
                 latency.toMillis());
-        assertThat(row.findElement(By.cssSelector(".sqlstate")).getText()).isEqualTo("42P07");
-        assertThat(row.getText()).contains("9a2355b7dd59").contains("already exists");
+        awaitText(By.cssSelector("#tenants tbody tr[data-tenant='" + BROKEN + "'] .sqlstate"), "42P07");
+        assertThat(textOf(row)).contains("9a2355b7dd59").contains("already exists");
         awaitText(By.cssSelector("#states [data-state=failed] .count"), "1");
         awaitText(By.id("fleet-converged"), String.valueOf(TENANTS - 1));
         assertThat(js("return window.sfNotReloaded === true;")).isEqualTo(true);
@@ -157,26 +158,23 @@ class DashboardIT {
 
         // when: the cause is removed and the operator clicks Retry
         db.execute("DROP TABLE " + BROKEN + ".audit_log");
-        browser.findElement(By.cssSelector("button[data-retry='" + BROKEN + "']")).click();
+        click(By.cssSelector("button[data-retry='" + BROKEN + "']"));
 
         // then: the tenant recovers, live
         awaitText(By.id("fleet-converged"), String.valueOf(TENANTS));
         awaitText(By.cssSelector("#states [data-state=failed] .count"), "0");
         awaitText(By.id("tenants-caption"), "No tenants needing attention.");
-        assertThat(browser.findElement(By.cssSelector("#heads tbody tr[data-heads='" + HEAD + "']")).getText())
-                .contains("(destination)");
+        assertThat(textOf(By.cssSelector("#heads tbody tr[data-heads='" + HEAD + "']"))).contains("(destination)");
         assertThat(js("return window.sfNotReloaded === true;")).isEqualTo(true);
         screenshot("3-recovered");
 
         // and its page tells the story: the failure, the retry request, the steps with durations
         new Select(browser.findElement(By.id("filter"))).selectByVisibleText("All tenants");
-        awaitElement(By.linkText(BROKEN)).click();
+        click(By.linkText(BROKEN));
         awaitText(By.cssSelector("#tenant-state"), "converged");
         awaitText(By.id("tenant-heads"), HEAD);
-        List<String> types = browser.findElements(By.cssSelector("#history > li")).stream()
-                .map(li -> li.getAttribute("data-type")).toList();
-        assertThat(types).contains("tenant_retry_requested", "tenant_report");
-        String history = browser.findElement(By.id("history")).getText();
+        awaitElement(By.cssSelector("#history > li[data-type='tenant_retry_requested']"));
+        String history = textOf(By.id("history"));
         assertThat(history).contains("Retry requested").contains("42P07").contains(HEAD).containsPattern("\\d+ ms");
         assertThat(js("return document.activeElement.id;")).as("focus moves to the page's heading")
                 .isEqualTo("tenant-title");
@@ -215,7 +213,7 @@ class DashboardIT {
     private void awaitText(By locator, String text) {
         String[] last = {null};
         try {
-            new WebDriverWait(browser, DEADLINE, Duration.ofMillis(50)).until(d -> {
+            waiting().until(d -> {
                 List<WebElement> found = d.findElements(locator);
                 last[0] = found.isEmpty() ? null : found.get(0).getText().trim();
                 return text.equals(last[0]);
@@ -228,14 +226,37 @@ class DashboardIT {
 
     private WebElement awaitElement(By locator) {
         try {
-            return new WebDriverWait(browser, DEADLINE, Duration.ofMillis(50)).until(d -> {
+            return waiting().until(d -> {
                 List<WebElement> found = d.findElements(locator);
-                return found.isEmpty() ? null : found.get(0);
+                return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
             });
         } catch (RuntimeException e) {
             screenshot("timeout");
             throw new AssertionError(locator + " never appeared", e);
         }
+    }
+
+    /** Clicks the element once it is there, looking it up again if a live update replaced it. */
+    private void click(By locator) {
+        waiting().until(d -> {
+            d.findElement(locator).click();
+            return true;
+        });
+    }
+
+    /** The element's text, read again if the page redrew it meanwhile (live updates replace rows). */
+    private String textOf(By locator) {
+        return waiting().until(d -> {
+            List<WebElement> found = d.findElements(locator);
+            return found.isEmpty() ? null : found.get(0).getText();
+        });
+    }
+
+    /** Polls every 50 ms until {@link #DEADLINE}; an element replaced by a live update is looked up again. */
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, DEADLINE, Duration.ofMillis(50));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private Object js(String script) {
