@@ -83,7 +83,7 @@ public class DriftController {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
                     "page must be 0 or more and size 1 to " + TenantsController.MAX_SIZE);
         }
-        FleetQueries.TenantPage tenants = fleet.tenants("drifted", null, p, s);
+        FleetQueries.TenantPage tenants = fleet.tenants(List.of("drifted"), null, p, s);
         return new DriftReport(tenants.total(), drift.disagreements(), tenants);
     }
 

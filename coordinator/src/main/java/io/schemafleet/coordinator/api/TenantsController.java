@@ -6,16 +6,19 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.schemafleet.coordinator.projection.Heads;
+import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.RequestRefused;
 import io.schemafleet.coordinator.store.FleetQueries;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** {@code /api/tenants}: tenants by state and heads, one tenant with its history. */
+/** {@code /api/tenants}: tenants by state and heads, one tenant with its history, retry requests. */
 @Controller("/api/tenants")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TenantsController {
@@ -24,10 +27,15 @@ public class TenantsController {
     /** Events shown with a tenant unless asked otherwise. */
     public static final int DEFAULT_HISTORY = 100;
 
-    private final FleetQueries queries;
+    /** The {@code requested_by} of retry requests made through the API. */
+    static final String REQUESTED_BY = "api";
 
-    public TenantsController(FleetQueries queries) {
+    private final FleetQueries queries;
+    private final EventWriter writer;
+
+    public TenantsController(FleetQueries queries, EventWriter writer) {
         this.queries = queries;
+        this.writer = writer;
     }
 
     /** A tenant and its newest events first. */
@@ -43,8 +51,25 @@ public class TenantsController {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
                     "page must be 0 or more and size 1 to " + MAX_SIZE);
         }
-        return queries.tenants(state == null || state.isEmpty() ? null : state,
-                heads == null ? null : Heads.parse(heads), p, s);
+        List<String> states = state == null ? List.of()
+                : Arrays.stream(state.split(",")).map(String::trim).filter(x -> !x.isEmpty()).distinct().toList();
+        return queries.tenants(states, heads == null ? null : Heads.parse(heads), p, s);
+    }
+
+    /** The retry request appended. */
+    public record RetryAnswer(String tenant, String eventId) {
+    }
+
+    /**
+     * Asks the tenant's agent to try it again ({@code TenantRetryRequested}); answers once
+     * the projection has the request (it shows in the tenant's history).
+     */
+    @Post("/{id}/retry")
+    public HttpResponse<?> retry(@PathVariable String id) {
+        if (queries.tenant(id).isEmpty()) {
+            return notFound(id);
+        }
+        return HttpResponse.accepted().body(new RetryAnswer(id, writer.requestRetry(id, REQUESTED_BY)));
     }
 
     @Get("/{id}")
@@ -52,7 +77,10 @@ public class TenantsController {
         int limit = history == null ? DEFAULT_HISTORY : Math.max(0, Math.min(history, 10_000));
         return queries.tenant(id)
                 .<HttpResponse<?>>map(t -> HttpResponse.ok(new TenantDetail(t, queries.history(id, limit))))
-                .orElseGet(() -> HttpResponse.status(HttpStatus.NOT_FOUND)
-                        .body(ApiError.of("NotFound", "no tenant '" + id + "' has reported")));
+                .orElseGet(() -> notFound(id));
+    }
+
+    private static HttpResponse<?> notFound(String id) {
+        return HttpResponse.status(HttpStatus.NOT_FOUND).body(ApiError.of("NotFound", "no tenant '" + id + "' has reported"));
     }
 }

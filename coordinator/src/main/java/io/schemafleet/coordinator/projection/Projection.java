@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -51,6 +52,7 @@ public class Projection implements AutoCloseable {
     private final RecordApplier applier;
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     private final Object progress = new Object();
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -114,6 +116,18 @@ public class Projection implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code listener} on the projection thread after each committed batch that
+     * applied records (not after a quiet poll). It must return at once (set a flag, wake
+     * a thread): the projection waits for it.
+     *
+     * @return closing it removes the listener
+     */
+    public AutoCloseable onChange(Runnable listener) {
+        changeListeners.add(listener);
+        return () -> changeListeners.remove(listener);
+    }
+
     /** The next offset to apply, per partition, as committed. */
     public Map<TopicPartition, Long> positions() {
         return Map.copyOf(applied);
@@ -152,6 +166,9 @@ public class Projection implements AutoCloseable {
                     applied.putAll(next);
                     progress.notifyAll();
                 }
+                if (!records.isEmpty()) {
+                    changed();
+                }
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
@@ -159,6 +176,16 @@ public class Projection implements AutoCloseable {
             LOG.error("projection stopped: {}", e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void changed() {
+        for (Runnable listener : changeListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a projection change listener failed: {}", e.toString());
+            }
         }
     }
 

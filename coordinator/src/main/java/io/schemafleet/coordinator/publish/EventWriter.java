@@ -9,9 +9,11 @@ import io.schemafleet.coordinator.store.RevisionRow;
 import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.Envelopes;
 import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.RolloutStarted;
+import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.graph.GraphCheck;
 import io.schemafleet.protocol.graph.GraphProblem;
 import io.schemafleet.protocol.graph.RevisionGraph;
@@ -202,13 +204,42 @@ public class EventWriter implements AutoCloseable {
         return request;
     }
 
-    /** Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the projection to apply them. */
-    private void append(String topic, List<EventBody> bodies) {
+    /**
+     * Asks the agent of {@code tenant} to try it again ({@code TenantRetryRequested}). The
+     * caller checks that the tenant has reported; the agent leaves a tenant that is not
+     * failed alone.
+     *
+     * @return the appended event's id
+     * @throws RequestRefused INVALID for a tenant id the protocol refuses, UNAVAILABLE if
+     *     Kafka or the projection does not answer
+     */
+    public synchronized String requestRetry(String tenant, String requestedBy) {
+        TenantRetryRequested event;
+        try {
+            event = new TenantRetryRequested(tenant, requestedBy, Instant.now());
+        } catch (RuntimeException e) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", e.getMessage());
+        }
+        String id = append(topics.rollouts(), List.of(event)).get(0);
+        LOG.info("retry of tenant {} requested by {} (event {})", tenant, requestedBy, id);
+        return id;
+    }
+
+    /**
+     * Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the
+     * projection to apply them.
+     *
+     * @return the events' ids, in order
+     */
+    private List<String> append(String topic, List<EventBody> bodies) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         try {
             producer.beginTransaction();
             for (EventBody body : bodies) {
-                byte[] value = EventCodec.encode(Envelopes.of(body, config.getProducerId()));
+                Envelope envelope = Envelopes.of(body, config.getProducerId());
+                ids.add(envelope.id());
+                byte[] value = EventCodec.encode(envelope);
                 sent.add(producer.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));
             }
             producer.commitTransaction();
@@ -230,6 +261,7 @@ public class EventWriter implements AutoCloseable {
             }
         }
         awaitProjection(new TopicPartition(topic, 0), last + 1);
+        return ids;
     }
 
     private void abort() {

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -107,14 +108,20 @@ public class FleetQueries {
         });
     }
 
-    /** Tenants ordered by id, optionally of one state and/or with exactly these heads (stored key). */
-    public TenantPage tenants(String state, String heads, int page, int size) {
+    /**
+     * Tenants ordered by id, optionally in one of {@code states} (null or empty: any
+     * state) and/or with exactly these heads (stored key).
+     */
+    public TenantPage tenants(List<String> states, String heads, int page, int size) {
         return tx.executeRead(status -> {
             Connection c = status.getConnection();
-            String where = " WHERE (CAST(? AS text) IS NULL OR state = ?) AND (CAST(? AS text) IS NULL OR heads = ?)";
+            String where = " WHERE (CAST(? AS text[]) IS NULL OR state = ANY(?))"
+                    + " AND (CAST(? AS text) IS NULL OR heads = ?)";
+            Array stateArray = states == null || states.isEmpty() ? null
+                    : c.createArrayOf("text", states.toArray());
             long total;
             try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM fleet_tenants" + where)) {
-                bindFilter(s, state, heads);
+                bindFilter(s, stateArray, heads);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     total = rs.getLong(1);
@@ -123,7 +130,7 @@ public class FleetQueries {
             List<Tenant> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT " + TENANT_COLUMNS + " FROM fleet_tenants" + where
                     + " ORDER BY id LIMIT ? OFFSET ?")) {
-                bindFilter(s, state, heads);
+                bindFilter(s, stateArray, heads);
                 s.setInt(5, size);
                 s.setLong(6, (long) page * size);
                 try (ResultSet rs = s.executeQuery()) {
@@ -170,9 +177,9 @@ public class FleetQueries {
         });
     }
 
-    private static void bindFilter(PreparedStatement s, String state, String heads) throws SQLException {
-        s.setString(1, state);
-        s.setString(2, state);
+    private static void bindFilter(PreparedStatement s, Array states, String heads) throws SQLException {
+        s.setArray(1, states);
+        s.setArray(2, states);
         s.setString(3, heads);
         s.setString(4, heads);
     }

@@ -151,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - begin) / 1e9));
         out.println();
         row(out, "API", api.resolve("/api/fleet") + "  (docs/api.md)");
-        row(out, "dashboard", api + "  (not built yet: nothing is served there)");
+        row(out, "dashboard", api + "  (docs/dashboard.md)");
         row(out, "token", operatorToken() + "  (operator token; the API does not check tokens yet)");
         row(out, "psql", "psql " + stack.postgres().psqlUrl(TenantLayout.DATABASE_A) + "  (also " + TenantLayout.DATABASE_B
                 + (layout.databases() > 0 ? ", " + TenantLayout.range(layout.databaseNames()) : "") + ")");

@@ -31,6 +31,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -61,14 +62,29 @@ final class CoordinatorFixture implements AutoCloseable {
 
     /** Starts the coordinator (again), on a random port. */
     void start() {
-        context = CoordinatorApplication.start(Map.of(
+        start(Map.of());
+    }
+
+    /** Starts the coordinator (again), on a random port, with {@code extra} configuration on top. */
+    void start(Map<String, Object> extra) {
+        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
                 "schemafleet.kafka-bootstrap", TestKafka.broker().bootstrapServers(),
                 "schemafleet.topic-prefix", topics.prefix(),
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
                 "datasources.default.url", dbUrl));
+        properties.putAll(extra);
+        context = CoordinatorApplication.start(properties);
         base = context.getBean(EmbeddedServer.class).getURI();
+    }
+
+    /** The running coordinator's base URI ({@code http://localhost:PORT}). */
+    URI base() {
+        if (base == null) {
+            throw new IllegalStateException("the coordinator is not running");
+        }
+        return base;
     }
 
     /** The running coordinator's application context (its router, beans, server). */
@@ -121,6 +137,17 @@ final class CoordinatorFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return files;
+    }
+
+    /** The files of {@code files} whose names start with one of {@code ids}. */
+    static Map<String, String> only(Map<String, String> files, List<String> ids) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        files.forEach((name, content) -> {
+            if (ids.stream().anyMatch(name::startsWith)) {
+                out.put(name, content);
+            }
+        });
+        return out;
     }
 
     /** Writes an event to the topic and with the key an agent would use. */

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,8 +61,8 @@ class FleetEndToEndIT {
 
         // Five revisions (two heads: the perf branch and the main line), rolled out to heads.
         Map<String, String> all = CoordinatorFixture.exampleFiles();
-        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(only(all, FIRST))).status())
-                .isEqualTo(201);
+        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.only(all, FIRST)))
+                .status()).isEqualTo(201);
         assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "heads"))
                 .status()).isBetween(200, 201);
         AgentLoop agentA = agent("agent-a", dbA, "ta_%");
@@ -133,15 +132,5 @@ class FleetEndToEndIT {
         closing.add(agent);
         agent.start();
         return agent;
-    }
-
-    private static Map<String, String> only(Map<String, String> files, List<String> ids) {
-        Map<String, String> out = new TreeMap<>();
-        files.forEach((name, content) -> {
-            if (ids.stream().anyMatch(name::startsWith)) {
-                out.put(name, content);
-            }
-        });
-        return out;
     }
 }

@@ -173,6 +173,11 @@ class OpenApiIT {
         check("GET", "/api/tenants/{id}", fixture.get("/api/tenants/t2?history=5"), 200);
         check("GET", "/api/tenants/{id}", fixture.get("/api/tenants/t3"), 200);
         check("GET", "/api/tenants/{id}", fixture.get("/api/tenants/nobody"), 404);
+        Reply retry = check("POST", "/api/tenants/{id}/retry", fixture.post("/api/tenants/t2/retry", json("{}")), 202);
+        assertThat(retry.json().get("tenant").asText()).isEqualTo("t2");
+        check("POST", "/api/tenants/{id}/retry", fixture.post("/api/tenants/nobody/retry", json("{}")), 404);
+        check("GET", "/api/tenants", fixture.get("/api/tenants?state=failed,blocked"), 200);
+        assertThat(fixture.get("/api/tenants?state=failed,blocked").json().get("total").asLong()).isEqualTo(2);
         check("GET", "/api/agents", fixture.get("/api/agents"), 200);
         check("GET", "/health", fixture.get("/health"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/liveness"), 200);
