@@ -61,14 +61,26 @@ final class CoordinatorFixture implements AutoCloseable {
 
     /** Starts the coordinator (again), on a random port. */
     void start() {
-        context = CoordinatorApplication.start(Map.of(
+        start(Map.of());
+    }
+
+    /** Starts the coordinator (again), on a random port, with more (or other) settings. */
+    void start(Map<String, Object> settings) {
+        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
                 "micronaut.server.port", -1,
                 "schemafleet.kafka-bootstrap", TestKafka.broker().bootstrapServers(),
                 "schemafleet.topic-prefix", topics.prefix(),
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
                 "datasources.default.url", dbUrl));
+        properties.putAll(settings);
+        context = CoordinatorApplication.start(properties);
         base = context.getBean(EmbeddedServer.class).getURI();
+    }
+
+    /** The running coordinator's base URL, as the CLI's {@code --url} takes it. */
+    String url() {
+        return base.toString();
     }
 
     /** The running coordinator's application context (its router, beans, server). */
