@@ -7,8 +7,8 @@ import java.util.List;
 
 /** {@code schemafleet retry TENANT}. */
 @Command(name = "retry", mixinStandardHelpOptions = true,
-        description = {"Ask the tenant's agent to try again (POST /api/tenants/{id}/retry): a failed tenant waits for",
-                "this, a new destination or new revisions."})
+        description = {"Ask the tenant's agent to try a failed tenant again (POST /api/tenants/{id}/retry).",
+                "A failed tenant waits for this, a new destination or new revisions."})
 final class RetryCommand extends ApiCommand {
     @Parameters(paramLabel = "TENANT", description = "The tenant to retry.")
     String tenant;

@@ -35,8 +35,8 @@ final class RolloutCommand implements Runnable {
     /** {@code rollout start --to DEST [--wave SPEC]... [--file rollout.yaml] [--supersede]}. */
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = {"Start a rollout to a destination (POST /api/rollouts), the whole fleet at once or in waves.",
-                    "Wave spec: NAME[:label=value]...[:soak=2m][:max-failures=N|N%][:parallelism=N][:bucket=N%],"
-                            + " or N% for the wave pN of bucket < N%. See docs/cli.md."})
+                    "Wave spec: NAME[:label=value]...[:soak=2m][:max-failures=N|N%%][:parallelism=N][:bucket=N%%],"
+                            + " or N%% for the wave pN of bucket < N%%. See docs/cli.md."})
     static final class Start extends ApiCommand {
         @Option(names = "--to", paramLabel = "DEST",
                 description = "Destination: head, heads, an id, label@head, ... (or `to` in --file).")
@@ -44,7 +44,7 @@ final class RolloutCommand implements Runnable {
 
         @Option(names = "--wave", paramLabel = "SPEC", converter = WaveSpec.Converter.class,
                 description = "A wave, in order; repeat for more (e.g. --wave canary:tier=canary:soak=2m:max-failures=0"
-                        + " --wave 10% --wave 100%).")
+                        + " --wave 10%% --wave 100%%).")
         List<WavePlan> waves = new ArrayList<>();
 
         @Option(names = "--file", paramLabel = "YAML", description = "The rollout as YAML: to, waves, supersede.")

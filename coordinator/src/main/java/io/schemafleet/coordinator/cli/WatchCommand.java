@@ -22,9 +22,9 @@ import java.util.concurrent.Callable;
  * (exit 0) or stops short of it (exit 1), for a person or a CD pipeline.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Show the fleet's progress until every tenant is at the destination (exit 0), or the fleet",
-                "stops short of it (exit 1): the rollout halted or was aborted, every tenant left is stuck (failed,",
-                "blocked, dirty), or --timeout passed. A progress bar on a terminal; a line per change otherwise."})
+        description = {"Show the fleet's progress until it is at the destination (exit 0) or stops short (exit 1).",
+                "Stopping short: the rollout halted or was aborted, every tenant left is stuck (failed, blocked,",
+                "dirty), or --timeout passed. A progress bar on a terminal; a line per change otherwise."})
 final class WatchCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;

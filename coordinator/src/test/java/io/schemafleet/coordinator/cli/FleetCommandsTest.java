@@ -92,6 +92,15 @@ class FleetCommandsTest {
     }
 
     @Test
+    void helpShowsTheWaveGrammarWithItsPercentSigns() {
+        CliRunner.Result help = runOk("rollout", "start", "--help");
+
+        assertThat(help.out()).contains("[:max-failures=N|N%]", "or N% for the wave pN of bucket < N%",
+                "--wave 10%").doesNotContain("%%");
+        assertThat(runOk("--help").out()).contains("publish", "rollout", "status", "tenants", "tenant", "retry", "watch");
+    }
+
+    @Test
     void rolloutStartNeedsADestination() {
         CliRunner.Result result = run("rollout", "start", "--url", api.url(), "--wave", "10%");
 
