@@ -18,9 +18,9 @@ import java.util.List;
  * @param out  everything printed on standard output
  * @param err  everything printed on standard error
  */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         CommandLine cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
                 new ApplyCommand(), new CurrentCommand(), new BenchCommand());
         StringWriter out = new StringWriter();
@@ -32,17 +32,17 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** Standard output, one entry per line. */
-    List<String> outLines() {
+    public List<String> outLines() {
         return out.lines().toList();
     }
 
     /** Standard error, one entry per line. */
-    List<String> errLines() {
+    public List<String> errLines() {
         return err.lines().toList();
     }
 
     /** The last non-blank line of standard output. */
-    String lastOutLine() {
+    public String lastOutLine() {
         List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }

@@ -1,6 +1,7 @@
 package io.schemafleet.coordinator.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.coordinator.client.FleetClientException;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.graph.RevisionGraphException;
 import picocli.CommandLine;
@@ -12,14 +13,18 @@ import picocli.CommandLine.Spec;
 import java.io.UncheckedIOException;
 
 /**
- * The {@code schemafleet} command: authoring and inspecting a revisions directory.
- * Exit status: 0 done, 1 the command failed (one line on stderr, or a JSON
- * {@code error} object on stdout with {@code --json}), 2 usage error.
+ * The {@code schemafleet} command: authoring and inspecting a revisions directory, and
+ * the fleet commands against a coordinator's API. Exit status: 0 done, 1 the command
+ * failed or the answer is no (one line on stderr, or a JSON {@code error} object on
+ * stdout with {@code --json}), 2 usage error, including a coordinator that cannot be
+ * reached or refuses the token.
  */
 @Command(name = "schemafleet", mixinStandardHelpOptions = true, version = "schemafleet 0.1.0",
         description = "Roll database schema revisions across a fleet of tenant databases.",
         subcommands = {InitCommand.class, RevisionCommand.class, MergeCommand.class, CheckCommand.class,
-                HeadsCommand.class, HistoryCommand.class, PlanCommand.class, SqlCommand.class})
+                HeadsCommand.class, HistoryCommand.class, PlanCommand.class, SqlCommand.class,
+                PublishCommand.class, RolloutCommand.class, StatusCommand.class, TenantsCommand.class,
+                TenantCommand.class, RetryCommand.class, WatchCommand.class})
 public final class SchemafleetCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -61,10 +66,15 @@ public final class SchemafleetCommand implements Runnable {
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         String type;
         String message = null;
+        int exitCode = 1;
         if (e instanceof RevisionGraphException g) {
             type = g.kind().code();
         } else if (e instanceof CliFailure f) {
             type = f.type();
+            exitCode = f.exitCode();
+        } else if (e instanceof FleetClientException f) {
+            type = f.type();
+            exitCode = f.isSetupProblem() ? 2 : 1;
         } else if (e instanceof SchemafleetException || e instanceof UncheckedIOException
                 || e instanceof IllegalArgumentException) {
             type = "Error";
@@ -91,6 +101,6 @@ public final class SchemafleetCommand implements Runnable {
         } else {
             cmd.getErr().println("error: " + message);
         }
-        return 1;
+        return exitCode;
     }
 }

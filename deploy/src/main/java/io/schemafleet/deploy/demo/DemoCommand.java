@@ -3,6 +3,9 @@ package io.schemafleet.deploy.demo;
 import io.schemafleet.agent.db.ScratchHome;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.cli.DurationConverter;
+import io.schemafleet.coordinator.client.FleetClient;
+import io.schemafleet.coordinator.client.FleetView;
+import io.schemafleet.coordinator.client.FleetWatch;
 import io.schemafleet.protocol.SchemafleetException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + TenantLayout.range(layout.schemaNamesB()) + "), " + layout.databases() + " database tenants ("
                 + TenantLayout.range(layout.databaseNames()) + ")");
 
-        FleetApi fleet = new FleetApi(api);
+        FleetClient fleet = new FleetClient(api, null);
         begin = System.nanoTime();
         JsonNode published = fleet.publish(revisions);
         row(out, "published", published.path("published").size() + " revisions with POST /api/revisions"
@@ -163,11 +166,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
 
         FleetWatch watch = new FleetWatch(fleet, layout.total(), start, out, System.console() != null);
-        FleetWatch.Outcome outcome = watch.run(exitWhenConverged, start + timeout.toNanos(), () -> stopRequested);
+        FleetWatch.Outcome outcome = watch.run(exitWhenConverged ? FleetWatch.Until.CONVERGED : FleetWatch.Until.NEVER,
+                timeout, () -> stopRequested);
         return switch (outcome) {
             case CONVERGED -> 0;
             case STOPPED -> STOPPED;
-            case TIMED_OUT -> {
+            case TIMED_OUT, STUCK, HALTED -> { // only TIMED_OUT: the demo waits for convergence, not for settling
                 FleetView last = watch.last();
                 spec.commandLine().getErr().println("error: the fleet did not converge within " + timeout.toSeconds()
                         + " s: " + (last == null ? "the coordinator never answered GET /api/fleet"

@@ -1,21 +1,19 @@
 package io.schemafleet.deploy.demo;
 
+import io.schemafleet.coordinator.client.FleetClient;
 import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.revision.RevisionDirectory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The revision files the demo publishes: a directory's {@code *.sql} files, or the
@@ -50,18 +48,8 @@ final class RevisionFiles {
         }
     }
 
+    /** A valid revisions directory's files (see {@link FleetClient#files}). */
     static SortedMap<String, String> fromDirectory(Path dir) {
-        SortedMap<String, String> files = new TreeMap<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
-                files.put(p.getFileName().toString(), Files.readString(p));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read revision files in " + dir, e);
-        }
-        if (files.isEmpty()) {
-            throw new SchemafleetException("no revision files (*.sql) in " + dir);
-        }
-        return files;
+        return FleetClient.files(RevisionDirectory.loadValid(dir));
     }
 }

@@ -87,6 +87,11 @@ final class CoordinatorFixture implements AutoCloseable {
         return base;
     }
 
+    /** The running coordinator's base URL, as the CLI's {@code --url} takes it. */
+    String url() {
+        return base().toString();
+    }
+
     /** The running coordinator's application context (its router, beans, server). */
     ApplicationContext context() {
         if (context == null) {

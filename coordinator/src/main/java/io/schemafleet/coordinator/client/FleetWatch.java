@@ -1,4 +1,4 @@
-package io.schemafleet.deploy.demo;
+package io.schemafleet.coordinator.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.protocol.SchemafleetException;
@@ -19,10 +19,27 @@ import java.util.function.BooleanSupplier;
  * times a second: a progress bar redrawn in place on a terminal, or a new line whenever
  * the counts change (at most one a second) when the output is not a terminal. Prints a
  * line when the whole fleet reaches its destination, when it sets off again (a new
- * revision or rollout), and when a tenant fails or stops failing.
+ * revision or rollout), and when a tenant fails or stops failing. Used by
+ * {@code schemafleet watch} and the demo.
  */
-final class FleetWatch {
-    enum Outcome { CONVERGED, TIMED_OUT, STOPPED }
+public final class FleetWatch {
+    /** What ends a watch, besides being stopped or timing out. */
+    public enum Until {
+        /** Nothing: the demo shows the fleet until Ctrl-C. */
+        NEVER,
+        /** The fleet converged. */
+        CONVERGED,
+        /**
+         * The fleet converged, or it stopped moving: the rollout was halted or aborted, or
+         * every tenant is either converged or stuck (failed, blocked, dirty) in this rollout.
+         */
+        SETTLED,
+        /** As {@link #SETTLED}, but also the first tenant stuck in this rollout. */
+        FIRST_TROUBLE
+    }
+
+    /** How a watch ended. */
+    public enum Outcome { CONVERGED, STUCK, HALTED, TIMED_OUT, STOPPED }
 
     static final Duration POLL = Duration.ofMillis(250);
     private static final long PLAIN_INTERVAL_NANOS = 1_000_000_000L;
@@ -31,7 +48,7 @@ final class FleetWatch {
     private static final int SHOWN = 20;
     private static final String MORE = " more ";
 
-    private final FleetApi api;
+    private final FleetClient api;
     private final int expected;
     private final long startNanos;
     private final PrintWriter out;
@@ -49,14 +66,16 @@ final class FleetWatch {
     /** Tenants reported failed, blocked or dirty: how they were described, and their state. */
     private final Map<String, String> troubled = new HashMap<>();
     private final Map<String, String> troubledStates = new HashMap<>();
+    /** Troubled tenants whose trouble is from an older rollout (they may yet be retried under this one). */
+    private long troubledBefore;
     private String unavailable;
 
     /**
-     * @param expected   tenants the demo created
-     * @param startNanos when the demo started ({@link System#nanoTime()})
+     * @param expected   tenants that must report before the fleet counts as converged
+     * @param startNanos when the watch (or the demo) started ({@link System#nanoTime()})
      * @param terminal   redraw one line in place (a terminal) or print lines (a log, a pipe)
      */
-    FleetWatch(FleetApi api, int expected, long startNanos, PrintWriter out, boolean terminal) {
+    public FleetWatch(FleetClient api, int expected, long startNanos, PrintWriter out, boolean terminal) {
         this.api = api;
         this.expected = expected;
         this.startNanos = startNanos;
@@ -65,20 +84,30 @@ final class FleetWatch {
     }
 
     /**
-     * Watches until the fleet is converged (if {@code untilConverged}), {@code stop} says
-     * so, or {@code deadlineNanos} passes (only with {@code untilConverged}).
+     * Watches until {@code until} is reached, {@code stop} says so, or {@code timeout}
+     * (counted from the start; null for none; not with {@link Until#NEVER}) passes.
      */
-    Outcome run(boolean untilConverged, long deadlineNanos, BooleanSupplier stop) throws InterruptedException {
+    public Outcome run(Until until, Duration timeout, BooleanSupplier stop) throws InterruptedException {
         while (true) {
             if (stop.getAsBoolean()) {
                 endLine();
                 return Outcome.STOPPED;
             }
             poll();
-            if (untilConverged && converged) {
+            if (until != Until.NEVER && converged) {
                 return Outcome.CONVERGED;
             }
-            if (untilConverged && System.nanoTime() - deadlineNanos > 0) {
+            if ((until == Until.SETTLED || until == Until.FIRST_TROUBLE) && last != null) {
+                if (last.halted()) {
+                    showLast();
+                    return Outcome.HALTED;
+                }
+                if (stuck(until == Until.FIRST_TROUBLE)) {
+                    showLast();
+                    return Outcome.STUCK;
+                }
+            }
+            if (until != Until.NEVER && timeout != null && System.nanoTime() - startNanos - timeout.toNanos() > 0) {
                 endLine();
                 return Outcome.TIMED_OUT;
             }
@@ -86,18 +115,35 @@ final class FleetWatch {
         }
     }
 
+    /**
+     * Tenants stuck in this rollout, and (unless {@code first}) nothing else moving:
+     * every tenant that reported is converged or stuck.
+     */
+    private boolean stuck(boolean first) {
+        long trouble = TROUBLE.stream().mapToLong(last::inState).sum();
+        if (trouble == 0 || troubledBefore > 0 || !troubleKey.equals(troubleKey(last))) {
+            return false; // none, or some may yet be retried, or not looked at yet
+        }
+        return first || (last.reported() >= expected && last.converged() + trouble >= last.reported());
+    }
+
+    /** Tenants failed, blocked or dirty in the last view. */
+    public long troubled() {
+        return last == null ? 0 : TROUBLE.stream().mapToLong(last::inState).sum();
+    }
+
     /** The last fleet view seen; null if the coordinator never answered. */
-    FleetView last() {
+    public FleetView last() {
         return last;
     }
 
     /** Seconds from the start to the first tenant converged at the destination; -1 if none yet. */
-    double firstMigratedSeconds() {
+    public double firstMigratedSeconds() {
         return seconds(firstMigratedNanos);
     }
 
     /** Seconds from the start to the whole fleet converged the first time; -1 if not yet. */
-    double allConvergedSeconds() {
+    public double allConvergedSeconds() {
         return seconds(allConvergedNanos);
     }
 
@@ -146,20 +192,23 @@ final class FleetWatch {
 
     /** A line for every tenant that newly failed (blocked, dirty), and for every one that stopped failing. */
     private void reportTrouble(FleetView view) {
-        StringBuilder key = new StringBuilder();
-        TROUBLE.forEach(s -> key.append(s).append(view.inState(s)).append(' '));
-        key.append(view.headsText());
-        if (key.toString().equals(troubleKey)) {
+        String key = troubleKey(view);
+        if (key.equals(troubleKey)) {
             return;
         }
+        long before = 0;
         Map<String, String> now = new LinkedHashMap<>(); // by state, then id, as the API lists them
         Map<String, String> states = new HashMap<>();
         try {
             for (String state : TROUBLE) {
                 if (view.inState(state) > 0) {
-                    for (JsonNode tenant : api.tenants(state, SHOWN).path("tenants")) {
+                    for (JsonNode tenant : api.tenants(state, null, 0, SHOWN).path("tenants")) {
                         now.put(tenant.path("id").asText(), describe(tenant));
                         states.put(tenant.path("id").asText(), state);
+                        String rollout = tenant.path("rollout_id").asText(null);
+                        if (rollout != null && view.rollout() != null && !rollout.equals(view.rollout())) {
+                            before++;
+                        }
                     }
                 }
                 if (view.inState(state) > SHOWN) {
@@ -170,7 +219,8 @@ final class FleetWatch {
         } catch (SchemafleetException e) {
             return; // try again at the next poll
         }
-        troubleKey = key.toString();
+        troubleKey = key;
+        troubledBefore = before;
         now.forEach((id, description) -> {
             if (!description.equals(troubled.get(id))) {
                 message(description);
@@ -186,7 +236,15 @@ final class FleetWatch {
         troubledStates.putAll(states);
     }
 
-    private static String describe(JsonNode tenant) {
+    /** Changes whenever the troubled tenants may have: their counts, the rollout, the destination's heads. */
+    private static String troubleKey(FleetView view) {
+        StringBuilder key = new StringBuilder();
+        TROUBLE.forEach(s -> key.append(s).append(view.inState(s)).append(' '));
+        return key.append(view.rollout()).append(' ').append(view.headsText()).toString();
+    }
+
+    /** {@code t25 failed at 9a2355b7dd59 (heads 5e656b9e303b): 42P07 relation "audit_log" already exists}. */
+    public static String describe(JsonNode tenant) {
         JsonNode error = tenant.path("error");
         StringBuilder line = new StringBuilder(tenant.path("id").asText()).append(' ')
                 .append(tenant.path("state").asText());
@@ -213,13 +271,28 @@ final class FleetWatch {
             out.flush();
             return;
         }
-        String key = view.converged() + " " + view.reported() + " " + view.byState() + " " + view.destination();
+        String key = plainKey(view);
         if (force || (!key.equals(plainKey) && now - plainAt >= PLAIN_INTERVAL_NANOS)) {
             out.println(line);
             out.flush();
             plainKey = key;
             plainAt = now;
         }
+    }
+
+    /** Leaves the last view's progress line shown for good. */
+    private void showLast() {
+        if (!terminal) {
+            String key = plainKey(last);
+            if (!key.equals(plainKey)) {
+                draw(last, System.nanoTime(), true);
+            }
+        }
+        keepLine();
+    }
+
+    private static String plainKey(FleetView view) {
+        return view.converged() + " " + view.reported() + " " + view.byState() + " " + view.destination();
     }
 
     /** A line of its own: on a terminal, the progress line is cleared first and redrawn at the next poll. */

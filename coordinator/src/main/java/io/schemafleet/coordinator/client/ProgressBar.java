@@ -1,4 +1,4 @@
-package io.schemafleet.deploy.demo;
+package io.schemafleet.coordinator.client;
 
 import io.schemafleet.protocol.fleet.TenantState;
 
@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /** One line of fleet progress, ASCII only (any terminal, any encoding). */
-final class ProgressBar {
-    static final int WIDTH = 30;
+public final class ProgressBar {
+    public static final int WIDTH = 30;
 
     private ProgressBar() {
     }
@@ -16,10 +16,10 @@ final class ProgressBar {
     /**
      * {@code [#########.....................]  30/100 at head  30%  converged 30, applying 4  | 66 not reported  12.3 s}
      *
-     * @param expected tenants the demo created (more may have reported: a tenant added by hand)
-     * @param seconds  since the demo started
+     * @param expected tenants expected (more may have reported: a tenant added by hand)
+     * @param seconds  since the watch started
      */
-    static String render(FleetView view, int expected, double seconds) {
+    public static String render(FleetView view, int expected, double seconds) {
         long total = Math.max(expected, view.reported());
         long done = Math.min(view.converged(), total);
         int filled = total == 0 ? 0 : (int) (done * WIDTH / total);

@@ -1,0 +1,46 @@
+package io.schemafleet.coordinator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.coordinator.client.FleetClient;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** A fleet command: talks to the coordinator's API; {@code --json} prints the API's answer as it came. */
+abstract class ApiCommand implements Callable<Integer>, JsonAware {
+    @Mixin
+    ApiOptions api;
+
+    @Mixin
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public boolean json() {
+        return output.json;
+    }
+
+    FleetClient client() {
+        return api.client();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** The answer as JSON with {@code --json}, else the lines. */
+    int print(JsonNode answer, List<String> lines) {
+        if (output.json) {
+            Output.printJson(out(), answer);
+        } else {
+            lines.forEach(out()::println);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,194 @@
+package io.schemafleet.coordinator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.coordinator.client.FleetView;
+import io.schemafleet.coordinator.client.WavePlan;
+import io.schemafleet.protocol.Durations;
+import io.schemafleet.protocol.fleet.TenantState;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The text forms of the coordinator's answers: the fleet summary, tenant pages, a tenant's history. */
+final class FleetFormat {
+    private FleetFormat() {
+    }
+
+    /** {@code schemafleet status}: the fleet against its destination, tenants by state and by heads. */
+    static List<String> status(FleetView fleet, long poisonRecords) {
+        List<String> lines = new ArrayList<>();
+        if (fleet.destination() == null) {
+            lines.add(field("destination", "none (no rollout yet)"));
+        } else {
+            lines.add(field("destination", fleet.destination() + (fleet.headsText().equals(fleet.destination()) ? ""
+                    : " (" + fleet.headsText() + ")")));
+            lines.add(field("rollout", fleet.rollout() + (fleet.rolloutState() == null ? "" : " (" + fleet.rolloutState() + ")")));
+        }
+        long percent = fleet.reported() == 0 ? 0 : fleet.converged() * 100 / fleet.reported();
+        lines.add(field("converged", fleet.converged() + " of " + fleet.reported() + " tenants (" + percent + "%)"));
+        lines.add(field("agents", Long.toString(fleet.agents())));
+        if (poisonRecords > 0) {
+            lines.add(field("poison", poisonRecords + " records skipped"));
+        }
+        Table states = new Table("STATE", "TENANTS").right(1);
+        byState(fleet.byState()).forEach(states::row);
+        if (!states.isEmpty()) {
+            lines.add("");
+            lines.addAll(states.lines());
+        }
+        Table heads = new Table("HEADS", "TENANTS").right(1);
+        new TreeMap<>(fleet.byHeads()).forEach(heads::row);
+        if (!heads.isEmpty()) {
+            lines.add("");
+            lines.addAll(heads.lines());
+        }
+        return lines;
+    }
+
+    /** Counts in {@link TenantState} order, states this build does not know last. */
+    private static Map<String, Long> byState(Map<String, Long> counts) {
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        for (TenantState state : TenantState.values()) {
+            if (counts.getOrDefault(state.code(), 0L) > 0) {
+                ordered.put(state.code(), counts.get(state.code()));
+            }
+        }
+        new TreeMap<>(counts).forEach((state, n) -> {
+            if (n > 0) {
+                ordered.putIfAbsent(state, n);
+            }
+        });
+        return ordered;
+    }
+
+    /** {@code schemafleet tenants}: one page as a table and a line saying which part of how many. */
+    static List<String> tenants(JsonNode page) {
+        Table table = new Table("TENANT", "STATE", "HEADS", "DESTINATION", "AGENT", "LAST REPORT", "ERROR");
+        for (JsonNode t : page.path("tenants")) {
+            table.row(t.path("id").asText(), t.path("state").asText(), heads(t.path("heads")),
+                    t.path("destination").asText(null), t.path("agent").asText(null),
+                    t.path("last_report_at").asText(null), error(t.path("error")));
+        }
+        long total = page.path("total").asLong();
+        int number = page.path("page").asInt();
+        int size = Math.max(1, page.path("size").asInt(1));
+        int shown = page.path("tenants").size();
+        List<String> lines = new ArrayList<>();
+        if (shown > 0) {
+            lines.addAll(table.lines());
+        }
+        long pages = (total + size - 1) / size;
+        long from = (long) number * size;
+        if (total == 0) {
+            lines.add("no tenants");
+        } else if (shown == 0) {
+            lines.add("no tenants on page " + number + " (" + total + " tenants: pages 0 to " + (pages - 1) + ")");
+        } else {
+            lines.add("tenants " + (from + 1) + "-" + (from + shown) + " of " + total
+                    + (from + shown < total ? " (next: --page " + (number + 1) + ")" : ""));
+        }
+        return lines;
+    }
+
+    /** {@code schemafleet tenant ID}: where the tenant stands, then its events newest first. */
+    static List<String> tenant(JsonNode answer) {
+        JsonNode t = answer.path("tenant");
+        List<String> lines = new ArrayList<>();
+        lines.add(field("tenant", t.path("id").asText()));
+        lines.add(field("state", t.path("state").asText()));
+        lines.add(field("heads", heads(t.path("heads"))));
+        lines.add(field("destination", t.path("destination").asText("-")
+                + (t.hasNonNull("rollout_id") ? " (rollout " + t.get("rollout_id").asText() + ")" : "")));
+        if (t.path("error").isObject()) {
+            lines.add(field("error", error(t.path("error"))));
+        }
+        lines.add(field("agent", t.path("agent").asText("-") + ", attempts " + t.path("attempts").asInt()));
+        lines.add(field("last report", t.path("last_report_at").asText("-") + " (sent "
+                + t.path("last_seen_at").asText("-") + ")"));
+        if (t.hasNonNull("fingerprint")) {
+            lines.add(field("fingerprint", t.get("fingerprint").asText()));
+        }
+        Table history = new Table("AT", "EVENT", "STATE", "HEADS", "STEPS", "ERROR");
+        for (JsonNode e : answer.path("history")) {
+            history.row(e.path("at").asText(), e.path("type").asText(), e.path("state").asText(null),
+                    e.hasNonNull("heads") ? heads(e.get("heads")) : null, steps(e.path("steps")), error(e.path("error")));
+        }
+        lines.add("");
+        if (history.isEmpty()) {
+            lines.add("no events");
+        } else {
+            lines.addAll(history.lines());
+        }
+        return lines;
+    }
+
+    /** {@code  wave canary: tier=canary, bucket < 10%, soak 2m, max failures 0, parallelism 5}. */
+    static String wave(WavePlan wave) {
+        List<String> parts = new ArrayList<>();
+        wave.labels().forEach((k, v) -> parts.add(k + "=" + v));
+        if (wave.bucketPercent() != null) {
+            parts.add("bucket < " + wave.bucketPercent() + "%");
+        }
+        if (parts.isEmpty()) {
+            parts.add("every tenant");
+        }
+        if (wave.soak() != null) {
+            parts.add("soak " + Durations.format(wave.soak()));
+        }
+        if (wave.maxFailures() != null) {
+            parts.add("max failures " + wave.maxFailures());
+        }
+        if (wave.maxFailuresPercent() != null) {
+            parts.add("max failures " + wave.maxFailuresPercent() + "%");
+        }
+        if (wave.parallelism() != null) {
+            parts.add("parallelism " + wave.parallelism());
+        }
+        return "  wave " + wave.name() + ": " + String.join(", ", parts);
+    }
+
+    /** {@code 9a2355b7dd59 42P07 relation "x" already exists}; null without an error. */
+    static String error(JsonNode error) {
+        if (!error.isObject()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        if (error.hasNonNull("revision")) {
+            text.append(error.get("revision").asText()).append(' ');
+        }
+        if (error.hasNonNull("sqlstate")) {
+            text.append(error.get("sqlstate").asText()).append(' ');
+        }
+        text.append(error.path("message").asText(error.path("code").asText()));
+        return text.toString().replace('\n', ' ');
+    }
+
+    /** {@code upgrade 801b86be184b 12 ms, upgrade 122b81ebc3d7 3 ms}. */
+    private static String steps(JsonNode steps) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode s : steps) {
+            parts.add(s.path("direction").asText() + " " + s.path("revision").asText()
+                    + (s.hasNonNull("duration_ms") ? " " + s.get("duration_ms").asLong() + " ms" : ""));
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
+    private static String heads(JsonNode heads) {
+        String text = heads.isArray() ? String.join(",", toList(heads)) : heads.asText();
+        return text.isEmpty() ? "base" : text;
+    }
+
+    private static List<String> toList(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String field(String name, String value) {
+        return String.format(Locale.ROOT, "%-12s %s", name, value);
+    }
+}

@@ -1,0 +1,145 @@
+package io.schemafleet.coordinator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.coordinator.client.FleetClient;
+import io.schemafleet.coordinator.client.RolloutAction;
+import io.schemafleet.coordinator.client.RolloutPlan;
+import io.schemafleet.coordinator.client.WavePlan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code schemafleet rollout start|pause|resume|abort}. */
+@Command(name = "rollout", mixinStandardHelpOptions = true,
+        description = "Start a rollout, or pause, resume or abort one.",
+        subcommands = {RolloutCommand.Start.class, RolloutCommand.Pause.class, RolloutCommand.Resume.class,
+                RolloutCommand.Abort.class})
+final class RolloutCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: start, pause, resume or abort");
+    }
+
+    /** {@code rollout start --to DEST [--wave SPEC]... [--file rollout.yaml] [--supersede]}. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Start a rollout to a destination (POST /api/rollouts), the whole fleet at once or in waves.",
+                    "Wave spec: NAME[:label=value]...[:soak=2m][:max-failures=N|N%%][:parallelism=N][:bucket=N%%],"
+                            + " or N%% for the wave pN of bucket < N%%. See docs/cli.md."})
+    static final class Start extends ApiCommand {
+        @Option(names = "--to", paramLabel = "DEST",
+                description = "Destination: head, heads, an id, label@head, ... (or `to` in --file).")
+        String to;
+
+        @Option(names = "--wave", paramLabel = "SPEC", converter = WaveSpec.Converter.class,
+                description = "A wave, in order; repeat for more (e.g. --wave canary:tier=canary:soak=2m:max-failures=0"
+                        + " --wave 10%% --wave 100%%).")
+        List<WavePlan> waves = new ArrayList<>();
+
+        @Option(names = "--file", paramLabel = "YAML", description = "The rollout as YAML: to, waves, supersede.")
+        Path file;
+
+        @Option(names = "--supersede", description = "Replace a rollout that is still running instead of being refused.")
+        boolean supersede;
+
+        @Override
+        public Integer call() {
+            RolloutPlan plan = plan();
+            JsonNode answer = client().rollout(plan);
+            List<String> lines = new ArrayList<>();
+            lines.add("rollout " + answer.path("rollout_id").asText() + " to " + answer.path("to").asText(plan.to())
+                    + " started" + (answer.hasNonNull("supersedes")
+                    ? ", superseding " + answer.get("supersedes").asText() : ""));
+            plan.waves().forEach(w -> lines.add(FleetFormat.wave(w)));
+            return print(answer, lines);
+        }
+
+        /** The request: from the options, or the file with {@code --to} and {@code --supersede} over it. */
+        RolloutPlan plan() {
+            List<WavePlan> planned = waves;
+            String destination = to;
+            boolean replace = supersede;
+            if (file != null) {
+                if (!waves.isEmpty()) {
+                    throw new ParameterException(spec.commandLine(), "give the waves with --wave or in --file, not both");
+                }
+                RolloutFile written = RolloutFile.read(file);
+                planned = written.waves();
+                destination = to != null ? to : written.to();
+                replace = supersede || Boolean.TRUE.equals(written.supersede());
+            }
+            if (destination == null || destination.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "Missing required option: '--to=DEST'"
+                        + (file == null ? "" : " (or `to` in " + file + ")"));
+            }
+            Set<String> names = new HashSet<>();
+            for (WavePlan wave : planned) {
+                if (!names.add(wave.name())) {
+                    throw new ParameterException(spec.commandLine(), "two waves are named " + wave.name()
+                            + "; name them apart (NAME:...)");
+                }
+            }
+            return new RolloutPlan(destination.strip(), planned, replace);
+        }
+    }
+
+    /** What pause, resume and abort share: the rollout (default: the fleet's current one) and the request. */
+    abstract static class Act extends ApiCommand {
+        @Parameters(arity = "0..1", paramLabel = "ID", description = "The rollout (default: the current one).")
+        String id;
+
+        abstract RolloutAction action();
+
+        @Override
+        public Integer call() {
+            FleetClient client = client();
+            String rollout = id;
+            if (rollout == null) {
+                rollout = client.fleet().rollout();
+                if (rollout == null) {
+                    throw new CliFailure("NotFound", "no rollout to " + action().path() + ": none was ever started");
+                }
+            }
+            JsonNode answer = client.rolloutAction(rollout, action());
+            return print(answer, List.of("rollout " + answer.path("rollout_id").asText(rollout) + " "
+                    + (answer.hasNonNull("state") ? "is " + answer.get("state").asText() : action().done())));
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause a rollout: no further wave is admitted; tenants already applying finish.")
+    static final class Pause extends Act {
+        @Override
+        RolloutAction action() {
+            return RolloutAction.PAUSE;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused rollout.")
+    static final class Resume extends Act {
+        @Override
+        RolloutAction action() {
+            return RolloutAction.RESUME;
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Abort a rollout for good: no further wave is admitted; a new rollout may start.")
+    static final class Abort extends Act {
+        @Override
+        RolloutAction action() {
+            return RolloutAction.ABORT;
+        }
+    }
+}
