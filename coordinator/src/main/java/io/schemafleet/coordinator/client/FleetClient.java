@@ -141,6 +141,24 @@ public final class FleetClient {
         return post("api/tenants/" + segment(tenant) + "/retry", JSON.createObjectNode());
     }
 
+    /** {@code GET /api/drift}: drifted tenants (a page) and the heads whose tenants disagree. */
+    public JsonNode drift(int page, int size) {
+        return get("api/drift?page=" + page + "&size=" + size);
+    }
+
+    /**
+     * {@code POST /api/drift/diff}: what differs between two tenants' schemas.
+     *
+     * @param against the other tenant; null for a tenant with the majority's schema
+     */
+    public JsonNode diff(String tenant, String against) {
+        var body = JSON.createObjectNode().put("tenant", tenant);
+        if (against != null) {
+            body.put("against", against);
+        }
+        return post("api/drift/diff", body);
+    }
+
     private static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
