@@ -97,9 +97,9 @@ public final class AgentCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "schemafleet-agent-stop"));
             loop.start();
-            HealthServer health = new HealthServer(healthPort, loop::health);
-            spec.commandLine().getErr().printf("agent %s following %s at %s; health on :%d/health; Ctrl-C stops it%n",
-                    id, topicPrefix, bootstrap, health.port());
+            HealthServer health = new HealthServer(healthPort, loop::health, loop.metrics()::scrape);
+            spec.commandLine().getErr().printf("agent %s following %s at %s; health on :%d/health, metrics on"
+                    + " /metrics; Ctrl-C stops it%n", id, topicPrefix, bootstrap, health.port());
             spec.commandLine().getErr().flush();
             stopped.await();
         }

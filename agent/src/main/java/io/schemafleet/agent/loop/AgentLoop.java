@@ -42,6 +42,7 @@ public final class AgentLoop implements AutoCloseable {
     private final DdlThrottle throttle;
     private final LogFollower follower;
     private final ReportPublisher publisher;
+    private final AgentMetrics metrics;
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
@@ -61,6 +62,7 @@ public final class AgentLoop implements AutoCloseable {
         this.throttle = new DdlThrottle(settings.ddlPerServer());
         this.follower = new LogFollower(settings.topics(), settings.kafka(), this::desiredChanged);
         this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
+        this.metrics = new AgentMetrics(settings.agentId(), follower);
         this.logThread = daemon("log").newThread(follower);
         this.reconcileThread = daemon("reconcile").newThread(this::reconcileLoop);
     }
@@ -83,6 +85,11 @@ public final class AgentLoop implements AutoCloseable {
         DesiredState state = desired.get();
         return new HealthServer.Health(running && state != null && state.caughtUp(), settings.agentId(),
                 poisonRecords(), state == null ? null : state.destination());
+    }
+
+    /** This agent's Prometheus metrics. */
+    public AgentMetrics metrics() {
+        return metrics;
     }
 
     /** Records skipped because they were not valid events for their topic. */
@@ -121,6 +128,7 @@ public final class AgentLoop implements AutoCloseable {
         Discovery discovery = source.discover();
         discovery.refused().forEach(r -> LOG.warn("ignoring tenant {}: {}", r.name(), r.reason()));
         tenantCount.set(discovery.tenants().size());
+        metrics.passStarted(discovery.tenants().stream().map(Tenant::id).toList());
         String plan = state.destination() + "@" + System.identityHashCode(state.graph());
         List<Tenant> due = new ArrayList<>();
         for (Tenant tenant : discovery.tenants()) {
@@ -133,9 +141,12 @@ public final class AgentLoop implements AutoCloseable {
             }
         }
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
-                fingerprinter, (tenant, destination, step, heads) -> publisher.stepApplied(tenant.id(), destination,
-                state.rolloutId(), step, heads));
+                fingerprinter, (tenant, destination, step, heads) -> {
+                    metrics.stepApplied(tenant.id(), step);
+                    publisher.stepApplied(tenant.id(), destination, state.rolloutId(), step, heads);
+                });
         new FleetApplier(reconciler, settings.parallel()).apply(due, state.destination(), result -> {
+            metrics.result(result);
             if (changed(result, state.rolloutId())) {
                 publisher.report(result, state.rolloutId());
             }

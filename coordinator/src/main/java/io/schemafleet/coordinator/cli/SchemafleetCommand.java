@@ -19,7 +19,8 @@ import java.io.UncheckedIOException;
 @Command(name = "schemafleet", mixinStandardHelpOptions = true, version = "schemafleet 0.1.0",
         description = "Roll database schema revisions across a fleet of tenant databases.",
         subcommands = {InitCommand.class, RevisionCommand.class, MergeCommand.class, CheckCommand.class,
-                HeadsCommand.class, HistoryCommand.class, PlanCommand.class, SqlCommand.class})
+                HeadsCommand.class, HistoryCommand.class, PlanCommand.class, SqlCommand.class,
+                TokenCommand.class})
 public final class SchemafleetCommand implements Runnable {
     @Spec
     CommandSpec spec;

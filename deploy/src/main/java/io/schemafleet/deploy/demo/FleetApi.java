@@ -19,17 +19,19 @@ import java.util.Map;
 /**
  * The coordinator's HTTP API as the demo uses it: exactly the requests an operator
  * would send with curl ({@code POST /api/revisions}, {@code POST /api/rollouts},
- * {@code GET /api/fleet}, {@code GET /api/tenants}).
+ * {@code GET /api/fleet}, {@code GET /api/tenants}), with the demo's operator token.
  */
 final class FleetApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final URI base;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    FleetApi(URI base) {
+    FleetApi(URI base, String token) {
         this.base = base;
+        this.token = token;
     }
 
     /** Publishes revision files; the answer's {@code published} lists the new ids. */
@@ -55,13 +57,16 @@ final class FleetApi {
     }
 
     private JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build());
+        return send(request(path).GET().build());
     }
 
     private JsonNode post(String path, JsonNode body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + token);
     }
 
     private JsonNode send(HttpRequest request) {
