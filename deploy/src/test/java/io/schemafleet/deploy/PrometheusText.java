@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A scrape in Prometheus' text format, parsed for assertions. */
-public record PrometheusText(List<Sample> samples) {
+public record PrometheusText(List<Sample> samples, Set<String> declared) {
     private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
@@ -20,7 +20,15 @@ public record PrometheusText(List<Sample> samples) {
 
     public static PrometheusText parse(String text) {
         List<Sample> out = new ArrayList<>();
+        Set<String> declared = new TreeSet<>();
         for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String[] parts = line.split(" ");
+                declared.add(parts[2]);
+                if (parts.length > 3 && parts[3].equals("histogram")) {
+                    List.of("_bucket", "_count", "_sum").forEach(suffix -> declared.add(parts[2] + suffix));
+                }
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -37,14 +45,13 @@ public record PrometheusText(List<Sample> samples) {
             }
             out.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
         }
-        return new PrometheusText(out);
+        out.forEach(sample -> declared.add(sample.name()));
+        return new PrometheusText(out, declared);
     }
 
-    /** Every metric name with a sample. */
+    /** Every metric name the scrape declares or has a sample of (a gauge may have no sample yet). */
     public Set<String> names() {
-        Set<String> names = new TreeSet<>();
-        samples.forEach(s -> names.add(s.name()));
-        return names;
+        return declared;
     }
 
     /** The samples of {@code name} whose labels include {@code labels} (name, value, name, value, ...). */

@@ -61,7 +61,7 @@ public final class AgentCommand implements Callable<Integer> {
     Duration heartbeat;
 
     @Option(names = "--health-port", defaultValue = "${env:SCHEMAFLEET_HEALTH_PORT:-8081}",
-            description = "Port of the health endpoint GET /health (default: ${DEFAULT-VALUE}; 0 = any free port).")
+            description = "Port of GET /health and GET /metrics (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int healthPort;
 
     @Option(names = "--agent-id", defaultValue = "${env:SCHEMAFLEET_AGENT_ID}",

@@ -57,12 +57,14 @@ public final class CoordinatorCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // Micronaut wraps a bean's refusal (no API token, topics that don't fit) in its own
             // exceptions; the operator needs the reason, not the wrapping.
+            Throwable root = e;
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof SchemafleetException reason) {
                     throw reason;
                 }
+                root = t;
             }
-            throw e;
+            throw new SchemafleetException("the coordinator did not start: " + root, e);
         }
         context.findBean(EmbeddedServer.class).ifPresent(server ->
                 spec.commandLine().getOut().println("coordinator listening on " + server.getURL()));

@@ -10,6 +10,7 @@ import io.schemafleet.agent.support.TestPostgres;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
 import io.schemafleet.coordinator.security.Role;
 import io.schemafleet.coordinator.security.Tokens;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
@@ -155,13 +156,42 @@ final class CoordinatorFixture implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
         }
 
+        /**
+         * The status of any method with an empty body, without reading the body (a stream
+         * such as {@code GET /api/stream} never ends).
+         */
+        int status(String method, String path) {
+            try {
+                HttpResponse<java.io.InputStream> response = http.send(request(path)
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                response.body().close();
+                return response.statusCode();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** {@code GET /prometheus}, parsed. */
+        PrometheusText scrape() {
+            HttpResponse<String> response = raw("GET", "/prometheus");
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET /prometheus answered " + response.statusCode() + ": " + response.body());
+            }
+            return PrometheusText.parse(response.body());
+        }
+
         /** Any method, an empty body; the raw answer (headers, text). */
         HttpResponse<String> raw(String method, String path) {
             return exchange(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build());
         }
 
         private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+            // Appended as written, not resolved: "//api/x" must stay a path, not become a host.
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceFirst("/$", "") + path));
             return token == null ? b : b.header("Authorization", "Bearer " + token);
         }
     }

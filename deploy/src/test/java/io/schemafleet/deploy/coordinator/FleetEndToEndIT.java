@@ -9,16 +9,24 @@ import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +43,8 @@ class FleetEndToEndIT {
     private static final List<String> FIRST = List.of("801b86be184b", "122b81ebc3d7", "360b16ba22c2",
             "2d12193b6184", "3cfc87221979");
     private static final String HEAD = "c8626eb4ecaa";
+    /** A metric name in a PromQL expression (ours and the few standard ones the dashboard uses). */
+    private static final Pattern METRIC = Pattern.compile("\\b(schemafleet|http_server|jvm|process|hikaricp)_[a-z0-9_]+");
 
     private CoordinatorFixture coordinator;
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -86,6 +96,8 @@ class FleetEndToEndIT {
 
         JsonNode converged = awaitFleet(2 * PER_AGENT, HEAD);
         assertThat(converged.get("poison_records").asLong()).isGreaterThanOrEqualTo(3);
+        assertMetricsSayConverged(converged);
+        assertGrafanaQueriesOnlyScrapedMetrics(agentA);
 
         // Rebuild the coordinator from the log alone: the same answers.
         coordinator.stop();
@@ -97,6 +109,55 @@ class FleetEndToEndIT {
         }
         JsonNode tenant = coordinator.get("/api/tenants/ta_07").json();
         assertThat(tenant.toString()).contains(HEAD);
+        // The gauges come from the tables, so a rebuilt coordinator reports the same fleet.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(coordinator.readOnly().scrape()
+                .value("schemafleet_tenants", "state", "converged")).isEqualTo(2 * PER_AGENT));
+    }
+
+    /**
+     * The sample Grafana dashboard ({@code deploy/grafana/schemafleet.json}) parses, and every
+     * metric its queries name is in a real scrape of the coordinator or an agent.
+     */
+    private void assertGrafanaQueriesOnlyScrapedMetrics(AgentLoop agent) throws IOException {
+        JsonNode dashboard = CoordinatorFixture.JSON.readTree(Files.readString(Path.of("grafana/schemafleet.json")));
+        Set<String> queried = new TreeSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                Matcher name = METRIC.matcher(target.path("expr").asText());
+                while (name.find()) {
+                    queried.add(name.group());
+                }
+            }
+        }
+        assertThat(queried).as("metrics the dashboard queries").contains("schemafleet_tenants",
+                "schemafleet_step_duration_seconds_bucket", "schemafleet_agent_tenants");
+        Set<String> scraped = new TreeSet<>(coordinator.readOnly().scrape().names());
+        scraped.addAll(PrometheusText.parse(agent.metrics().scrape()).names());
+        assertThat(queried).as("queried metrics missing from the scrapes").isSubsetOf(scraped);
+    }
+
+    /** {@code GET /prometheus} after the rollout: what the fleet view says, and every step reported. */
+    private void assertMetricsSayConverged(JsonNode fleet) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            PrometheusText metrics = coordinator.readOnly().scrape();
+            assertThat(metrics.value("schemafleet_tenants", "state", "converged")).isEqualTo(2 * PER_AGENT);
+            assertThat(metrics.value("schemafleet_tenants", "state", "failed")).isZero();
+            assertThat(metrics.value("schemafleet_tenants_behind_destination")).isZero();
+            assertThat(metrics.sum("schemafleet_tenants_failed")).isZero();
+            assertThat(metrics.value("schemafleet_projection_poison_records"))
+                    .isEqualTo(fleet.get("poison_records").asDouble());
+            assertThat(metrics.sum("schemafleet_projection_lag_records")).isZero();
+            assertThat(metrics.find("schemafleet_projection_lag_records")).hasSize(3);
+            // Every tenant took the step to head once, and agent B's restart did not count any step twice.
+            assertThat(metrics.sum("schemafleet_step_duration_seconds_count", "revision", HEAD, "direction", "upgrade"))
+                    .isEqualTo(2 * PER_AGENT);
+            assertThat(metrics.value("schemafleet_step_duration_seconds_bucket", "revision", HEAD, "le", "+Inf"))
+                    .isEqualTo(2 * PER_AGENT);
+            for (String agent : List.of("agent-a", "agent-b")) {
+                assertThat(metrics.value("schemafleet_agent_heartbeat_age_seconds", "agent", agent))
+                        .isBetween(0.0, 30.0);
+            }
+        });
     }
 
     /** Waits until the fleet view shows {@code count} tenants, all converged at {@code heads}. */
