@@ -70,7 +70,8 @@ class DeploymentFilesTest {
                 "SCHEMAFLEET_DB_PASSWORD_FILE");
         assertThat(APP.agentEnvPrefixes).containsExactly("SCHEMAFLEET_KAFKA_PROP_");
         assertThat(APP.coordinatorKeys).contains("schemafleet.kafka-bootstrap", "schemafleet.await-projection",
-                "schemafleet.replication-factor", "datasources.default.url", "micronaut.server.port");
+                "schemafleet.replication-factor", "datasources.default.url", "micronaut.server.port",
+                "schemafleet.auth.enabled", "schemafleet.auth.operator-tokens", "schemafleet.auth.read-only-tokens-file");
         assertThat(APP.coordinatorMapPrefixes).contains("schemafleet.kafka-properties");
         assertThat(APP.processEnv).contains("SCHEMAFLEET_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
         assertThat(APP.subcommands).containsAll(SERVICES);
@@ -85,6 +86,9 @@ class DeploymentFilesTest {
         assertThat(APP.coordinatorReads("DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE")).isTrue();
         assertThat(APP.coordinatorReads("MICRONAUT_SERVER_PORT")).isTrue();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).isTrue();
+        assertThat(APP.coordinatorReads("SCHEMAFLEET_AUTH_OPERATOR_TOKENS")).isTrue();
+        assertThat(APP.coordinatorReads("SCHEMAFLEET_AUTH_READ_ONLY_TOKENS_FILE")).isTrue();
+        assertThat(APP.coordinatorReads("SCHEMAFLEET_AUTH_OPERATOR_TOKEN")).isFalse();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_KAFKA_BOOTSTRAPS")).isFalse();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_PARALLEL")).isFalse();
         assertThat(APP.coordinatorReads("DATASOURCES_DEFAULT_PASSWORD_FILE")).isFalse();
@@ -696,12 +700,14 @@ class DeploymentFilesTest {
             Map<String, Object> yml = map(loadAll(source("coordinator/src/main/resources/application.yml")).get(0));
             flatten("", yml, app.coordinatorKeys);
             app.coordinatorPort = Integer.parseInt(str(map(map(yml.get("micronaut")).get("server")).get("port")));
-            String config = source("coordinator/src/main/java/io/schemafleet/coordinator/app/CoordinatorConfig.java");
-            String prefix = one("@ConfigurationProperties\\(\"([a-z.-]+)\"\\)", config);
-            Matcher field = Pattern.compile("private (?!static)([\\w<>, ]+?) (\\w+)\\s*[=;]").matcher(config);
-            while (field.find()) {
-                String key = prefix + "." + kebab(field.group(2));
-                (field.group(1).startsWith("Map<") ? app.coordinatorMapPrefixes : app.coordinatorKeys).add(key);
+            // Every @ConfigurationProperties class of the coordinator (CoordinatorConfig, AuthConfig, ...).
+            for (String config : coordinatorConfigClasses()) {
+                String prefix = one("@ConfigurationProperties\\(\"([a-z.-]+)\"\\)", config);
+                Matcher field = Pattern.compile("private (?!static)([\\w<>, ]+?) (\\w+)\\s*[=;]").matcher(config);
+                while (field.find()) {
+                    String key = prefix + "." + kebab(field.group(2));
+                    (field.group(1).startsWith("Map<") ? app.coordinatorMapPrefixes : app.coordinatorKeys).add(key);
+                }
             }
             app.coordinatorOptions.addAll(all("names = \"(--[a-z-]+)\"",
                     source("coordinator/src/main/java/io/schemafleet/coordinator/cli/CoordinatorCommand.java")));
@@ -733,6 +739,21 @@ class DeploymentFilesTest {
                 }
             }
             return false;
+        }
+
+        private static List<String> coordinatorConfigClasses() {
+            try (Stream<Path> files = Files.walk(ROOT.resolve("coordinator/src/main/java"))) {
+                List<String> out = new ArrayList<>();
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String text = Files.readString(file);
+                    if (text.contains("@ConfigurationProperties(\"")) {
+                        out.add(text);
+                    }
+                }
+                return out;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private static java.util.Optional<String> sourceOf(String simpleName) {

@@ -61,7 +61,7 @@ public final class AgentCommand implements Callable<Integer> {
     Duration heartbeat;
 
     @Option(names = "--health-port", defaultValue = "${env:SCHEMAFLEET_HEALTH_PORT:-8081}",
-            description = "Port of the health endpoint GET /health (default: ${DEFAULT-VALUE}; 0 = any free port).")
+            description = "Port of GET /health and GET /metrics (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int healthPort;
 
     @Option(names = "--agent-id", defaultValue = "${env:SCHEMAFLEET_AGENT_ID}",
@@ -97,9 +97,9 @@ public final class AgentCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "schemafleet-agent-stop"));
             loop.start();
-            HealthServer health = new HealthServer(healthPort, loop::health);
-            spec.commandLine().getErr().printf("agent %s following %s at %s; health on :%d/health; Ctrl-C stops it%n",
-                    id, topicPrefix, bootstrap, health.port());
+            HealthServer health = new HealthServer(healthPort, loop::health, loop.metrics()::scrape);
+            spec.commandLine().getErr().printf("agent %s following %s at %s; health on :%d/health, metrics on"
+                    + " /metrics; Ctrl-C stops it%n", id, topicPrefix, bootstrap, health.port());
             spec.commandLine().getErr().flush();
             stopped.await();
         }

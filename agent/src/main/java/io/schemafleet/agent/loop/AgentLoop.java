@@ -43,6 +43,7 @@ public final class AgentLoop implements AutoCloseable {
     private final LogFollower follower;
     private final ReportPublisher publisher;
     private final DescribeResponder describer;
+    private final AgentMetrics metrics;
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
@@ -63,6 +64,7 @@ public final class AgentLoop implements AutoCloseable {
         this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
         this.describer = new DescribeResponder(source, databases, publisher);
         this.follower = new LogFollower(settings.topics(), settings.kafka(), this::desiredChanged, describer::answer);
+        this.metrics = new AgentMetrics(settings.agentId(), follower);
         this.logThread = daemon("log").newThread(follower);
         this.reconcileThread = daemon("reconcile").newThread(this::reconcileLoop);
     }
@@ -85,6 +87,11 @@ public final class AgentLoop implements AutoCloseable {
         DesiredState state = desired.get();
         return new HealthServer.Health(running && state != null && state.caughtUp(), settings.agentId(),
                 poisonRecords(), state == null ? null : state.destination());
+    }
+
+    /** This agent's Prometheus metrics. */
+    public AgentMetrics metrics() {
+        return metrics;
     }
 
     /** Records skipped because they were not valid events for their topic. */
@@ -123,6 +130,7 @@ public final class AgentLoop implements AutoCloseable {
         Discovery discovery = source.discover();
         discovery.refused().forEach(r -> LOG.warn("ignoring tenant {}: {}", r.name(), r.reason()));
         tenantCount.set(discovery.tenants().size());
+        metrics.passStarted(discovery.tenants().stream().map(Tenant::id).toList());
         String plan = state.destination() + "@" + System.identityHashCode(state.graph());
         List<Tenant> due = new ArrayList<>();
         for (Tenant tenant : discovery.tenants()) {
@@ -135,9 +143,12 @@ public final class AgentLoop implements AutoCloseable {
             }
         }
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
-                fingerprinter, (tenant, destination, step, heads) -> publisher.stepApplied(tenant.id(), destination,
-                state.rolloutId(), step, heads));
+                fingerprinter, (tenant, destination, step, heads) -> {
+                    metrics.stepApplied(tenant.id(), step);
+                    publisher.stepApplied(tenant.id(), destination, state.rolloutId(), step, heads);
+                });
         new FleetApplier(reconciler, settings.parallel()).apply(due, state.destination(), result -> {
+            metrics.result(result);
             if (changed(result, state.rolloutId())) {
                 publisher.report(result, state.rolloutId());
             }

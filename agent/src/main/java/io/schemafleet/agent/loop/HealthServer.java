@@ -1,5 +1,6 @@
 package io.schemafleet.agent.loop;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -10,14 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * A minimal HTTP health endpoint for the agent ({@code GET /health}), for container
- * probes: 200 {@code {"status":"UP",...}} once the agent has read the log, 503 before.
- * The JDK's own server: the agent needs nothing heavier for one route.
+ * The agent's small HTTP server: {@code GET /health} for container probes (200
+ * {@code {"status":"UP",...}} once the agent has read the log, 503 before) and
+ * {@code GET /metrics} in Prometheus' text format. The JDK's own server: the agent needs
+ * nothing heavier for two routes.
  */
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
-    public HealthServer(int port, Supplier<Health> health) {
+    /** Prometheus' text exposition format, version 0.0.4. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    public HealthServer(int port, Supplier<Health> health, Supplier<String> metrics) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
@@ -25,14 +30,19 @@ public final class HealthServer implements AutoCloseable {
         }
         server.createContext("/health", exchange -> {
             Health h = health.get();
-            byte[] body = h.json().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(h.up() ? 200 : 503, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            send(exchange, h.up() ? 200 : 503, "application/json", h.json());
         });
+        server.createContext("/metrics", exchange -> send(exchange, 200, PROMETHEUS_TEXT, metrics.get()));
         server.start();
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     public int port() {

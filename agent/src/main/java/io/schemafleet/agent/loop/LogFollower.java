@@ -38,6 +38,7 @@ final class LogFollower implements Runnable, AutoCloseable {
     private final Consumer<List<DescribeRequested>> describeListener;
     private final DesiredStateFold fold = new DesiredStateFold();
     private final AtomicLong poison = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
     private volatile boolean running = true;
 
     /**
@@ -60,6 +61,11 @@ final class LogFollower implements Runnable, AutoCloseable {
         return poison.get();
     }
 
+    /** Records not read yet, as of the last fetch (0 before the first). */
+    long lag() {
+        return lag.get();
+    }
+
     @Override
     public void run() {
         try {
@@ -73,6 +79,8 @@ final class LogFollower implements Runnable, AutoCloseable {
             boolean caughtUp = false;
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                // From the last fetch responses: no request to the broker.
+                lag.set(partitions.stream().mapToLong(tp -> consumer.currentLag(tp).orElse(0)).sum());
                 boolean changed = false;
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     changed |= apply(record);

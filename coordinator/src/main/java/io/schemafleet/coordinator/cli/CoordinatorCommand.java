@@ -3,6 +3,7 @@ package io.schemafleet.coordinator.cli;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
+import io.schemafleet.protocol.SchemafleetException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +51,21 @@ public final class CoordinatorCommand implements Callable<Integer> {
         if (db != null) {
             properties.put("datasources.default.url", db);
         }
-        ApplicationContext context = CoordinatorApplication.start(properties);
+        ApplicationContext context;
+        try {
+            context = CoordinatorApplication.start(properties);
+        } catch (RuntimeException e) {
+            // Micronaut wraps a bean's refusal (no API token, topics that don't fit) in its own
+            // exceptions; the operator needs the reason, not the wrapping.
+            Throwable root = e;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SchemafleetException reason) {
+                    throw reason;
+                }
+                root = t;
+            }
+            throw new SchemafleetException("the coordinator did not start: " + root, e);
+        }
         context.findBean(EmbeddedServer.class).ifPresent(server ->
                 spec.commandLine().getOut().println("coordinator listening on " + server.getURL()));
         spec.commandLine().getOut().flush();

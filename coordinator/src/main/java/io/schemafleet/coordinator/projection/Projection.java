@@ -3,6 +3,7 @@ package io.schemafleet.coordinator.projection;
 import io.micronaut.transaction.TransactionOperations;
 import io.schemafleet.coordinator.app.CoordinatorConfig;
 import io.schemafleet.coordinator.app.KafkaClients;
+import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.topic.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -51,6 +52,9 @@ public class Projection implements AutoCloseable {
     private final Topics topics;
     private final RecordApplier applier;
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
+    /** The log end (last stable offset) per partition, as the consumer last heard it. */
+    private final Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
+    private final List<StepObserver> stepObservers;
     private final Object progress = new Object();
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -58,8 +62,10 @@ public class Projection implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx) {
+    public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx,
+                      List<StepObserver> stepObservers) {
         this.clients = clients;
+        this.stepObservers = List.copyOf(stepObservers);
         this.tx = tx;
         this.topics = config.topics();
         this.applier = new RecordApplier(topics);
@@ -133,6 +139,19 @@ public class Projection implements AutoCloseable {
         return Map.copyOf(applied);
     }
 
+    /**
+     * Records in the log not yet applied, per topic: the log end the consumer last heard of
+     * minus what is committed. Partitions whose end is not known yet count nothing.
+     */
+    public Map<String, Long> lag() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String topic : List.of(topics.revisions(), topics.rollouts(), topics.reports())) {
+            out.put(topic, 0L);
+        }
+        ends.forEach((tp, end) -> out.merge(tp.topic(), Math.max(0, end - applied.getOrDefault(tp, 0L)), Long::sum));
+        return out;
+    }
+
     private void run() {
         try {
             while (running) {
@@ -143,13 +162,20 @@ public class Projection implements AutoCloseable {
                     if (!Long.valueOf(position).equals(applied.get(tp))) {
                         next.put(tp, position);
                     }
+                    // Known from the last fetch response, so free: no request to the broker.
+                    java.util.OptionalLong lag = consumer.currentLag(tp);
+                    if (lag.isPresent()) {
+                        ends.put(tp, position + lag.getAsLong());
+                    }
                 }
                 if (records.isEmpty() && next.isEmpty()) {
                     continue;
                 }
+                List<TenantReport.Step> steps = new ArrayList<>();
                 try {
                     tx.executeWrite(status -> {
-                        applyBatch(status.getConnection(), records, next);
+                        steps.clear(); // a retried batch starts over
+                        applyBatch(status.getConnection(), records, next, steps);
                         return null;
                     });
                 } catch (RuntimeException e) {
@@ -165,6 +191,10 @@ public class Projection implements AutoCloseable {
                 synchronized (progress) {
                     applied.putAll(next);
                     progress.notifyAll();
+                }
+                // Only after the commit: a rolled-back batch is applied again and must not count twice.
+                for (TenantReport.Step step : steps) {
+                    stepObservers.forEach(o -> o.stepApplied(step));
                 }
                 if (!records.isEmpty()) {
                     changed();
@@ -189,11 +219,11 @@ public class Projection implements AutoCloseable {
         }
     }
 
-    private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next)
-            throws SQLException {
+    private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
+                            List<TenantReport.Step> steps) throws SQLException {
         int poison = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (applier.apply(c, record)) {
+            if (applier.apply(c, record, steps)) {
                 poison++;
             }
         }

@@ -12,6 +12,7 @@ import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.event.TenantDescribed;
 import io.schemafleet.protocol.event.TenantRetryRequested;
+import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +26,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /**
  * Applies one record of the log to the projection's tables, on a connection inside the
@@ -48,8 +50,12 @@ final class RecordApplier {
         this.topics = topics;
     }
 
-    /** Applies {@code record}; returns true if it was poison (recorded and skipped). */
-    boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record) throws SQLException {
+    /**
+     * Applies {@code record}; returns true if it was poison (recorded and skipped). The
+     * steps an agent reports as it commits them are added to {@code steps}.
+     */
+    boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record, List<TenantReport.Step> steps)
+            throws SQLException {
         if (record.value() == null) {
             return false; // a tombstone: compaction's business, not an event
         }
@@ -69,6 +75,11 @@ final class RecordApplier {
             rolloutStarted(c, record, envelope, e);
         } else if (event.body() instanceof TenantReport e) {
             tenantReport(c, record, envelope, e);
+            // An agent reports each step once as it commits it (state applying) and again in the
+            // tenant's final report; only the first counts, or every step would count twice.
+            if (e.state() == TenantState.APPLYING) {
+                steps.addAll(e.steps());
+            }
         } else if (event.body() instanceof AgentHeartbeat e) {
             heartbeat(c, e);
         } else if (event.body() instanceof TenantRetryRequested e) {

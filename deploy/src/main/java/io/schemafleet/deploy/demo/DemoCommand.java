@@ -6,6 +6,8 @@ import io.schemafleet.agent.cli.DurationConverter;
 import io.schemafleet.coordinator.client.FleetClient;
 import io.schemafleet.coordinator.client.FleetView;
 import io.schemafleet.coordinator.client.FleetWatch;
+import io.schemafleet.coordinator.security.Role;
+import io.schemafleet.coordinator.security.Tokens;
 import io.schemafleet.protocol.SchemafleetException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,9 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", defaultValue = "localhost", paramLabel = "HOST",
-            description = "Address the HTTP API listens on (default: ${DEFAULT-VALUE}; the API has no auth yet).")
+            description = "Address the HTTP API listens on (default: ${DEFAULT-VALUE}; the API needs the token the demo prints).")
     String host;
 
     @Option(names = "--dir", paramLabel = "DIR",
@@ -130,7 +130,8 @@ public final class DemoCommand implements Callable<Integer> {
             return STOPPED;
         }
         long begin = System.nanoTime();
-        URI api = stack.startCoordinator(host, port);
+        String token = Tokens.generate(Role.OPERATOR);
+        URI api = stack.startCoordinator(host, port, token);
         row(out, "coordinator", String.format(Locale.ROOT, "%s, ready in %.1f s", api, (System.nanoTime() - begin) / 1e9));
         if (stopRequested) {
             return STOPPED;
@@ -142,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + TenantLayout.range(layout.schemaNamesB()) + "), " + layout.databases() + " database tenants ("
                 + TenantLayout.range(layout.databaseNames()) + ")");
 
-        FleetClient fleet = new FleetClient(api, null);
+        FleetClient fleet = new FleetClient(api, token);
         begin = System.nanoTime();
         JsonNode published = fleet.publish(revisions);
         row(out, "published", published.path("published").size() + " revisions with POST /api/revisions"
@@ -153,9 +154,11 @@ public final class DemoCommand implements Callable<Integer> {
         row(out, "rollout", rollout.path("rollout_id").asText() + " to head with POST /api/rollouts"
                 + String.format(Locale.ROOT, " in %.1f s", (System.nanoTime() - begin) / 1e9));
         out.println();
-        row(out, "API", api.resolve("/api/fleet") + "  (docs/api.md)");
-        row(out, "dashboard", api + "  (docs/dashboard.md)");
-        row(out, "token", operatorToken() + "  (operator token; the API does not check tokens yet)");
+        row(out, "API", api.resolve("/api/fleet") + "  (docs/api.md; send Authorization: Bearer <token>)");
+        // The fragment stays in the browser: the token never reaches the server in a URL or its logs.
+        row(out, "dashboard", api + "#token=" + token);
+        row(out, "token", token + "  (operator; export SCHEMAFLEET_TOKEN=" + token + " for the CLI)");
+        row(out, "metrics", api.resolve("/prometheus") + "  (the same token)");
         row(out, "psql", "psql " + stack.postgres().psqlUrl(TenantLayout.DATABASE_A) + "  (also " + TenantLayout.DATABASE_B
                 + (layout.databases() > 0 ? ", " + TenantLayout.range(layout.databaseNames()) : "") + ")");
         row(out, "JDBC", stack.postgres().jdbcUrl(TenantLayout.DATABASE_A) + "  (user " + DemoPostgres.USER
@@ -208,13 +211,6 @@ public final class DemoCommand implements Callable<Integer> {
             throw new SchemafleetException("port " + port + " on " + host + " is not free (" + e.getMessage()
                     + "): stop what uses it, or run the demo with --port 0 (a free port) or another --port");
         }
-    }
-
-    /** A random operator token, printed for the token auth to come; nothing checks it yet. */
-    private static String operatorToken() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return "sfop_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void row(PrintWriter out, String label, String text) {

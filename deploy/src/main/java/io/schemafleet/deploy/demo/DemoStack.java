@@ -4,6 +4,7 @@ import io.schemafleet.agent.db.ScratchHome;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
+import io.schemafleet.coordinator.security.Tokens;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
 import io.schemafleet.protocol.SchemafleetException;
 
@@ -96,8 +97,10 @@ final class DemoStack implements AutoCloseable {
     }
 
     /** Starts the coordinator on its own database; {@code port} 0 picks a free one. */
-    URI startCoordinator(String host, int port) {
+    URI startCoordinator(String host, int port, String operatorToken) {
         Map<String, Object> properties = new LinkedHashMap<>();
+        // Auth on, as everywhere: the demo's own operator token is the only one.
+        properties.put("schemafleet.auth.operator-tokens", List.of(Tokens.sha256Hex(operatorToken)));
         properties.put("micronaut.server.host", host);
         properties.put("micronaut.server.port", port == 0 ? -1 : port);
         properties.put("schemafleet.kafka-bootstrap", kafka.bootstrapServers());

@@ -10,6 +10,7 @@ import io.schemafleet.agent.loop.HealthServer;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.coordinator.kafka.TopicAdmin;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.Decoded;
@@ -103,19 +104,40 @@ class AgentLoopIT {
         publish(topics.rollouts(), RolloutStarted.toWholeFleet("r1", "head"));
 
         AgentLoop agent = startAgent("agent-a");
-        try (HealthServer health = new HealthServer(0, agent::health)) {
+        try (HealthServer health = new HealthServer(0, agent::health, agent.metrics()::scrape)) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + health.port() + "/health")).build();
+            java.net.URI base = java.net.URI.create("http://127.0.0.1:" + health.port());
+            java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(base.resolve("/health")).build();
             await().atMost(Duration.ofSeconds(30)).until(() -> http.send(get,
                     java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             assertThat(http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body())
                     .contains("\"status\":\"UP\"", "\"agent\":\"agent-a\"", "\"destination\":\"head\"");
-        }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> latestReports().values().stream()
-                .filter(r -> r.state() == TenantState.CONVERGED && r.heads().equals(List.of(HEAD))).count() == TENANTS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> allTenantsAt(List.of(HEAD)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> latestReports().values().stream()
+                    .filter(r -> r.state() == TenantState.CONVERGED && r.heads().equals(List.of(HEAD))).count() == TENANTS);
+
+            // GET /metrics says the same as the tenants' own tables.
+            java.net.http.HttpResponse<String> scrape = http.send(java.net.http.HttpRequest.newBuilder(
+                    base.resolve("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("text/plain; version=0.0.4"));
+            PrometheusText metrics = PrometheusText.parse(scrape.body());
+            assertThat(metrics.value("schemafleet_agent_tenants", "state", "converged", "agent", "agent-a"))
+                    .isEqualTo(TENANTS);
+            assertThat(metrics.value("schemafleet_agent_tenants", "state", "failed")).isZero();
+            assertThat(metrics.value("schemafleet_agent_poison_records_total")).isEqualTo(2);
+            assertThat(metrics.value("schemafleet_agent_consumer_lag_records")).isZero();
+            assertThat(metrics.value("schemafleet_agent_reconcile_passes_total")).isGreaterThanOrEqualTo(1);
+            int steps = historyCounts().values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(metrics.sum("schemafleet_agent_step_duration_seconds_count", "direction", "upgrade"))
+                    .isEqualTo(steps);
+            assertThat(metrics.find("schemafleet_agent_step_duration_seconds_count").stream()
+                    .map(sample -> sample.labels().get("revision")).distinct()).hasSize(examples().size());
+            assertThat(metrics.value("schemafleet_agent_step_duration_seconds_bucket", "revision", HEAD,
+                    "le", "+Inf")).isEqualTo(TENANTS);
+        }
         assertThat(agent.poisonRecords()).isEqualTo(2);
         assertThat(bodies(topics.reports())).anyMatch(b -> b instanceof AgentHeartbeat h && h.agent().equals("agent-a"));
 

@@ -8,6 +8,9 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.schemafleet.agent.support.TestPostgres;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
+import io.schemafleet.coordinator.security.Role;
+import io.schemafleet.coordinator.security.Tokens;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
@@ -31,6 +34,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +43,9 @@ import java.util.stream.Stream;
 /**
  * A coordinator under test: its own database on the shared {@link TestPostgres} and its
  * own topic prefix on the shared {@link TestKafka} broker, an HTTP client for its API,
- * and a producer that writes to its topics as agents (or vandals) would.
+ * and a producer that writes to its topics as agents (or vandals) would. API auth is on,
+ * as in production, with one operator and one read-only token: {@link #get}/{@link #post}
+ * send the operator's; {@link #readOnly()} and {@link #anonymous()} ask as others.
  */
 final class CoordinatorFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +53,10 @@ final class CoordinatorFixture implements AutoCloseable {
 
     final Topics topics;
     final String dbUrl;
+    final String operatorToken = Tokens.generate(Role.OPERATOR);
+    final String readOnlyToken = Tokens.generate(Role.READ_ONLY);
+    /** Settings for the next {@link #start()} on top of the fixture's own (e.g. auth off). */
+    final Map<String, Object> settings = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<String, byte[]> producer;
     private ApplicationContext context;
@@ -67,13 +77,16 @@ final class CoordinatorFixture implements AutoCloseable {
 
     /** Starts the coordinator (again), on a random port, with {@code extra} configuration on top. */
     void start(Map<String, Object> extra) {
-        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
+        Map<String, Object> properties = new LinkedHashMap<>(Map.of(
                 "micronaut.server.port", -1,
                 "schemafleet.kafka-bootstrap", TestKafka.broker().bootstrapServers(),
                 "schemafleet.topic-prefix", topics.prefix(),
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
-                "datasources.default.url", dbUrl));
+                "datasources.default.url", dbUrl,
+                "schemafleet.auth.operator-tokens", List.of(Tokens.sha256Hex(operatorToken)),
+                "schemafleet.auth.read-only-tokens", List.of(Tokens.sha256Hex(readOnlyToken))));
+        properties.putAll(settings);
         properties.putAll(extra);
         context = CoordinatorApplication.start(properties);
         base = context.getBean(EmbeddedServer.class).getURI();
@@ -114,13 +127,86 @@ final class CoordinatorFixture implements AutoCloseable {
         }
     }
 
+    /** GET as an operator. */
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+        return as(operatorToken).get(path);
     }
 
+    /** POST as an operator. */
     Reply post(String path, JsonNode body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+        return as(operatorToken).post(path, body);
+    }
+
+    /** A client with the read-only token. */
+    Client readOnly() {
+        return as(readOnlyToken);
+    }
+
+    /** A client without any token. */
+    Client anonymous() {
+        return as(null);
+    }
+
+    /** A client sending {@code token} (any text: a wrong one too; null: no Authorization header). */
+    Client as(String token) {
+        return new Client(token);
+    }
+
+    /** Requests with one token (or none). */
+    final class Client {
+        private final String token;
+
+        private Client(String token) {
+            this.token = token;
+        }
+
+        Reply get(String path) {
+            return send(request(path).GET().build());
+        }
+
+        Reply post(String path, JsonNode body) {
+            return send(request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+        }
+
+        /**
+         * The status of any method with an empty body, without reading the body (a stream
+         * such as {@code GET /api/stream} never ends).
+         */
+        int status(String method, String path) {
+            try {
+                HttpResponse<java.io.InputStream> response = http.send(request(path)
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                response.body().close();
+                return response.statusCode();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** {@code GET /prometheus}, parsed. */
+        PrometheusText scrape() {
+            HttpResponse<String> response = raw("GET", "/prometheus");
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET /prometheus answered " + response.statusCode() + ": " + response.body());
+            }
+            return PrometheusText.parse(response.body());
+        }
+
+        /** Any method, an empty body; the raw answer (headers, text). */
+        HttpResponse<String> raw(String method, String path) {
+            return exchange(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build());
+        }
+
+        private HttpRequest.Builder request(String path) {
+            // Appended as written, not resolved: "//api/x" must stay a path, not become a host.
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceFirst("/$", "") + path));
+            return token == null ? b : b.header("Authorization", "Bearer " + token);
+        }
     }
 
     /** {@code {"files":[…]}} with the given files' names and contents. */
@@ -183,10 +269,18 @@ final class CoordinatorFixture implements AutoCloseable {
     }
 
     private Reply send(HttpRequest request) {
+        HttpResponse<String> response = exchange(request);
+        String text = response.body();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            String text = response.body();
             return new Reply(response.statusCode(), text == null || text.isEmpty() ? null : JSON.readTree(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

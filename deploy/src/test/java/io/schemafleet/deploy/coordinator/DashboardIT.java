@@ -32,12 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -62,12 +59,6 @@ class DashboardIT {
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("webdriver.chrome.driver",
             "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target/dashboard-screenshots");
-    /**
-     * The operator token the browser signs in with (from the URL fragment). The coordinator
-     * is configured with its SHA-256 as its only operator token, so the test runs the same
-     * with token auth on; a coordinator without auth ignores both.
-     */
-    private static final String TOKEN = "sfop_dashboard-it-0123456789abcdef";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final List<String> FIRST = List.of("801b86be184b", "122b81ebc3d7", "360b16ba22c2",
             "2d12193b6184", "3cfc87221979", "ecf5acd6708d", "5e656b9e303b");
@@ -106,7 +97,7 @@ class DashboardIT {
     void showsTheFleetLiveAndRetriesAFailedTenant() throws Exception {
         // given: six tenants at 5e656b9e303b, and a dashboard showing them
         coordinator = new CoordinatorFixture("dashboard");
-        coordinator.start(Map.of("schemafleet.auth.operator-tokens", sha256Hex(TOKEN)));
+        coordinator.start();
         TestDatabase db = TestDatabase.create("dash");
         closing.add(db);
         StringBuilder ddl = new StringBuilder();
@@ -124,7 +115,7 @@ class DashboardIT {
         awaitApi(fleet -> fleet.path("converged").asInt() == TENANTS);
 
         browser = chromium();
-        browser.get(coordinator.base().resolve("/#token=" + TOKEN).toString());
+        browser.get(coordinator.base().resolve("/#token=" + coordinator.operatorToken).toString());
         awaitText(By.id("fleet-tenants"), "6");
         awaitText(By.id("fleet-converged"), "6");
         awaitText(By.cssSelector("#states [data-state=converged] .count"), "6");
@@ -132,7 +123,7 @@ class DashboardIT {
                 .contains("(destination)").contains("6");
         assertThat(textOf(By.cssSelector("#agents tbody tr[data-agent='dash-agent']"))).containsPattern("\\d+ s ago");
         awaitText(By.id("tenants-caption"), "No tenants needing attention.");
-        assertThat(browser.getCurrentUrl()).as("the token is taken out of the address").doesNotContain(TOKEN);
+        assertThat(browser.getCurrentUrl()).as("the token is taken out of the address").doesNotContain(coordinator.operatorToken);
         js("window.sfNotReloaded = true;");
         screenshot("1-converged");
 
@@ -270,15 +261,6 @@ class DashboardIT {
             Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             System.err.println("DashboardIT: no screenshot " + name + ": " + e);
-        }
-    }
-
-    private static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,7 @@ class FleetEndToEndIT {
 
         JsonNode converged = awaitFleet(2 * PER_AGENT, HEAD);
         assertThat(converged.get("poison_records").asLong()).isGreaterThanOrEqualTo(3);
+        assertMetricsSayConverged(converged);
 
         // Rebuild the coordinator from the log alone: the same answers.
         coordinator.stop();
@@ -96,6 +98,33 @@ class FleetEndToEndIT {
         }
         JsonNode tenant = coordinator.get("/api/tenants/ta_07").json();
         assertThat(tenant.toString()).contains(HEAD);
+        // The gauges come from the tables, so a rebuilt coordinator reports the same fleet.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(coordinator.readOnly().scrape()
+                .value("schemafleet_tenants", "state", "converged")).isEqualTo(2 * PER_AGENT));
+    }
+
+    /** {@code GET /prometheus} after the rollout: what the fleet view says, and every step reported. */
+    private void assertMetricsSayConverged(JsonNode fleet) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            PrometheusText metrics = coordinator.readOnly().scrape();
+            assertThat(metrics.value("schemafleet_tenants", "state", "converged")).isEqualTo(2 * PER_AGENT);
+            assertThat(metrics.value("schemafleet_tenants", "state", "failed")).isZero();
+            assertThat(metrics.value("schemafleet_tenants_behind_destination")).isZero();
+            assertThat(metrics.sum("schemafleet_tenants_failed")).isZero();
+            assertThat(metrics.value("schemafleet_projection_poison_records"))
+                    .isEqualTo(fleet.get("poison_records").asDouble());
+            assertThat(metrics.sum("schemafleet_projection_lag_records")).isZero();
+            assertThat(metrics.find("schemafleet_projection_lag_records")).hasSize(3);
+            // Every tenant took the step to head once, and agent B's restart did not count any step twice.
+            assertThat(metrics.sum("schemafleet_step_duration_seconds_count", "revision", HEAD, "direction", "upgrade"))
+                    .isEqualTo(2 * PER_AGENT);
+            assertThat(metrics.value("schemafleet_step_duration_seconds_bucket", "revision", HEAD, "le", "+Inf"))
+                    .isEqualTo(2 * PER_AGENT);
+            for (String agent : List.of("agent-a", "agent-b")) {
+                assertThat(metrics.value("schemafleet_agent_heartbeat_age_seconds", "agent", agent))
+                        .isBetween(0.0, 30.0);
+            }
+        });
     }
 
     /** Waits until the fleet view shows {@code count} tenants, all converged at {@code heads}. */

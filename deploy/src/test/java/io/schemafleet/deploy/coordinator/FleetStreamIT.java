@@ -101,7 +101,8 @@ class FleetStreamIT {
 
     private HttpResponse<String> raw(String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(fixture.base().resolve(path)).GET().build(),
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(fixture.base().resolve(path))
+                            .header("Authorization", "Bearer " + fixture.operatorToken).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -121,7 +122,8 @@ class FleetStreamIT {
     /** Opens the stream; a reader thread puts each {@code fleet} event's data on the queue. */
     private BlockingQueue<String> follow() throws IOException, InterruptedException {
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(fixture.base().resolve("/api/stream")).GET().build(),
+                HttpRequest.newBuilder(fixture.base().resolve("/api/stream"))
+                        .header("Authorization", "Bearer " + fixture.operatorToken).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t ->

@@ -179,7 +179,12 @@ class OpenApiIT {
         check("GET", "/api/tenants", fixture.get("/api/tenants?state=failed,blocked"), 200);
         assertThat(fixture.get("/api/tenants?state=failed,blocked").json().get("total").asLong()).isEqualTo(2);
         check("GET", "/api/agents", fixture.get("/api/agents"), 200);
-        check("GET", "/health", fixture.get("/health"), 200);
+        check("GET", "/api/auth/whoami", fixture.readOnly().get("/api/auth/whoami"), 200);
+        check("GET", "/api/fleet", fixture.anonymous().get("/api/fleet"), 401);
+        check("GET", "/api/auth/whoami", fixture.as("sfro_not-a-token").get("/api/auth/whoami"), 401);
+        check("POST", "/api/rollouts", fixture.readOnly().post("/api/rollouts", json("{\"to\":\"head\"}")), 403);
+        check("POST", "/api/revisions", fixture.anonymous().post("/api/revisions", files), 401);
+        check("GET", "/health", fixture.anonymous().get("/health"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/liveness"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/readiness"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/sideways"), 400);

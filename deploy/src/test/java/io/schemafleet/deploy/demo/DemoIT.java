@@ -35,8 +35,10 @@ class DemoIT {
         assertThat(run.out())
                 .contains("5 schema tenants in fleet_a (tenant_001..tenant_005)")
                 .contains("4 schema tenants in fleet_b (tenant_006..tenant_009), 3 database tenants (tenantdb_1..tenantdb_3)")
-                .contains("9 revisions with POST /api/revisions")
-                .contains("(operator token; the API does not check tokens yet)");
+                .contains("9 revisions with POST /api/revisions");
+        // The demo's API calls above went through with its token; the dashboard link carries the same one.
+        String token = find(run.out(), "token\\s+(sfop_[A-Za-z0-9_-]{43})  \\(operator");
+        assertThat(run.out()).containsPattern("dashboard\\s+http://localhost:\\d+/#token=" + token + "\n");
 
         Path home = Path.of(find(run.out(), "data\\s+(\\S+)  \\(removed on exit\\)"));
         assertThat(home.getFileName().toString()).startsWith(DemoStack.HOME_PREFIX);

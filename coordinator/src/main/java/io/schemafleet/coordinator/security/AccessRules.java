@@ -1,0 +1,66 @@
+package io.schemafleet.coordinator.security;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Which requests need which role, by path alone (so routes added later are covered
+ * without touching this): everything under {@code /api/} and the metrics need a token,
+ * writes under {@code /api/} need an operator; the dashboard, the health endpoints and the
+ * OpenAPI document are open.
+ */
+public final class AccessRules {
+    /** The hand-written API description: public, so the dashboard can link to it. */
+    static final String OPENAPI = "/api/openapi.yml";
+    static final String METRICS = "/prometheus";
+
+    private AccessRules() {
+    }
+
+    /** What a request needs. */
+    public enum Need {
+        NOTHING, READ, OPERATE
+    }
+
+    /** What a {@code method} request on {@code rawPath} (as sent, still percent-encoded) needs. */
+    public static Need need(String method, String rawPath) {
+        String path = normalize(rawPath);
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (path.equals(METRICS) || path.startsWith(METRICS + "/")) {
+            return Need.READ;
+        }
+        if (!path.equals("/api") && !path.startsWith("/api/")) {
+            return Need.NOTHING;
+        }
+        if (read && path.equals(OPENAPI)) {
+            return Need.NOTHING;
+        }
+        return read ? Need.READ : Need.OPERATE;
+    }
+
+    /**
+     * The path as a router would see it: decoded, dot segments resolved, repeated slashes
+     * collapsed, lower case (so {@code //api/..%2Fapi/x} or {@code /API/x} cannot slip past the
+     * prefix test). Undecodable paths count as API paths: refused, not let through.
+     */
+    static String normalize(String rawPath) {
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        try {
+            String decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+            path = new URI(null, null, decoded.replaceAll("/{2,}", "/"), null).normalize().getPath();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return "/api/unparseable";
+        }
+        path = path.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
+        while (path.startsWith("/..")) {
+            path = path.substring(3);
+        }
+        if (!path.startsWith("/")) {
+            path = "/" + path;
+        }
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

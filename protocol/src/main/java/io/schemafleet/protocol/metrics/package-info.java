@@ -1,0 +1,2 @@
+/** Conventions the coordinator's and the agents' Prometheus metrics share. */
+package io.schemafleet.protocol.metrics;
