@@ -1,6 +1,7 @@
 package io.schemafleet.coordinator.publish;
 
 import io.schemafleet.coordinator.app.CoordinatorConfig;
+import io.schemafleet.coordinator.app.EventTrust;
 import io.schemafleet.coordinator.app.KafkaClients;
 import io.schemafleet.coordinator.projection.Projection;
 import io.schemafleet.coordinator.store.FleetQueries;
@@ -73,18 +74,20 @@ public class EventWriter implements AutoCloseable {
     private final Projection projection;
     private final PublishedGraph published;
     private final FleetQueries fleet;
+    private final EventTrust trust;
     private final Topics topics;
     private final Duration await;
     private KafkaProducer<String, byte[]> producer;
     private Admin offsets;
 
     public EventWriter(CoordinatorConfig config, KafkaClients clients, Projection projection,
-                       PublishedGraph published, FleetQueries fleet) {
+                       PublishedGraph published, FleetQueries fleet, EventTrust trust) {
         this.config = config;
         this.clients = clients;
         this.projection = projection;
         this.published = published;
         this.fleet = fleet;
+        this.trust = trust;
         this.topics = config.topics();
         this.await = config.getAwaitProjection();
     }
@@ -186,13 +189,17 @@ public class EventWriter implements AutoCloseable {
         return event;
     }
 
-    /** Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the projection to apply them. */
+    /**
+     * Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the
+     * projection to apply them. Every event the coordinator produces passes here, and is
+     * signed here.
+     */
     private void append(String topic, List<EventBody> bodies) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
             producer.beginTransaction();
             for (EventBody body : bodies) {
-                byte[] value = EventCodec.encode(Envelopes.of(body, config.getProducerId()));
+                byte[] value = EventCodec.encode(trust.sign(Envelopes.of(body, config.getProducerId())));
                 sent.add(producer.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));
             }
             producer.commitTransaction();
