@@ -72,6 +72,8 @@ class DeploymentFilesTest {
         assertThat(APP.coordinatorKeys).contains("schemafleet.kafka-bootstrap", "schemafleet.await-projection",
                 "schemafleet.replication-factor", "datasources.default.url", "micronaut.server.port");
         assertThat(APP.coordinatorMapPrefixes).contains("schemafleet.kafka-properties");
+        assertThat(APP.coordinatorKeys).contains("schemafleet.signing.key-file", "schemafleet.signing.allow-unsigned");
+        assertThat(APP.agentEnv).contains("SCHEMAFLEET_TRUSTED_KEYS", "SCHEMAFLEET_ALLOW_UNSIGNED");
         assertThat(APP.processEnv).contains("SCHEMAFLEET_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
         assertThat(APP.subcommands).containsAll(SERVICES);
         assertThat(IMAGE).as("image tag documented in deploy/Dockerfile").contains(":");
@@ -84,6 +86,7 @@ class DeploymentFilesTest {
         assertThat(APP.coordinatorReads("DATASOURCES_DEFAULT_URL")).isTrue();
         assertThat(APP.coordinatorReads("DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE")).isTrue();
         assertThat(APP.coordinatorReads("MICRONAUT_SERVER_PORT")).isTrue();
+        assertThat(APP.coordinatorReads("SCHEMAFLEET_SIGNING_KEY_FILE")).isTrue();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).isTrue();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_KAFKA_BOOTSTRAPS")).isFalse();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_PARALLEL")).isFalse();
@@ -696,12 +699,15 @@ class DeploymentFilesTest {
             Map<String, Object> yml = map(loadAll(source("coordinator/src/main/resources/application.yml")).get(0));
             flatten("", yml, app.coordinatorKeys);
             app.coordinatorPort = Integer.parseInt(str(map(map(yml.get("micronaut")).get("server")).get("port")));
-            String config = source("coordinator/src/main/java/io/schemafleet/coordinator/app/CoordinatorConfig.java");
-            String prefix = one("@ConfigurationProperties\\(\"([a-z.-]+)\"\\)", config);
-            Matcher field = Pattern.compile("private (?!static)([\\w<>, ]+?) (\\w+)\\s*[=;]").matcher(config);
-            while (field.find()) {
-                String key = prefix + "." + kebab(field.group(2));
-                (field.group(1).startsWith("Map<") ? app.coordinatorMapPrefixes : app.coordinatorKeys).add(key);
+            // Every @ConfigurationProperties class of the coordinator's app package, each with its own prefix.
+            for (String name : List.of("CoordinatorConfig", "SigningConfig")) {
+                String config = source("coordinator/src/main/java/io/schemafleet/coordinator/app/" + name + ".java");
+                String prefix = one("@ConfigurationProperties\\(\"([a-z.-]+)\"\\)", config);
+                Matcher field = Pattern.compile("private (?!static)([\\w<>, ]+?) (\\w+)\\s*[=;]").matcher(config);
+                while (field.find()) {
+                    String key = prefix + "." + kebab(field.group(2));
+                    (field.group(1).startsWith("Map<") ? app.coordinatorMapPrefixes : app.coordinatorKeys).add(key);
+                }
             }
             app.coordinatorOptions.addAll(all("names = \"(--[a-z-]+)\"",
                     source("coordinator/src/main/java/io/schemafleet/coordinator/cli/CoordinatorCommand.java")));
