@@ -5,6 +5,7 @@ import io.schemafleet.agent.cli.ApplyCommand;
 import io.schemafleet.agent.cli.BenchCommand;
 import io.schemafleet.agent.cli.CurrentCommand;
 import io.schemafleet.coordinator.cli.CoordinatorCommand;
+import io.schemafleet.coordinator.cli.KeysCommand;
 import io.schemafleet.coordinator.cli.SchemafleetCommand;
 import io.schemafleet.deploy.demo.DemoCommand;
 
@@ -16,7 +17,7 @@ public final class Main {
     public static void main(String[] args) {
         var cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
                 new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand(), new CoordinatorCommand(),
-                new DemoCommand());
+                new DemoCommand(), new KeysCommand());
         System.exit(SchemafleetCommand.execute(cli, args));
     }
 }

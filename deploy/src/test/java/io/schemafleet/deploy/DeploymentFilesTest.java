@@ -73,6 +73,8 @@ class DeploymentFilesTest {
                 "schemafleet.replication-factor", "datasources.default.url", "micronaut.server.port",
                 "schemafleet.auth.enabled", "schemafleet.auth.operator-tokens", "schemafleet.auth.read-only-tokens-file");
         assertThat(APP.coordinatorMapPrefixes).contains("schemafleet.kafka-properties");
+        assertThat(APP.coordinatorKeys).contains("schemafleet.signing.key-file", "schemafleet.signing.allow-unsigned");
+        assertThat(APP.agentEnv).contains("SCHEMAFLEET_TRUSTED_KEYS", "SCHEMAFLEET_ALLOW_UNSIGNED");
         assertThat(APP.processEnv).contains("SCHEMAFLEET_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
         assertThat(APP.subcommands).containsAll(SERVICES);
         assertThat(IMAGE).as("image tag documented in deploy/Dockerfile").contains(":");
@@ -85,6 +87,7 @@ class DeploymentFilesTest {
         assertThat(APP.coordinatorReads("DATASOURCES_DEFAULT_URL")).isTrue();
         assertThat(APP.coordinatorReads("DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE")).isTrue();
         assertThat(APP.coordinatorReads("MICRONAUT_SERVER_PORT")).isTrue();
+        assertThat(APP.coordinatorReads("SCHEMAFLEET_SIGNING_KEY_FILE")).isTrue();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).isTrue();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_AUTH_OPERATOR_TOKENS")).isTrue();
         assertThat(APP.coordinatorReads("SCHEMAFLEET_AUTH_READ_ONLY_TOKENS_FILE")).isTrue();

@@ -9,15 +9,20 @@ import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.loop.HealthServer;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.TrustPolicy;
+import io.schemafleet.protocol.trust.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +73,17 @@ public final class AgentCommand implements Callable<Integer> {
             description = "This agent's id in reports (default: $SCHEMAFLEET_AGENT_ID or agent-<host>).")
     String agentId;
 
+    @Option(names = "--trusted-keys", split = ",", paramLabel = "PATH", defaultValue = "${env:SCHEMAFLEET_TRUSTED_KEYS}",
+            description = "Public key files (PEM) of the coordinator, or directories of *.pem files; comma-separated or "
+                    + "repeated (default: $SCHEMAFLEET_TRUSTED_KEYS). Events on the revisions and rollouts topics "
+                    + "must be signed by one of them. Several keys at once for a rotation: docs/security.md.")
+    List<Path> trustedKeys = new ArrayList<>();
+
+    @Option(names = "--allow-unsigned", defaultValue = "${env:SCHEMAFLEET_ALLOW_UNSIGNED:-false}",
+            description = "DEVELOPMENT ONLY: also apply events that carry no signature "
+                    + "($SCHEMAFLEET_ALLOW_UNSIGNED=true). Signed events must still verify.")
+    boolean allowUnsigned;
+
     @Spec
     CommandSpec spec;
 
@@ -85,8 +101,9 @@ public final class AgentCommand implements Callable<Integer> {
         kafka.put("bootstrap.servers", bootstrap);
         kafka.putIfAbsent("client.id", id);
         ApplyOptions apply = tuning.options(id, selection.layout());
+        TrustPolicy trust = trust();
         AgentSettings settings = new AgentSettings(Topics.withPrefix(topicPrefix), kafka, resync, heartbeat,
-                tuning.parallel, tuning.ddlPerServer(), apply);
+                tuning.parallel, tuning.ddlPerServer(), apply, trust);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel);
              AgentLoop loop = new AgentLoop(settings, selection.source(pools), pools,
@@ -98,11 +115,26 @@ public final class AgentCommand implements Callable<Integer> {
             }, "schemafleet-agent-stop"));
             loop.start();
             HealthServer health = new HealthServer(healthPort, loop::health, loop.metrics()::scrape);
-            spec.commandLine().getErr().printf("agent %s following %s at %s; health on :%d/health, metrics on"
-                    + " /metrics; Ctrl-C stops it%n", id, topicPrefix, bootstrap, health.port());
+            if (trust.allowUnsigned()) {
+                spec.commandLine().getErr().println("WARNING: --allow-unsigned: this agent applies UNSIGNED events;"
+                        + " anyone who can write to the topics can run SQL on its tenants. Development only.");
+            }
+            spec.commandLine().getErr().printf("agent %s following %s at %s (%s); health on :%d/health, metrics on"
+                    + " /metrics; Ctrl-C stops it%n", id, topicPrefix, bootstrap, trust.describe(), health.port());
             spec.commandLine().getErr().flush();
             stopped.await();
         }
         return 0;
+    }
+
+    private TrustPolicy trust() {
+        List<Path> paths = trustedKeys == null ? List.of() : trustedKeys.stream()
+                .filter(p -> !p.toString().isBlank()).toList();
+        if (paths.isEmpty() && !allowUnsigned) {
+            throw new SchemafleetException("no trusted keys: give --trusted-keys or set SCHEMAFLEET_TRUSTED_KEYS to the"
+                    + " coordinator's public key file (schemafleet keys generate writes one); the agent refuses to"
+                    + " run without being able to verify events. For development only: --allow-unsigned");
+        }
+        return new TrustPolicy(TrustedKeys.load(paths), allowUnsigned);
     }
 }

@@ -44,6 +44,7 @@ public final class AgentLoop implements AutoCloseable {
     private final ReportPublisher publisher;
     private final DescribeResponder describer;
     private final AgentMetrics metrics;
+    private final Refusals refusals = new Refusals();
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
@@ -63,16 +64,23 @@ public final class AgentLoop implements AutoCloseable {
         this.throttle = new DdlThrottle(settings.ddlPerServer());
         this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
         this.describer = new DescribeResponder(source, databases, publisher);
-        this.follower = new LogFollower(settings.topics(), settings.kafka(), this::desiredChanged, describer::answer);
+        this.follower = new LogFollower(settings.topics(), settings.kafka(), settings.trust(), refusals,
+                this::desiredChanged, describer::answer);
         this.metrics = new AgentMetrics(settings.agentId(), follower);
         this.logThread = daemon("log").newThread(follower);
         this.reconcileThread = daemon("reconcile").newThread(this::reconcileLoop);
     }
 
     public void start() {
+        if (settings.trust().allowUnsigned()) {
+            LOG.warn("DEVELOPMENT MODE: agent {} applies UNSIGNED events from the revisions and rollouts topics:"
+                    + " anyone who can write to them can run SQL on its tenants. Never do this in production.",
+                    settings.agentId());
+        }
+        LOG.info("agent {} verifies events with {}", settings.agentId(), settings.trust().describe());
         logThread.start();
         reconcileThread.start();
-        heartbeats.scheduleAtFixedRate(() -> publisher.heartbeat(tenantCount.get()), 0,
+        heartbeats.scheduleAtFixedRate(() -> publisher.heartbeat(tenantCount.get(), refusals), 0,
                 settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("agent {} started", settings.agentId());
     }
@@ -86,7 +94,7 @@ public final class AgentLoop implements AutoCloseable {
     public HealthServer.Health health() {
         DesiredState state = desired.get();
         return new HealthServer.Health(running && state != null && state.caughtUp(), settings.agentId(),
-                poisonRecords(), state == null ? null : state.destination());
+                poisonRecords(), refusedEvents(), state == null ? null : state.destination());
     }
 
     /** This agent's Prometheus metrics. */
@@ -97,6 +105,19 @@ public final class AgentLoop implements AutoCloseable {
     /** Records skipped because they were not valid events for their topic. */
     public long poisonRecords() {
         return follower.poisonRecords();
+    }
+
+    /**
+     * Events refused because their signature was missing, unknown or wrong, or because a
+     * revision id came with two contents: nothing from them was applied.
+     */
+    public long refusedEvents() {
+        return refusals.count();
+    }
+
+    /** Why the latest event was refused; empty when none was. */
+    public Optional<String> lastRefusal() {
+        return Optional.ofNullable(refusals.last());
     }
 
     private void desiredChanged(DesiredState state) {

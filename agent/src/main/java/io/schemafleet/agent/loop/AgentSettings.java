@@ -1,6 +1,7 @@
 package io.schemafleet.agent.loop;
 
 import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.protocol.trust.TrustPolicy;
 import io.schemafleet.protocol.topic.Topics;
 
 import java.time.Duration;
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param parallel     tenants worked on at once
  * @param ddlPerServer steps at once per database server
  * @param apply        how steps are applied (agent id, timeouts, retries, version table)
+ * @param trust        which events on the revisions and rollouts topics are applied: signed by
+ *                     a trusted key (unsigned ones too only in development mode)
  */
 public record AgentSettings(Topics topics, Map<String, Object> kafka, Duration resync, Duration heartbeat,
-                            int parallel, int ddlPerServer, ApplyOptions apply) {
+                            int parallel, int ddlPerServer, ApplyOptions apply, TrustPolicy trust) {
     public AgentSettings {
         Objects.requireNonNull(topics, "topics");
         kafka = Map.copyOf(kafka);
@@ -34,6 +37,10 @@ public record AgentSettings(Topics topics, Map<String, Object> kafka, Duration r
             throw new IllegalArgumentException("parallelism and DDL cap must be at least 1");
         }
         Objects.requireNonNull(apply, "apply");
+        Objects.requireNonNull(trust, "trust");
+        if (trust.trusted().isEmpty() && !trust.allowUnsigned()) {
+            throw new IllegalArgumentException("no trusted public key: the agent would refuse every event");
+        }
     }
 
     public String agentId() {

@@ -100,6 +100,11 @@ final class DesiredStateFold {
         return out;
     }
 
+    /** Whether revision {@code id} was seen with two contents (and both are refused). */
+    boolean conflicted(String id) {
+        return conflicted.contains(id);
+    }
+
     /** Forgets a retry request once it has been acted on. */
     void retried(String tenant) {
         retries.remove(tenant);

@@ -55,10 +55,10 @@ public final class HealthServer implements AutoCloseable {
     }
 
     /** What the endpoint says. */
-    public record Health(boolean up, String agent, long poisonRecords, String destination) {
+    public record Health(boolean up, String agent, long poisonRecords, long refusedEvents, String destination) {
         String json() {
             return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"agent\":\"" + agent + "\",\"poison_records\":"
-                    + poisonRecords + ",\"destination\":" + (destination == null ? "null" : "\"" + destination + "\"")
+                    + poisonRecords + ",\"refused_events\":" + refusedEvents + ",\"destination\":" + (destination == null ? "null" : "\"" + destination + "\"")
                     + "}";
         }
     }

@@ -3,7 +3,10 @@ package io.schemafleet.agent.loop;
 import io.schemafleet.protocol.event.Decoded;
 import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.EventCodec;
+import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.TrustPolicy;
+import io.schemafleet.protocol.trust.Verification;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,8 +21,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -28,6 +34,12 @@ import java.util.function.Consumer;
  * (each agent on its own: no consumer group), and hands every new {@link DesiredState}
  * to a listener. A record that is not a valid event for its topic is logged with its
  * topic, partition and offset, counted and skipped: it never stops the agent.
+ *
+ * <p>Every event is checked against the {@link TrustPolicy} before the fold sees it: one
+ * that is unsigned (unless allowed), signed by an unknown key or whose signature does not
+ * verify is refused, so nothing in it is applied. A refusal is logged once per event id,
+ * counted in {@link Refusals} and reported in heartbeats; so is a revision id seen with two
+ * contents (the fold refuses both).
  */
 final class LogFollower implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogFollower.class);
@@ -38,6 +50,16 @@ final class LogFollower implements Runnable, AutoCloseable {
     private final Consumer<List<DescribeRequested>> describeListener;
     private final DesiredStateFold fold = new DesiredStateFold();
     private final AtomicLong poison = new AtomicLong();
+    private final TrustPolicy trust;
+    private final Refusals refusals;
+    /** Event ids whose refusal was logged (bounded: a flood of forgeries must not grow it forever). */
+    private final Set<String> logged = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
+    private final Set<String> conflictsReported = new HashSet<>();
     private final AtomicLong lag = new AtomicLong();
     private volatile boolean running = true;
 
@@ -45,9 +67,11 @@ final class LogFollower implements Runnable, AutoCloseable {
      * @param listener         gets every new desired state
      * @param describeListener gets describe requests (one-shot commands, not desired state) as they arrive
      */
-    LogFollower(Topics topics, Map<String, Object> kafka, Consumer<DesiredState> listener,
-                Consumer<List<DescribeRequested>> describeListener) {
+    LogFollower(Topics topics, Map<String, Object> kafka, TrustPolicy trust, Refusals refusals,
+                Consumer<DesiredState> listener, Consumer<List<DescribeRequested>> describeListener) {
         this.topics = topics;
+        this.trust = trust;
+        this.refusals = refusals;
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -131,9 +155,40 @@ final class LogFollower implements Runnable, AutoCloseable {
             skip(record, "a " + event.envelope().type().code() + " event does not belong on this topic");
             return false;
         }
-        synchronized (fold) {
-            return fold.apply(event.envelope(), event.body());
+        if (topics.signed(record.topic())) {
+            Verification verification = trust.check(event.envelope());
+            if (!trust.accepts(verification)) {
+                refuse(record, event, verification);
+                return false;
+            }
         }
+        synchronized (fold) {
+            boolean changed = fold.apply(event.envelope(), event.body());
+            if (event.body() instanceof RevisionPublished published) {
+                String id = published.revision().id();
+                if (fold.conflicted(id) && conflictsReported.add(id)) {
+                    String reason = "revision_conflict: revision " + id + " was published again with checksum "
+                            + published.checksum() + ", different from the first; both are refused ("
+                            + where(record) + ")";
+                    refusals.record(reason);
+                    LOG.error("refusing {}", reason);
+                }
+            }
+            return changed;
+        }
+    }
+
+    private void refuse(ConsumerRecord<byte[], byte[]> record, Decoded.Event event, Verification verification) {
+        String reason = verification.verdict().code() + ": " + event.envelope().type().code() + " event "
+                + event.envelope().id() + " at " + where(record) + ": " + verification.reason();
+        refusals.record(reason);
+        if (logged.add(event.envelope().id())) {
+            LOG.error("refusing {}; nothing from it is applied", reason);
+        }
+    }
+
+    private static String where(ConsumerRecord<byte[], byte[]> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private void skip(ConsumerRecord<byte[], byte[]> record, String reason) {

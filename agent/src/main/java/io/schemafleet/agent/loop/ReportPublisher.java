@@ -73,9 +73,10 @@ final class ReportPublisher implements AutoCloseable {
         send(topics.reports(), Topics.keyFor(body), body);
     }
 
-    void heartbeat(int tenants) {
-        send(topics.reports(), Topics.heartbeatKey(agentId),
-                new AgentHeartbeat(agentId, tenants, startedAt, Instant.now(), AgentVersion.VERSION));
+    void heartbeat(int tenants, Refusals refusals) {
+        send(topics.reports(), Topics.heartbeatKey(agentId), new AgentHeartbeat(agentId, tenants, startedAt,
+                Instant.now(), AgentVersion.VERSION, (int) Math.min(Integer.MAX_VALUE, refusals.count()),
+                refusals.last()));
     }
 
     private void send(String topic, String key, EventBody body) {

@@ -3,6 +3,7 @@ package io.schemafleet.coordinator.cli;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
+import io.schemafleet.coordinator.app.EventTrust;
 import io.schemafleet.protocol.SchemafleetException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +69,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
         }
         context.findBean(EmbeddedServer.class).ifPresent(server ->
                 spec.commandLine().getOut().println("coordinator listening on " + server.getURL()));
+        context.findBean(EventTrust.class).ifPresent(trust -> spec.commandLine().getOut().println(
+                trust.signingKey().map(k -> "signing events with key " + k.keyId()).orElse(
+                        "WARNING: events are written UNSIGNED (schemafleet.signing.allow-unsigned=true); development only")
+                        + "; the projection verifies with " + trust.policy().describe()));
         spec.commandLine().getOut().flush();
         // Micronaut's own shutdown hook stops the context on Ctrl-C / SIGTERM; closing it
         // from here as well could deadlock with that hook, so only wait for it.

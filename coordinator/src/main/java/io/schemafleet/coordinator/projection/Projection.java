@@ -2,6 +2,7 @@ package io.schemafleet.coordinator.projection;
 
 import io.micronaut.transaction.TransactionOperations;
 import io.schemafleet.coordinator.app.CoordinatorConfig;
+import io.schemafleet.coordinator.app.EventTrust;
 import io.schemafleet.coordinator.app.KafkaClients;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.topic.Topics;
@@ -63,12 +64,12 @@ public class Projection implements AutoCloseable {
     private Thread thread;
 
     public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx,
-                      List<StepObserver> stepObservers) {
+                      List<StepObserver> stepObservers, EventTrust trust) {
         this.clients = clients;
         this.stepObservers = List.copyOf(stepObservers);
         this.tx = tx;
         this.topics = config.topics();
-        this.applier = new RecordApplier(topics);
+        this.applier = new RecordApplier(topics, trust.policy());
     }
 
     /** Assigns every partition of the three topics and starts consuming. */

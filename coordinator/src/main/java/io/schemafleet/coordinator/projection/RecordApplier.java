@@ -15,6 +15,8 @@ import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.TrustPolicy;
+import io.schemafleet.protocol.trust.Verification;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +39,22 @@ import java.util.List;
  *
  * <p>What cannot be applied is recorded in {@code poison_records} with its reason and
  * skipped: undecodable values and unknown types or schema versions
- * ({@link EventCodec#decode} rejections), events on the wrong topic, and a revision
- * published twice with different content (the first one stands).
+ * ({@link EventCodec#decode} rejections), events on the wrong topic, events on the
+ * revisions and rollouts topics that the {@link TrustPolicy} refuses (kind
+ * {@code unsigned}, {@code unknown_key} or {@code bad_signature}: a forged destination
+ * never reaches the tables), and a revision published twice with different content (the
+ * first one stands).
  */
 final class RecordApplier {
     private static final Logger LOG = LoggerFactory.getLogger(RecordApplier.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Topics topics;
+    private final TrustPolicy trust;
 
-    RecordApplier(Topics topics) {
+    RecordApplier(Topics topics, TrustPolicy trust) {
         this.topics = topics;
+        this.trust = trust;
     }
 
     /**
@@ -68,6 +75,13 @@ final class RecordApplier {
         if (!topics.allows(record.topic(), envelope.type())) {
             return poison(c, record, "misplaced", "event type " + envelope.type().code() + " does not belong on "
                     + record.topic() + " (it goes to " + topics.topicFor(envelope.type()) + ")");
+        }
+        if (topics.signed(record.topic())) {
+            Verification verification = trust.check(envelope);
+            if (!trust.accepts(verification)) {
+                return poison(c, record, verification.verdict().code(), envelope.type().code() + " event "
+                        + envelope.id() + " refused: " + verification.reason());
+            }
         }
         if (event.body() instanceof RevisionPublished e) {
             return revisionPublished(c, record, envelope, e);
@@ -226,14 +240,17 @@ final class RecordApplier {
 
     private void heartbeat(Connection c, AgentHeartbeat e) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO agents (id, tenants, started_at, last_heartbeat_at,"
-                + " version) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET tenants = EXCLUDED.tenants,"
-                + " started_at = EXCLUDED.started_at, last_heartbeat_at = EXCLUDED.last_heartbeat_at,"
-                + " version = EXCLUDED.version")) {
+                + " version, refused_events, last_refusal) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                + " tenants = EXCLUDED.tenants, started_at = EXCLUDED.started_at,"
+                + " last_heartbeat_at = EXCLUDED.last_heartbeat_at, version = EXCLUDED.version,"
+                + " refused_events = EXCLUDED.refused_events, last_refusal = EXCLUDED.last_refusal")) {
             s.setString(1, e.agent());
             s.setInt(2, e.tenants());
             s.setObject(3, ts(e.startedAt()));
             s.setObject(4, ts(e.at()));
             s.setString(5, e.version());
+            s.setLong(6, e.refusedEvents());
+            s.setString(7, e.lastRefusal());
             s.executeUpdate();
         }
     }

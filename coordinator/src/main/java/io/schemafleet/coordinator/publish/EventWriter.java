@@ -1,6 +1,7 @@
 package io.schemafleet.coordinator.publish;
 
 import io.schemafleet.coordinator.app.CoordinatorConfig;
+import io.schemafleet.coordinator.app.EventTrust;
 import io.schemafleet.coordinator.app.KafkaClients;
 import io.schemafleet.coordinator.projection.Projection;
 import io.schemafleet.coordinator.store.FleetQueries;
@@ -76,18 +77,20 @@ public class EventWriter implements AutoCloseable {
     private final Projection projection;
     private final PublishedGraph published;
     private final FleetQueries fleet;
+    private final EventTrust trust;
     private final Topics topics;
     private final Duration await;
     private KafkaProducer<String, byte[]> producer;
     private Admin offsets;
 
     public EventWriter(CoordinatorConfig config, KafkaClients clients, Projection projection,
-                       PublishedGraph published, FleetQueries fleet) {
+                       PublishedGraph published, FleetQueries fleet, EventTrust trust) {
         this.config = config;
         this.clients = clients;
         this.projection = projection;
         this.published = published;
         this.fleet = fleet;
+        this.trust = trust;
         this.topics = config.topics();
         this.await = config.getAwaitProjection();
     }
@@ -227,7 +230,8 @@ public class EventWriter implements AutoCloseable {
 
     /**
      * Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the
-     * projection to apply them.
+     * projection to apply them. Every event the coordinator produces passes here, and is
+     * signed here.
      *
      * @return the events' ids, in order
      */
@@ -237,7 +241,7 @@ public class EventWriter implements AutoCloseable {
         try {
             producer.beginTransaction();
             for (EventBody body : bodies) {
-                Envelope envelope = Envelopes.of(body, config.getProducerId());
+                Envelope envelope = trust.sign(Envelopes.of(body, config.getProducerId()));
                 ids.add(envelope.id());
                 byte[] value = EventCodec.encode(envelope);
                 sent.add(producer.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));

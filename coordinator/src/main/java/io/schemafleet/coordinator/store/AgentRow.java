@@ -1,11 +1,18 @@
 package io.schemafleet.coordinator.store;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
 import java.time.Instant;
 
-/** A row of {@code agents}: an agent's newest heartbeat. */
+/**
+ * A row of {@code agents}: an agent's newest heartbeat.
+ *
+ * @param refusedEvents events the agent refused since it started (signature or integrity)
+ * @param lastRefusal   why it refused the latest one; null when none
+ */
 @MappedEntity("agents")
-public record AgentRow(@Id String id, int tenants, Instant startedAt, Instant lastHeartbeatAt, String version) {
+public record AgentRow(@Id String id, int tenants, Instant startedAt, Instant lastHeartbeatAt, String version,
+                       long refusedEvents, @Nullable String lastRefusal) {
 }

@@ -12,6 +12,7 @@ import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.agent.tenant.TenantSource;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.TrustPolicy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,24 +43,24 @@ final class DemoAgent implements AutoCloseable {
         this.loop = loop;
     }
 
-    static DemoAgent first(DemoPostgres server, String kafkaBootstrap) {
-        return start("agent-1", server, kafkaBootstrap,
+    static DemoAgent first(DemoPostgres server, String kafkaBootstrap, TrustPolicy trust) {
+        return start("agent-1", server, kafkaBootstrap, trust,
                 pools -> new SchemaPatternDiscovery(pools, server.jdbcUrl(TenantLayout.DATABASE_A), TenantLayout.SCHEMA_PATTERN));
     }
 
-    static DemoAgent second(DemoPostgres server, String kafkaBootstrap) {
-        return start("agent-2", server, kafkaBootstrap, pools -> new Combined(List.of(
+    static DemoAgent second(DemoPostgres server, String kafkaBootstrap, TrustPolicy trust) {
+        return start("agent-2", server, kafkaBootstrap, trust, pools -> new Combined(List.of(
                 new SchemaPatternDiscovery(pools, server.jdbcUrl(TenantLayout.DATABASE_B), TenantLayout.SCHEMA_PATTERN),
                 new DatabasePatternDiscovery(pools, server.jdbcUrl("postgres"), TenantLayout.DATABASE_PATTERN))));
     }
 
-    private static DemoAgent start(String id, DemoPostgres server, String kafkaBootstrap,
+    private static DemoAgent start(String id, DemoPostgres server, String kafkaBootstrap, TrustPolicy trust,
                                    java.util.function.Function<Databases, TenantSource> source) {
         Databases pools = new Databases(new DbCredentials(DemoPostgres.USER, null), PARALLEL);
         try {
             AgentSettings settings = new AgentSettings(Topics.withPrefix(Topics.DEFAULT_PREFIX),
                     Map.of("bootstrap.servers", kafkaBootstrap, "client.id", id), RESYNC, HEARTBEAT, PARALLEL, PARALLEL,
-                    ApplyOptions.defaults(id));
+                    ApplyOptions.defaults(id), trust);
             AgentLoop loop = new AgentLoop(settings, source.apply(pools), pools,
                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
             loop.start();

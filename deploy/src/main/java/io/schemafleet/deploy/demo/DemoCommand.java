@@ -133,6 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
         String token = Tokens.generate(Role.OPERATOR);
         URI api = stack.startCoordinator(host, port, token);
         row(out, "coordinator", String.format(Locale.ROOT, "%s, ready in %.1f s", api, (System.nanoTime() - begin) / 1e9));
+        row(out, "signing", "events signed with key " + stack.signingKey().keyId() + "; agents trust "
+                + stack.publicKeyFile().getFileName() + " only (docs/security.md)");
         if (stopRequested) {
             return STOPPED;
         }

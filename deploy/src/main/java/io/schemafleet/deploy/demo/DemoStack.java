@@ -7,8 +7,15 @@ import io.schemafleet.coordinator.app.CoordinatorApplication;
 import io.schemafleet.coordinator.security.Tokens;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
 import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.trust.SigningKey;
+import io.schemafleet.protocol.trust.TrustPolicy;
+import io.schemafleet.protocol.trust.TrustedKeys;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +47,8 @@ final class DemoStack implements AutoCloseable {
     private EmbeddedKafka kafka;
     private ApplicationContext coordinator;
     private final List<DemoAgent> agents = new ArrayList<>();
+    private Path publicKeyFile;
+    private SigningKey signingKey;
     private Duration postgresStartup = Duration.ZERO;
     private Duration tenantsCreation = Duration.ZERO;
     private boolean closed;
@@ -96,9 +105,25 @@ final class DemoStack implements AutoCloseable {
         }
     }
 
-    /** Starts the coordinator on its own database; {@code port} 0 picks a free one. */
+    /**
+     * Starts the coordinator on its own database, signing with a key pair made for this run
+     * in the data directory (as {@code schemafleet keys generate} would); {@code port} 0
+     * picks a free one.
+     */
     URI startCoordinator(String host, int port, String operatorToken) {
+        signingKey = SigningKey.generate("demo-coordinator");
+        Path keys = home.directory("keys");
+        Path privateKeyFile = keys.resolve("coordinator.pem");
+        publicKeyFile = keys.resolve("coordinator.pub.pem");
+        try {
+            // The data directory is private to this user (ScratchHome), so the key is too.
+            Files.writeString(privateKeyFile, signingKey.privatePem());
+            Files.writeString(publicKeyFile, signingKey.trustedKey().pem());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo's key pair in " + keys, e);
+        }
         Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("schemafleet.signing.key-file", privateKeyFile.toString());
         // Auth on, as everywhere: the demo's own operator token is the only one.
         properties.put("schemafleet.auth.operator-tokens", List.of(Tokens.sha256Hex(operatorToken)));
         properties.put("micronaut.server.host", host);
@@ -113,10 +138,24 @@ final class DemoStack implements AutoCloseable {
         return URI.create(server.getScheme() + "://" + host + ":" + server.getPort() + "/");
     }
 
-    /** Starts agent-1 and agent-2 (the coordinator has created the topics by now). */
+    /**
+     * Starts agent-1 and agent-2 (the coordinator has created the topics by now). They
+     * trust the coordinator's public key file and nothing unsigned.
+     */
     void startAgents() {
-        agents.add(DemoAgent.first(postgres, kafka.bootstrapServers()));
-        agents.add(DemoAgent.second(postgres, kafka.bootstrapServers()));
+        TrustPolicy trust = new TrustPolicy(TrustedKeys.load(List.of(publicKeyFile)), false);
+        agents.add(DemoAgent.first(postgres, kafka.bootstrapServers(), trust));
+        agents.add(DemoAgent.second(postgres, kafka.bootstrapServers(), trust));
+    }
+
+    /** The key the coordinator signs with (after {@link #startCoordinator}). */
+    SigningKey signingKey() {
+        return signingKey;
+    }
+
+    /** The public key file the agents trust (after {@link #startCoordinator}). */
+    Path publicKeyFile() {
+        return publicKeyFile;
     }
 
     DemoPostgres postgres() {

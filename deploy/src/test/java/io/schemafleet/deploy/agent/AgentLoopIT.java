@@ -26,6 +26,9 @@ import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.revision.RevisionDirectory;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.SigningKey;
+import io.schemafleet.protocol.trust.TrustPolicy;
+import io.schemafleet.protocol.trust.TrustedKeys;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +61,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class AgentLoopIT {
     private static final String HEAD = "c8626eb4ecaa";
     private static final int TENANTS = 10;
+    /** Signs what this test writes as the coordinator; the agents trust its public key. */
+    private static final SigningKey COORDINATOR_KEY = SigningKey.generate("test-coordinator");
 
     private TestKafka kafka;
     private Topics topics;
@@ -139,6 +144,7 @@ class AgentLoopIT {
                     "le", "+Inf")).isEqualTo(TENANTS);
         }
         assertThat(agent.poisonRecords()).isEqualTo(2);
+        assertThat(agent.refusedEvents()).as("everything was signed by the trusted key").isZero();
         assertThat(bodies(topics.reports())).anyMatch(b -> b instanceof AgentHeartbeat h && h.agent().equals("agent-a"));
 
         // A new revision and a new rollout: converge again.
@@ -232,7 +238,8 @@ class AgentLoopIT {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         AgentSettings settings = new AgentSettings(topics, props, Duration.ofSeconds(1), Duration.ofSeconds(1), 4, 4,
-                ApplyOptions.defaults(id).withRetries(3, Duration.ofMillis(20), Duration.ofMillis(100)));
+                ApplyOptions.defaults(id).withRetries(3, Duration.ofMillis(20), Duration.ofMillis(100)),
+                new TrustPolicy(TrustedKeys.of(List.of(COORDINATOR_KEY.trustedKey())), false));
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "tenant_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         agents.add(agent);
@@ -244,7 +251,9 @@ class AgentLoopIT {
         return publish(topic, Envelopes.of(body, "coordinator"));
     }
 
-    private Envelope publish(String topic, Envelope envelope) throws Exception {
+    /** Writes {@code unsigned} as the coordinator would: signed. */
+    private Envelope publish(String topic, Envelope unsigned) throws Exception {
+        Envelope envelope = COORDINATOR_KEY.sign(unsigned);
         String key = Topics.keyFor(EventCodec.decode(EventCodec.encode(envelope)) instanceof Decoded.Event e
                 ? e.body() : null);
         producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(envelope))).get();

@@ -16,6 +16,9 @@ import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.SigningKey;
+import io.schemafleet.protocol.trust.TrustPolicy;
+import io.schemafleet.protocol.trust.TrustedKeys;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +45,7 @@ import java.util.stream.Stream;
 
 /**
  * A coordinator under test: its own database on the shared {@link TestPostgres} and its
- * own topic prefix on the shared {@link TestKafka} broker, an HTTP client for its API,
+ * own topic prefix on the shared {@link TestKafka} broker, its own signing key, an HTTP client for its API,
  * and a producer that writes to its topics as agents (or vandals) would. API auth is on,
  * as in production, with one operator and one read-only token: {@link #get}/{@link #post}
  * send the operator's; {@link #readOnly()} and {@link #anonymous()} ask as others.
@@ -57,6 +60,9 @@ final class CoordinatorFixture implements AutoCloseable {
     final String readOnlyToken = Tokens.generate(Role.READ_ONLY);
     /** Settings for the next {@link #start()} on top of the fixture's own (e.g. auth off). */
     final Map<String, Object> settings = new LinkedHashMap<>();
+    /** The coordinator's signing key; its private key file is {@link #keyFile}. */
+    final SigningKey signingKey = SigningKey.generate("test-coordinator");
+    final Path keyFile;
     private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<String, byte[]> producer;
     private ApplicationContext context;
@@ -65,6 +71,13 @@ final class CoordinatorFixture implements AutoCloseable {
     CoordinatorFixture(String test) {
         topics = new Topics(TestKafka.broker().uniquePrefix(test), 3);
         dbUrl = TestPostgres.server().createDatabase("coord");
+        try {
+            keyFile = Files.createTempFile("schemafleet-test-key", ".pem");
+            Files.writeString(keyFile, signingKey.privatePem());
+            keyFile.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestKafka.broker().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer());
@@ -83,6 +96,7 @@ final class CoordinatorFixture implements AutoCloseable {
                 "schemafleet.topic-prefix", topics.prefix(),
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
+                "schemafleet.signing.key-file", keyFile.toString(),
                 "datasources.default.url", dbUrl,
                 "schemafleet.auth.operator-tokens", List.of(Tokens.sha256Hex(operatorToken)),
                 "schemafleet.auth.read-only-tokens", List.of(Tokens.sha256Hex(readOnlyToken))));
@@ -241,9 +255,20 @@ final class CoordinatorFixture implements AutoCloseable {
         return out;
     }
 
-    /** Writes an event to the topic and with the key an agent would use. */
+    /** What an agent trusts to follow this coordinator: its public key, nothing unsigned. */
+    TrustPolicy agentTrust() {
+        return new TrustPolicy(TrustedKeys.of(java.util.List.of(signingKey.trustedKey())), false);
+    }
+
+    /**
+     * Writes an event to the topic and with the key its producer would use; on the
+     * coordinator's topics (revisions, rollouts) signed with the coordinator's key, as the
+     * coordinator writes them.
+     */
     void produce(EventBody body, String producerName) {
-        raw(topics.topicFor(body.type()), Topics.keyFor(body), EventCodec.encode(Envelopes.of(body, producerName)));
+        String topic = topics.topicFor(body.type());
+        var envelope = Envelopes.of(body, producerName);
+        raw(topic, Topics.keyFor(body), EventCodec.encode(topics.signed(topic) ? signingKey.sign(envelope) : envelope));
     }
 
     /** Writes any bytes to any topic. */
@@ -259,6 +284,11 @@ final class CoordinatorFixture implements AutoCloseable {
     public void close() {
         stop();
         producer.close();
+        try {
+            Files.deleteIfExists(keyFile);
+        } catch (IOException e) {
+            // deleteOnExit has it
+        }
     }
 
     record Reply(int status, JsonNode json) {

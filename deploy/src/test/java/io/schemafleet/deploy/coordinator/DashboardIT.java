@@ -189,7 +189,7 @@ class DashboardIT {
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("dash-agent")
-                .withRetries(2, Duration.ofMillis(100), Duration.ofMillis(100)));
+                .withRetries(2, Duration.ofMillis(100), Duration.ofMillis(100)), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "dash_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         closing.add(agent);

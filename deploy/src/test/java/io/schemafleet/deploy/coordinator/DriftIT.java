@@ -134,7 +134,7 @@ class DriftIT {
         closing.add(pools);
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("drift-agent"));
+                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("drift-agent"), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "dr_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         closing.add(agent);

@@ -134,7 +134,7 @@ class FleetCliIT {
         closing.add(pools);
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 2, 2, ApplyOptions.defaults("cli-agent"));
+                Duration.ofSeconds(2), 2, 2, ApplyOptions.defaults("cli-agent"), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "cli_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         closing.add(agent);

@@ -155,7 +155,7 @@ class FleetEndToEndIT {
         closing.add(pools);
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults(id));
+                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults(id), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), pattern), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         closing.add(agent);

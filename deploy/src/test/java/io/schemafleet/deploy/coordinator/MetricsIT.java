@@ -55,7 +55,7 @@ class MetricsIT {
             AgentSettings settings = new AgentSettings(coordinator.topics,
                     Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
                     Duration.ofSeconds(2), 2, 2, ApplyOptions.defaults("agent-m")
-                    .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+                    .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)), coordinator.agentTrust());
             try (AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "m_%"), pools,
                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
                  HealthServer server = new HealthServer(0, agent::health, agent.metrics()::scrape)) {

@@ -13,6 +13,7 @@ import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
+import io.schemafleet.protocol.trust.SigningKey;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,6 +55,9 @@ class AgentCrashIT {
     private static final long SEED = Long.getLong("schemafleet.fault.seed", 20261121L);
 
     private final List<Process> processes = new ArrayList<>();
+    /** Signs the events as the coordinator would; the agent processes trust its public half only. */
+    private final SigningKey key = SigningKey.generate("crash-test");
+    private Path trustedKey;
     private TestDatabase db;
 
     @AfterEach
@@ -63,6 +67,9 @@ class AgentCrashIT {
         }
         if (db != null) {
             db.close();
+        }
+        if (trustedKey != null) {
+            Files.deleteIfExists(trustedKey);
         }
     }
 
@@ -81,6 +88,8 @@ class AgentCrashIT {
             ddl.append(String.format("CREATE SCHEMA fi_%03d;", i));
         }
         db.execute(ddl.toString());
+        trustedKey = Files.createTempFile("schemafleet-crash", ".pub.pem");
+        Files.writeString(trustedKey, key.trustedKey().pem());
         List<Revision> chain = BenchRevisions.generate(REVISIONS);
         Map<String, String> expected = referenceFingerprints(chain);
 
@@ -213,15 +222,15 @@ class AgentCrashIT {
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
                 "--kafka-bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
                 "--db", db.url(), "--schemas", "fi_%", "--health-port", "0", "--resync", "1s",
-                "--parallel", "4", "--agent-id", id)
+                "--parallel", "4", "--agent-id", id, "--trusted-keys", trustedKey.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         processes.add(p);
         return p;
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, Topics topics, EventBody body) throws Exception {
+    private void send(KafkaProducer<String, byte[]> producer, Topics topics, EventBody body) throws Exception {
         producer.send(new ProducerRecord<>(topics.topicFor(body.type()), Topics.keyFor(body),
-                EventCodec.encode(Envelopes.of(body, "coordinator")))).get();
+                EventCodec.encode(key.sign(Envelopes.of(body, "coordinator"))))).get();
     }
 }

@@ -25,7 +25,9 @@ final class BodyReader {
             case ROLLOUT_STARTED -> rolloutStarted(body);
             case TENANT_REPORT -> tenantReport(body);
             case AGENT_HEARTBEAT -> new AgentHeartbeat(body.text("agent"), body.integer("tenants"),
-                    body.instant("started_at"), body.instant("at"), body.text("version"));
+                    body.instant("started_at"), body.instant("at"), body.text("version"),
+                    java.util.Objects.requireNonNullElse(body.optInteger("refused_events"), 0),
+                    body.optText("last_refusal"));
             case TENANT_RETRY_REQUESTED -> new TenantRetryRequested(body.text("tenant"),
                     body.text("requested_by"), body.instant("at"));
             case DESCRIBE_REQUESTED -> new DescribeRequested(body.text("request_id"), body.textList("tenants"),

@@ -47,6 +47,9 @@ final class BodyWriter {
             o.put("started_at", instant(e.startedAt()));
             o.put("at", instant(e.at()));
             o.put("version", e.version());
+            // Written only when there is something to say: a quiet heartbeat keeps its v1 bytes.
+            o.put("refused_events", e.refusedEvents() == 0 ? null : e.refusedEvents());
+            o.put("last_refusal", e.lastRefusal());
         } else if (body instanceof TenantRetryRequested e) {
             o.put("tenant", e.tenant());
             o.put("requested_by", e.requestedBy());

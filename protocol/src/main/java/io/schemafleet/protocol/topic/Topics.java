@@ -103,6 +103,15 @@ public record Topics(String prefix, int reportPartitions) {
         return topicFor(type).equals(topic);
     }
 
+    /**
+     * Whether consumers must verify the signature of events on {@code topic}: the
+     * coordinator's topics (revisions, rollouts), whose events make agents run SQL. Agents'
+     * reports are not signed (see docs/security.md).
+     */
+    public boolean signed(String topic) {
+        return revisions().equals(topic) || rollouts().equals(topic);
+    }
+
     /** The record key for an event with this body. */
     public static String keyFor(EventBody body) {
         if (body instanceof RevisionPublished e) {
