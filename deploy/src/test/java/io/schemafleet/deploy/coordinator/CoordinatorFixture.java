@@ -49,27 +49,45 @@ import java.util.stream.Stream;
  * and a producer that writes to its topics as agents (or vandals) would. API auth is on,
  * as in production, with one operator and one read-only token: {@link #get}/{@link #post}
  * send the operator's; {@link #readOnly()} and {@link #anonymous()} ask as others.
+ *
+ * <p>Public for the fault-injection tests ({@code deploy.fault}), which restart its broker,
+ * stop and start it, and run a {@link #mirror} beside it.
  */
-final class CoordinatorFixture implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class CoordinatorFixture implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
     static final Path EXAMPLES = Path.of("examples/versions");
 
-    final Topics topics;
-    final String dbUrl;
+    public final Topics topics;
+    public final String dbUrl;
+    /** The broker it (and its producer) talk to: the shared {@link TestKafka} unless a test brought its own. */
+    public final String bootstrapServers;
     final String operatorToken = Tokens.generate(Role.OPERATOR);
     final String readOnlyToken = Tokens.generate(Role.READ_ONLY);
     /** Settings for the next {@link #start()} on top of the fixture's own (e.g. auth off). */
     final Map<String, Object> settings = new LinkedHashMap<>();
     /** The coordinator's signing key; its private key file is {@link #keyFile}. */
-    final SigningKey signingKey = SigningKey.generate("test-coordinator");
+    public final SigningKey signingKey;
     final Path keyFile;
     private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<String, byte[]> producer;
     private ApplicationContext context;
     private URI base;
 
-    CoordinatorFixture(String test) {
-        topics = new Topics(TestKafka.broker().uniquePrefix(test), 3);
+    public CoordinatorFixture(String test) {
+        this(new Topics(TestKafka.broker().uniquePrefix(test), 3), TestKafka.broker().bootstrapServers(),
+                SigningKey.generate("test-coordinator"));
+    }
+
+    /** A coordinator on another broker than the shared one (a test's own, which it may restart). */
+    public CoordinatorFixture(String test, String bootstrapServers) {
+        this(new Topics("t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "." + test, 3),
+                bootstrapServers, SigningKey.generate("test-coordinator"));
+    }
+
+    private CoordinatorFixture(Topics topics, String bootstrapServers, SigningKey signingKey) {
+        this.topics = topics;
+        this.bootstrapServers = bootstrapServers;
+        this.signingKey = signingKey;
         dbUrl = TestPostgres.server().createDatabase("coord");
         try {
             keyFile = Files.createTempFile("schemafleet-test-key", ".pem");
@@ -79,12 +97,24 @@ final class CoordinatorFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestKafka.broker().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * A second coordinator following the same topics with the same key, on a database of
+     * its own: a projection to compare with this one's. Its event writer has its own
+     * transactional id, so starting it does not fence this one's. Not started; the caller
+     * closes it.
+     */
+    public CoordinatorFixture mirror() {
+        CoordinatorFixture mirror = new CoordinatorFixture(topics, bootstrapServers, signingKey);
+        mirror.settings.put("schemafleet.producer-id", "schemafleet-mirror-" + topics.prefix());
+        return mirror;
+    }
+
     /** Starts the coordinator (again), on a random port. */
-    void start() {
+    public void start() {
         start(Map.of());
     }
 
@@ -92,7 +122,7 @@ final class CoordinatorFixture implements AutoCloseable {
     void start(Map<String, Object> extra) {
         Map<String, Object> properties = new LinkedHashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "schemafleet.kafka-bootstrap", TestKafka.broker().bootstrapServers(),
+                "schemafleet.kafka-bootstrap", bootstrapServers,
                 "schemafleet.topic-prefix", topics.prefix(),
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
@@ -127,7 +157,7 @@ final class CoordinatorFixture implements AutoCloseable {
         return context;
     }
 
-    void stop() {
+    public void stop() {
         if (context != null) {
             context.close();
             context = null;
@@ -135,19 +165,19 @@ final class CoordinatorFixture implements AutoCloseable {
     }
 
     /** Drops everything the coordinator made, Flyway's history included (its database is its own). */
-    void dropTables() throws SQLException {
+    public void dropTables() throws SQLException {
         try (Connection c = DriverManager.getConnection(dbUrl); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         }
     }
 
     /** GET as an operator. */
-    Reply get(String path) {
+    public Reply get(String path) {
         return as(operatorToken).get(path);
     }
 
     /** POST as an operator. */
-    Reply post(String path, JsonNode body) {
+    public Reply post(String path, JsonNode body) {
         return as(operatorToken).post(path, body);
     }
 
@@ -256,7 +286,7 @@ final class CoordinatorFixture implements AutoCloseable {
     }
 
     /** What an agent trusts to follow this coordinator: its public key, nothing unsigned. */
-    TrustPolicy agentTrust() {
+    public TrustPolicy agentTrust() {
         return new TrustPolicy(TrustedKeys.of(java.util.List.of(signingKey.trustedKey())), false);
     }
 
@@ -265,14 +295,14 @@ final class CoordinatorFixture implements AutoCloseable {
      * coordinator's topics (revisions, rollouts) signed with the coordinator's key, as the
      * coordinator writes them.
      */
-    void produce(EventBody body, String producerName) {
+    public void produce(EventBody body, String producerName) {
         String topic = topics.topicFor(body.type());
         var envelope = Envelopes.of(body, producerName);
         raw(topic, Topics.keyFor(body), EventCodec.encode(topics.signed(topic) ? signingKey.sign(envelope) : envelope));
     }
 
     /** Writes any bytes to any topic. */
-    void raw(String topic, String key, byte[] value) {
+    public void raw(String topic, String key, byte[] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
@@ -291,7 +321,7 @@ final class CoordinatorFixture implements AutoCloseable {
         }
     }
 
-    record Reply(int status, JsonNode json) {
+    public record Reply(int status, JsonNode json) {
         @Override
         public String toString() {
             return status + " " + json;

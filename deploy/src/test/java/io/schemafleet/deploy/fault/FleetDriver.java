@@ -1,0 +1,136 @@
+package io.schemafleet.deploy.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.deploy.coordinator.CoordinatorFixture;
+import io.schemafleet.protocol.event.RevisionPublished;
+import io.schemafleet.protocol.revision.Revision;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator's side of a fault test, through a running coordinator: publish a revision
+ * chain, roll it out in stages with a fault in the middle of each stage but the last, and
+ * check that the fleet converged, each step applied and reported exactly once.
+ */
+final class FleetDriver {
+    /** Revisions per stage of {@link #rolloutInStages}. */
+    static final int REVISIONS_PER_STAGE = 6;
+
+    private FleetDriver() {
+    }
+
+    /** A fault, injected early in a stage of a rollout. */
+    @FunctionalInterface
+    interface Fault {
+        /**
+         * @param stage    the stage, 0-based
+         * @param stageEnd the number of applied steps (over all tenants) once the stage is done
+         */
+        void inject(int stage, long stageEnd) throws Exception;
+    }
+
+    /**
+     * Rolls {@code fleet}'s chain out in stages of {@link #REVISIONS_PER_STAGE} revisions
+     * ({@code POST /api/rollouts} to each stage's last revision, {@code head} for the last
+     * stage); in every stage but the last, once a tenth of the stage's steps are applied,
+     * injects {@code fault} and checks the fault hit the stage before it finished. Each next
+     * stage's rollout goes through whatever the fault restarted. Returns once every tenant's
+     * version table is at head.
+     */
+    static void rolloutInStages(CoordinatorFixture coordinator, TenantFleet fleet, List<Revision> chain, Fault fault)
+            throws Exception {
+        int stages = chain.size() / REVISIONS_PER_STAGE;
+        long perStage = (long) fleet.tenants() * REVISIONS_PER_STAGE;
+        for (int stage = 0; stage < stages; stage++) {
+            boolean last = stage == stages - 1;
+            String to = chain.get((stage + 1) * REVISIONS_PER_STAGE - 1).id();
+            rollout(coordinator, last ? "head" : to);
+            if (!last) {
+                long stageEnd = (stage + 1) * perStage;
+                long tenth = stage * perStage + perStage / 10;
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> fleet.appliedSteps() >= tenth);
+                long before = fleet.appliedSteps();
+                long start = System.nanoTime();
+                fault.inject(stage, stageEnd);
+                System.err.printf("FAULT stage %d: injected after %d of %d steps, took %d ms%n", stage + 1, before,
+                        stageEnd, (System.nanoTime() - start) / 1_000_000);
+                assertThat(before).as("the fault hit stage %d before it finished", stage + 1).isLessThan(stageEnd);
+            }
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> fleet.tenantsAt(to) == fleet.tenants());
+        }
+    }
+
+    /**
+     * After a rollout to head: the coordinator's view shows every tenant converged at head, no
+     * tenant is half-migrated, every step was applied once and reported once (the projection
+     * saw each step exactly once, in its tenants' {@code applying} reports).
+     */
+    static JsonNode assertConvergedExactlyOnce(CoordinatorFixture coordinator, TenantFleet fleet) throws SQLException {
+        JsonNode view = awaitConverged(coordinator, fleet.tenants(), fleet.head(), Duration.ofSeconds(60));
+        fleet.assertNoTenantHalfMigrated();
+        assertThat(fleet.appliedSteps()).as("steps applied over all tenants").isEqualTo(fleet.totalSteps());
+        assertThat(fleet.appliedDowngrades()).as("downgrades applied").isZero();
+        assertThat(stepsSeen(coordinator)).as("steps the coordinator's projection saw reported")
+                .isEqualTo(fleet.totalSteps());
+        return view;
+    }
+
+    /** Steps in the projection's history of {@code applying} reports: each step is reported so once. */
+    static long stepsSeen(CoordinatorFixture coordinator) throws SQLException {
+        try (Connection c = DriverManager.getConnection(coordinator.dbUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(jsonb_array_length(steps::jsonb)), 0)"
+                     + " FROM tenant_events WHERE type = 'tenant_report' AND state = 'applying'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Appends the chain to the revisions topic, signed with the coordinator's key, and waits
+     * until the coordinator's projection lists every revision (so a rollout to any of them is accepted).
+     */
+    static void publish(CoordinatorFixture coordinator, List<Revision> chain) {
+        for (Revision r : chain) {
+            coordinator.produce(RevisionPublished.of(r), "coordinator");
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(coordinator.get("/api/revisions").json().path("revisions").size())
+                        .isEqualTo(chain.size()));
+    }
+
+    /** {@code POST /api/rollouts {"to": to}}: a plain whole-fleet rollout; returns its id. */
+    static String rollout(CoordinatorFixture coordinator, String to) {
+        CoordinatorFixture.Reply reply = coordinator.post("/api/rollouts",
+                CoordinatorFixture.JSON.createObjectNode().put("to", to));
+        assertThat(reply.status()).as("POST /api/rollouts: %s", reply).isEqualTo(201);
+        return reply.json().path("rollout_id").asText();
+    }
+
+    /**
+     * Waits until {@code GET /api/fleet} shows {@code tenants} tenants, every one converged at
+     * {@code head}; returns that answer.
+     */
+    static JsonNode awaitConverged(CoordinatorFixture coordinator, int tenants, String head, Duration timeout) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).alias("the coordinator sees the fleet at "
+                + head).until(() -> {
+                    JsonNode fleet = coordinator.get("/api/fleet").json();
+                    last[0] = fleet;
+                    return fleet != null && fleet.path("tenants").asInt() == tenants
+                            && fleet.path("converged").asInt() == tenants
+                            && fleet.path("by_heads").path(head).asInt() == tenants;
+                });
+        return last[0];
+    }
+}
