@@ -1,15 +1,12 @@
 package io.schemafleet.deploy.fault;
 
-import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.TestKafka;
-import io.schemafleet.protocol.revision.Revision;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,47 +22,30 @@ import static org.awaitility.Awaitility.await;
  * once in each stage of a longer chain.
  */
 class CoordinatorRestartIT {
-    private static final int TENANTS = 50;
-
-    private final int restarts = Integer.getInteger("schemafleet.fault.restarts", 1);
-    private CoordinatorFixture coordinator;
-    private TestDatabase db;
-    private TenantFleet fleet;
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        resources.close();
     }
 
     @Test
     void theFleetConvergesThroughACoordinatorRestartMidRollout() throws Exception {
-        coordinator = new CoordinatorFixture("coordinator_restart");
-        coordinator.start();
-        db = TestDatabase.create("coordrestart");
-        List<Revision> chain = BenchRevisions.generate(FleetDriver.REVISIONS_PER_STAGE * (restarts + 1));
-        fleet = TenantFleet.create(db.url(), TENANTS, chain, coordinator.signingKey.trustedKey());
-        FleetDriver.publish(coordinator, chain);
-        TenantFleet.Agent agent = fleet.startAgent(TestKafka.broker().bootstrapServers(), coordinator.topics,
-                "agent-c");
+        TestDatabase db = resources.add(TestDatabase.create("coordrestart"));
+        FleetDriver.Cast cast = FleetDriver.setUp(resources, "coordinator_restart",
+                TestKafka.broker().bootstrapServers(), db.url(), "agent-c");
+        CoordinatorFixture coordinator = cast.coordinator();
 
-        FleetDriver.rolloutInStages(coordinator, fleet, chain, (stage, stageEnd) -> {
+        FleetDriver.rolloutInStages(cast, (stage, stageEnd) -> {
             coordinator.stop();
-            long atStop = fleet.appliedSteps();
+            long atStop = cast.fleet().appliedSteps();
             assertThat(atStop).as("steps applied when the coordinator was down").isLessThan(stageEnd);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> fleet.appliedSteps() > atStop);
+                    .until(() -> cast.fleet().appliedSteps() > atStop);
             coordinator.start();
         });
 
-        FleetDriver.assertConvergedExactlyOnce(coordinator, fleet);
-        assertThat(agent.isAlive()).as("the agent process ran through (%s)", agent).isTrue();
+        FleetDriver.assertConvergedExactlyOnce(coordinator, cast.fleet());
+        assertThat(cast.agent().isAlive()).as("the agent process ran through (%s)", cast.agent()).isTrue();
     }
 }

@@ -1,6 +1,7 @@
 package io.schemafleet.deploy.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.revision.Revision;
@@ -24,8 +25,42 @@ import static org.awaitility.Awaitility.await;
 final class FleetDriver {
     /** Revisions per stage of {@link #rolloutInStages}. */
     static final int REVISIONS_PER_STAGE = 6;
+    /** Tenants in each fault test's fleet. */
+    static final int TENANTS = 50;
+    /**
+     * Faults injected per rollout: one by default (two stages); {@code -Dschemafleet.fault.restarts=N}
+     * injects N, one in each stage of a chain N + 1 stages long.
+     */
+    static final int FAULTS = Integer.getInteger("schemafleet.fault.restarts", 1);
 
     private FleetDriver() {
+    }
+
+    /** What {@link #setUp} made. */
+    record Cast(String test, CoordinatorFixture coordinator, TenantFleet fleet, TenantFleet.Agent agent,
+                List<Revision> chain) {
+    }
+
+    /** {@link #setUp} with {@link #TENANTS} tenants and a chain of {@link #FAULTS} + 1 stages. */
+    static Cast setUp(Resources resources, String test, String bootstrap, String tenantDb, String agentId)
+            throws Exception {
+        return setUp(resources, test, bootstrap, tenantDb, TENANTS, REVISIONS_PER_STAGE * (FAULTS + 1), agentId);
+    }
+
+    /**
+     * A started coordinator on the broker at {@code bootstrap}, {@code tenants} tenant schemas in
+     * the database at {@code tenantDb}, a chain of {@code revisions} revisions published, and agent
+     * process {@code agentId} following; all closed by {@code resources}.
+     */
+    static Cast setUp(Resources resources, String test, String bootstrap, String tenantDb, int tenants, int revisions,
+                      String agentId) throws Exception {
+        CoordinatorFixture coordinator = resources.add(new CoordinatorFixture(test, bootstrap));
+        coordinator.start();
+        List<Revision> chain = BenchRevisions.generate(revisions);
+        TenantFleet fleet = resources.add(TenantFleet.create(tenantDb, tenants, chain,
+                coordinator.signingKey.trustedKey()));
+        publish(coordinator, chain);
+        return new Cast(test, coordinator, fleet, fleet.startAgent(bootstrap, coordinator.topics, agentId), chain);
     }
 
     /** A fault, injected early in a stage of a rollout. */
@@ -39,15 +74,17 @@ final class FleetDriver {
     }
 
     /**
-     * Rolls {@code fleet}'s chain out in stages of {@link #REVISIONS_PER_STAGE} revisions
+     * Rolls the cast's chain out in stages of {@link #REVISIONS_PER_STAGE} revisions
      * ({@code POST /api/rollouts} to each stage's last revision, {@code head} for the last
      * stage); in every stage but the last, once a tenth of the stage's steps are applied,
      * injects {@code fault} and checks the fault hit the stage before it finished. Each next
      * stage's rollout goes through whatever the fault restarted. Returns once every tenant's
      * version table is at head.
      */
-    static void rolloutInStages(CoordinatorFixture coordinator, TenantFleet fleet, List<Revision> chain, Fault fault)
-            throws Exception {
+    static void rolloutInStages(Cast cast, Fault fault) throws Exception {
+        CoordinatorFixture coordinator = cast.coordinator();
+        TenantFleet fleet = cast.fleet();
+        List<Revision> chain = cast.chain();
         int stages = chain.size() / REVISIONS_PER_STAGE;
         long perStage = (long) fleet.tenants() * REVISIONS_PER_STAGE;
         for (int stage = 0; stage < stages; stage++) {
@@ -62,8 +99,8 @@ final class FleetDriver {
                 long before = fleet.appliedSteps();
                 long start = System.nanoTime();
                 fault.inject(stage, stageEnd);
-                System.err.printf("FAULT stage %d: injected after %d of %d steps, took %d ms%n", stage + 1, before,
-                        stageEnd, (System.nanoTime() - start) / 1_000_000);
+                System.err.printf("FAULT %s stage %d: injected after %d of %d steps, took %d ms%n", cast.test(),
+                        stage + 1, before, stageEnd, (System.nanoTime() - start) / 1_000_000);
                 assertThat(before).as("the fault hit stage %d before it finished", stage + 1).isLessThan(stageEnd);
             }
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
@@ -97,16 +134,16 @@ final class FleetDriver {
     }
 
     /**
-     * Appends the chain to the revisions topic, signed with the coordinator's key, and waits
-     * until the coordinator's projection lists every revision (so a rollout to any of them is accepted).
+     * Appends the revisions to the revisions topic, signed with the coordinator's key, and waits
+     * until the coordinator's projection lists each of them (so a rollout to any of them is accepted).
      */
-    static void publish(CoordinatorFixture coordinator, List<Revision> chain) {
-        for (Revision r : chain) {
+    static void publish(CoordinatorFixture coordinator, List<Revision> revisions) {
+        for (Revision r : revisions) {
             coordinator.produce(RevisionPublished.of(r), "coordinator");
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(coordinator.get("/api/revisions").json().path("revisions").size())
-                        .isEqualTo(chain.size()));
+                assertThat(coordinator.get("/api/revisions").json().path("revisions").findValuesAsText("revision"))
+                        .containsAll(revisions.stream().map(Revision::id).toList()));
     }
 
     /** {@code POST /api/rollouts {"to": to}}: a plain whole-fleet rollout; returns its id. */

@@ -1,14 +1,9 @@
 package io.schemafleet.deploy.fault;
 
-import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.agent.support.TestDatabase;
-import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
-import io.schemafleet.protocol.revision.Revision;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,44 +21,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each stage of a longer chain.
  */
 class KafkaRestartIT {
-    private static final int TENANTS = 50;
-
-    private final int restarts = Integer.getInteger("schemafleet.fault.restarts", 1);
-    private EmbeddedKafka kafka;
-    private CoordinatorFixture coordinator;
-    private TestDatabase db;
-    private TenantFleet fleet;
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        resources.close();
     }
 
     @Test
     void theFleetConvergesThroughABrokerRestartMidRollout() throws Exception {
-        kafka = EmbeddedKafka.start();
-        coordinator = new CoordinatorFixture("kafka_restart", kafka.bootstrapServers());
-        coordinator.start();
-        db = TestDatabase.create("kafkarestart");
-        List<Revision> chain = BenchRevisions.generate(FleetDriver.REVISIONS_PER_STAGE * (restarts + 1));
-        fleet = TenantFleet.create(db.url(), TENANTS, chain, coordinator.signingKey.trustedKey());
-        FleetDriver.publish(coordinator, chain);
-        TenantFleet.Agent agent = fleet.startAgent(kafka.bootstrapServers(), coordinator.topics, "agent-k");
+        EmbeddedKafka kafka = resources.add(EmbeddedKafka.start());
+        TestDatabase db = resources.add(TestDatabase.create("kafkarestart"));
+        FleetDriver.Cast cast = FleetDriver.setUp(resources, "kafka_restart", kafka.bootstrapServers(), db.url(),
+                "agent-k");
 
-        FleetDriver.rolloutInStages(coordinator, fleet, chain, (stage, stageEnd) -> kafka.restart());
+        FleetDriver.rolloutInStages(cast, (stage, stageEnd) -> kafka.restart());
 
-        FleetDriver.assertConvergedExactlyOnce(coordinator, fleet);
-        assertThat(agent.isAlive()).as("the same agent process rode out the restart (%s)", agent).isTrue();
+        FleetDriver.assertConvergedExactlyOnce(cast.coordinator(), cast.fleet());
+        assertThat(cast.agent().isAlive()).as("the same agent process rode out the restart (%s)", cast.agent())
+                .isTrue();
     }
 }

@@ -1,10 +1,8 @@
 package io.schemafleet.deploy.fault;
 
-import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.TestKafka;
-import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,47 +40,27 @@ import static org.awaitility.Awaitility.await;
  * when each database was migrated, which is not part of the projection.
  *
  * <p>One rebuild by default; {@code -Dschemafleet.fault.restarts=N} rebuilds it N times,
- * once in each stage of a longer chain.
+ * once in each stage of a longer chain ({@link FleetDriver#FAULTS}).
  */
 class ProjectionRebuildIT {
-    private static final int TENANTS = 50;
-
-    private final int rebuilds = Integer.getInteger("schemafleet.fault.restarts", 1);
-    private CoordinatorFixture coordinator;
-    private CoordinatorFixture mirror;
-    private TestDatabase db;
-    private TenantFleet fleet;
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (mirror != null) {
-            mirror.close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        resources.close();
     }
 
     @Test
     void aProjectionRebuiltWhileAgentsReportEqualsOneKeptLive() throws Exception {
-        coordinator = new CoordinatorFixture("rebuild");
-        coordinator.start();
-        mirror = coordinator.mirror();
+        TestDatabase db = resources.add(TestDatabase.create("rebuild"));
+        FleetDriver.Cast cast = FleetDriver.setUp(resources, "rebuild", TestKafka.broker().bootstrapServers(),
+                db.url(), "agent-r");
+        CoordinatorFixture coordinator = cast.coordinator();
+        TenantFleet fleet = cast.fleet();
+        CoordinatorFixture mirror = resources.add(coordinator.mirror());
         mirror.start();
-        db = TestDatabase.create("rebuild");
-        List<Revision> chain = BenchRevisions.generate(FleetDriver.REVISIONS_PER_STAGE * (rebuilds + 1));
-        fleet = TenantFleet.create(db.url(), TENANTS, chain, coordinator.signingKey.trustedKey());
-        FleetDriver.publish(coordinator, chain);
-        TenantFleet.Agent agent = fleet.startAgent(TestKafka.broker().bootstrapServers(), coordinator.topics,
-                "agent-r");
 
-        FleetDriver.rolloutInStages(coordinator, fleet, chain, (stage, stageEnd) -> {
+        FleetDriver.rolloutInStages(cast, (stage, stageEnd) -> {
             coordinator.stop();
             coordinator.dropTables();
             long atDrop = fleet.appliedSteps();
@@ -93,9 +71,9 @@ class ProjectionRebuildIT {
             coordinator.start();
         });
         FleetDriver.assertConvergedExactlyOnce(coordinator, fleet);
-        FleetDriver.awaitConverged(mirror, TENANTS, fleet.head(), Duration.ofSeconds(30));
+        FleetDriver.awaitConverged(mirror, fleet.tenants(), fleet.head(), Duration.ofSeconds(30));
 
-        agent.kill();
+        cast.agent().kill();
         Map<TopicPartition, Long> end = logEnd(coordinator.topics);
         awaitConsumed(coordinator, end);
         awaitConsumed(mirror, end);
@@ -107,7 +85,7 @@ class ProjectionRebuildIT {
             assertThat(rebuilt.get(table)).as("rows of %s, rebuilt vs. kept live", table)
                     .containsExactlyElementsOf(live.get(table));
         }
-        assertThat(live.get("tenants")).hasSize(TENANTS);
+        assertThat(live.get("tenants")).hasSize(fleet.tenants());
         assertThat(live.get("tenant_events")).as("one history row per applying report at least")
                 .hasSizeGreaterThanOrEqualTo((int) fleet.totalSteps());
     }

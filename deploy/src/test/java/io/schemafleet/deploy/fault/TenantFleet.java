@@ -114,7 +114,8 @@ final class TenantFleet implements AutoCloseable {
                     }
                     version = rows.isEmpty() ? "base" : rows.get(0);
                     List<String> twice = strings(st, "SELECT revision FROM " + schema + ".schemafleet_history"
-                            + " WHERE direction = 'upgrade' AND outcome = 'applied' GROUP BY revision HAVING count(*) > 1");
+                            + " WHERE direction = 'upgrade' AND outcome = 'applied'"
+                            + " GROUP BY revision HAVING count(*) > 1");
                     if (!twice.isEmpty()) {
                         problems.add(schema + ": applied twice: " + twice);
                     }

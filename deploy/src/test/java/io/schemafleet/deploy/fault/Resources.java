@@ -1,0 +1,38 @@
+package io.schemafleet.deploy.fault;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * What a fault test opened (broker, servers, coordinators, databases, agent processes),
+ * closed in reverse order after it: agents before the databases they use, a coordinator
+ * before its broker. Every one is closed even if an earlier one fails.
+ */
+final class Resources implements AutoCloseable {
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    /** Registers {@code resource} to be closed; returns it. */
+    <T extends AutoCloseable> T add(T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
