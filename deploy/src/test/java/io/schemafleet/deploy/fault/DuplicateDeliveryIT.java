@@ -94,9 +94,9 @@ class DuplicateDeliveryIT {
             assertThat(rounds > 0 || fleet.appliedSteps() < stageEnd).as("the replays began mid-rollout").isTrue();
             resend(old, random);
             rounds++;
+            assertThat(fleet.appliedDowngrades()).as("downgrades while old events were re-sent").isZero();
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> fleet.tenantsAt(second) == fleet.tenants());
+        awaitAllAt(fleet, second);
         // After it: every event so far, the newer rollout too, delivered late and out of order.
         List<ConsumerRecord<String, byte[]>> all = coordinatorEvents(coordinator.topics);
         assertThat(all).as("every event so far").hasSize(chain.size() + 2 + 3);
@@ -107,8 +107,7 @@ class DuplicateDeliveryIT {
                 rounds, old.size(), replaysAfter, all.size());
 
         String barrier = FleetDriver.rollout(coordinator, "head");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> fleet.tenantsAt(fleet.head()) == fleet.tenants());
+        awaitAllAt(fleet, fleet.head());
 
         JsonNode view = FleetDriver.assertConvergedExactlyOnce(coordinator, fleet);
         assertThat(view.path("rollout").asText()).as("the fleet's rollout").isEqualTo(barrier)
@@ -121,6 +120,14 @@ class DuplicateDeliveryIT {
             assertThat(agents.get(0).path("refused_events").asLong()).as("events the agent refused").isZero();
         });
         assertThat(cast.agent().isAlive()).as("%s", cast.agent()).isTrue();
+    }
+
+    /** Waits until every tenant is at {@code version}; fails at once if any tenant was downgraded. */
+    private static void awaitAllAt(TenantFleet fleet, String version) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .failFast("a tenant was downgraded: a re-sent old rollout was obeyed",
+                        () -> fleet.appliedDowngrades() > 0)
+                .until(() -> fleet.tenantsAt(version) == fleet.tenants());
     }
 
     /** Every event now on the revisions and rollouts topics, in log order; re-sent copies only once. */

@@ -76,7 +76,7 @@ final class FleetDriver {
     /**
      * Rolls the cast's chain out in stages of {@link #REVISIONS_PER_STAGE} revisions
      * ({@code POST /api/rollouts} to each stage's last revision, {@code head} for the last
-     * stage); in every stage but the last, once a tenth of the stage's steps are applied,
+     * stage); in every stage but the last, as soon as the stage has applied a step,
      * injects {@code fault} and checks the fault hit the stage before it finished. Each next
      * stage's rollout goes through whatever the fault restarted. Returns once every tenant's
      * version table is at head.
@@ -93,9 +93,9 @@ final class FleetDriver {
             rollout(coordinator, last ? "head" : to);
             if (!last) {
                 long stageEnd = (stage + 1) * perStage;
-                long tenth = stage * perStage + perStage / 10;
+                long begun = stage * perStage + 1;
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> fleet.appliedSteps() >= tenth);
+                        .until(() -> fleet.appliedSteps() >= begun);
                 long before = fleet.appliedSteps();
                 long start = System.nanoTime();
                 fault.inject(stage, stageEnd);
