@@ -14,9 +14,19 @@ import java.sql.SQLException;
  *                  terminated backend (57P01..57P03), insufficient resources (class 53)
  */
 public record SqlFailure(String sqlState, String message, boolean retryable) {
+    /**
+     * What HikariCP throws, without any SQLSTATE, for every use of a connection it has already
+     * evicted as broken (after a 57P01 or an I/O error on it). It is PostgreSQL's 08003,
+     * connection_does_not_exist, and as transient: taken for a permanent failure, it failed a
+     * tenant for good when its PostgreSQL restarted under the agent (PostgresRestartIT).
+     */
+    static final String CLOSED_BY_POOL = "Connection is closed";
 
     public static SqlFailure classify(SQLException e) {
         String state = e.getSQLState();
+        if (state == null && CLOSED_BY_POOL.equals(e.getMessage())) {
+            state = "08003";
+        }
         return new SqlFailure(state, firstLine(e.getMessage()), isTransient(state));
     }
 

@@ -41,6 +41,19 @@ class SqlFailureTest {
     }
 
     @Test
+    void aConnectionThePoolAlreadyClosedIsAConnectionLossNotAPermanentFailure() {
+        // given: what HikariCP's proxy throws once it evicted a broken connection (no SQLSTATE)
+        SQLException e = new SQLException("Connection is closed");
+
+        // when
+        SqlFailure failure = SqlFailure.classify(e);
+
+        // then
+        assertThat(failure.sqlState()).isEqualTo("08003");
+        assertThat(failure.retryable()).isTrue();
+    }
+
+    @Test
     void keepsOnlyTheFirstLineOfTheMessage() {
         // given: PostgreSQL puts DETAIL (possibly row data) on later lines
         SQLException e = new SQLException("ERROR: duplicate key value violates unique constraint \"u\"\n"
