@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.TestKafka;
+import io.schemafleet.protocol.event.Decoded;
+import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -84,14 +87,24 @@ class DuplicateDeliveryIT {
                     .status()).isEqualTo(202);
         }
         List<ConsumerRecord<String, byte[]>> old = coordinatorEvents(coordinator.topics);
-        assertThat(old).as("revisions, a rollout and retry requests to re-send").hasSize(chain.size() + 1 + 3);
+        assertThat(types(old)).as("events to re-send, by type").containsEntry("revision_published", chain.size())
+                .containsEntry("rollout_started", 1).containsEntry("tenant_retry_requested", 3);
 
-        // The second stage, with those events re-sent all through it.
-        String newer = FleetDriver.rollout(coordinator, second);
+        // The second stage, with those events re-sent all through it. Holding the first tenant's
+        // lock keeps the stage from finishing before the first rounds (the agent is fast).
         long stageEnd = 2L * STAGE * fleet.tenants();
+        String newer;
         int rounds = 0;
-        while (rounds == 0 || fleet.appliedSteps() < stageEnd) {
-            assertThat(rounds > 0 || fleet.appliedSteps() < stageEnd).as("the replays began mid-rollout").isTrue();
+        try (TenantFleet.Hold hold = fleet.hold(0)) {
+            newer = FleetDriver.rollout(coordinator, second);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fleet.appliedSteps() > STAGE * fleet.tenants());
+            for (; rounds < 3; rounds++) {
+                assertThat(fleet.appliedSteps()).as("steps applied as old events are re-sent").isLessThan(stageEnd);
+                resend(old, random);
+            }
+        }
+        while (fleet.appliedSteps() < stageEnd) {
             resend(old, random);
             rounds++;
             assertThat(fleet.appliedDowngrades()).as("downgrades while old events were re-sent").isZero();
@@ -99,7 +112,8 @@ class DuplicateDeliveryIT {
         awaitAllAt(fleet, second);
         // After it: every event so far, the newer rollout too, delivered late and out of order.
         List<ConsumerRecord<String, byte[]>> all = coordinatorEvents(coordinator.topics);
-        assertThat(all).as("every event so far").hasSize(chain.size() + 2 + 3);
+        assertThat(types(all)).as("every event so far, by type").containsEntry("revision_published", chain.size())
+                .containsEntry("rollout_started", 2).containsEntry("tenant_retry_requested", 3);
         for (int i = 0; i < replaysAfter; i++) {
             resend(all, random);
         }
@@ -151,6 +165,17 @@ class DuplicateDeliveryIT {
             }
             return List.copyOf(out.values());
         }
+    }
+
+    /** How many of {@code records} are events of each type (by wire code). */
+    private static Map<String, Integer> types(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            Decoded decoded = EventCodec.decode(r.value());
+            String type = decoded instanceof Decoded.Event e ? e.envelope().type().code() : "not an event";
+            out.merge(type, 1, Integer::sum);
+        }
+        return out;
     }
 
     /** Writes a shuffled copy of {@code records}: the same keys, the same signed bytes. */

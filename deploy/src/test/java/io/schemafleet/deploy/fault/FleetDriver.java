@@ -5,6 +5,7 @@ import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.revision.Revision;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,23 +65,37 @@ final class FleetDriver {
         return new Cast(test, coordinator, fleet, fleet.startAgent(bootstrap, coordinator.topics, agentId), chain);
     }
 
+    /**
+     * A stage of a rollout at the moment of a fault.
+     *
+     * @param index 0-based
+     * @param end   the number of applied steps (over all tenants) once the stage is done
+     * @param hold  the lock that keeps one tenant, and so the stage, from finishing
+     */
+    record Stage(int index, long end, TenantFleet.Hold hold) {
+        /** Lets the held tenant go on (before the fault ends, when the fault must see the agent progress). */
+        void release() {
+            hold.close();
+        }
+    }
+
     /** A fault, injected early in a stage of a rollout. */
     @FunctionalInterface
     interface Fault {
-        /**
-         * @param stage    the stage, 0-based
-         * @param stageEnd the number of applied steps (over all tenants) once the stage is done
-         */
-        void inject(int stage, long stageEnd) throws Exception;
+        void inject(Stage stage) throws Exception;
     }
 
     /**
      * Rolls the cast's chain out in stages of {@link #REVISIONS_PER_STAGE} revisions
      * ({@code POST /api/rollouts} to each stage's last revision, {@code head} for the last
      * stage); in every stage but the last, as soon as the stage has applied a step,
-     * injects {@code fault} and checks the fault hit the stage before it finished. Each next
-     * stage's rollout goes through whatever the fault restarted. Returns once every tenant's
-     * version table is at head.
+     * injects {@code fault}. Each next stage's rollout goes through whatever the fault
+     * restarted. Returns once every tenant's version table is at head.
+     *
+     * <p>The agent may well finish a stage (300 steps) in a fraction of a second, faster than
+     * a test can notice it started. So during the fault the first tenant's advisory lock is
+     * held, as another agent working on it would hold it: the agent's steps there wait, and
+     * the stage cannot finish before the fault is over (or the fault releases it).
      */
     static void rolloutInStages(Cast cast, Fault fault) throws Exception {
         CoordinatorFixture coordinator = cast.coordinator();
@@ -90,21 +106,34 @@ final class FleetDriver {
         for (int stage = 0; stage < stages; stage++) {
             boolean last = stage == stages - 1;
             String to = chain.get((stage + 1) * REVISIONS_PER_STAGE - 1).id();
-            rollout(coordinator, last ? "head" : to);
-            if (!last) {
+            if (last) {
+                rollout(coordinator, "head");
+            } else {
                 long stageEnd = (stage + 1) * perStage;
                 long begun = stage * perStage + 1;
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> fleet.appliedSteps() >= begun);
-                long before = fleet.appliedSteps();
-                long start = System.nanoTime();
-                fault.inject(stage, stageEnd);
-                System.err.printf("FAULT %s stage %d: injected after %d of %d steps, took %d ms%n", cast.test(),
-                        stage + 1, before, stageEnd, (System.nanoTime() - start) / 1_000_000);
-                assertThat(before).as("the fault hit stage %d before it finished", stage + 1).isLessThan(stageEnd);
+                try (TenantFleet.Hold hold = fleet.hold(0)) {
+                    rollout(coordinator, to);
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> fleet.appliedSteps() >= begun);
+                    long before = fleet.appliedSteps();
+                    assertThat(before).as("steps applied when the fault hit stage %d", stage + 1).isLessThan(stageEnd);
+                    long start = System.nanoTime();
+                    fault.inject(new Stage(stage, stageEnd, hold));
+                    System.err.printf("FAULT %s stage %d: injected after %d of %d steps, took %d ms%n",
+                            cast.test(), stage + 1, before, stageEnd, (System.nanoTime() - start) / 1_000_000);
+                }
             }
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> fleet.tenantsAt(to) == fleet.tenants());
+            awaitOrExplain(cast.agent(), Duration.ofSeconds(90), "not every tenant reached " + to,
+                    () -> fleet.tenantsAt(to) == fleet.tenants());
+        }
+    }
+
+    /** Waits for {@code condition}; at the deadline fails saying {@code what}, with the end of the agent's log. */
+    static void awaitOrExplain(TenantFleet.Agent agent, Duration timeout, String what, Callable<Boolean> condition) {
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + " within " + timeout.toSeconds() + " s; " + agent.logTail(), e);
         }
     }
 
@@ -146,10 +175,14 @@ final class FleetDriver {
                         .containsAll(revisions.stream().map(Revision::id).toList()));
     }
 
-    /** {@code POST /api/rollouts {"to": to}}: a plain whole-fleet rollout; returns its id. */
+    /**
+     * {@code POST /api/rollouts {"to": to, "supersede": true}}: a plain whole-fleet rollout;
+     * returns its id. It supersedes the previous one, which the tests start the next one
+     * after, whether or not a rollout engine has marked that one completed yet.
+     */
     static String rollout(CoordinatorFixture coordinator, String to) {
         CoordinatorFixture.Reply reply = coordinator.post("/api/rollouts",
-                CoordinatorFixture.JSON.createObjectNode().put("to", to));
+                CoordinatorFixture.JSON.createObjectNode().put("to", to).put("supersede", true));
         assertThat(reply.status()).as("POST /api/rollouts: %s", reply).isEqualTo(201);
         return reply.json().path("rollout_id").asText();
     }

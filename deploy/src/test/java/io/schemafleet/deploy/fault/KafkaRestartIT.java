@@ -35,7 +35,7 @@ class KafkaRestartIT {
         FleetDriver.Cast cast = FleetDriver.setUp(resources, "kafka_restart", kafka.bootstrapServers(), db.url(),
                 "agent-k");
 
-        FleetDriver.rolloutInStages(cast, (stage, stageEnd) -> kafka.restart());
+        FleetDriver.rolloutInStages(cast, stage -> kafka.restart());
 
         FleetDriver.assertConvergedExactlyOnce(cast.coordinator(), cast.fleet());
         assertThat(cast.agent().isAlive()).as("the same agent process rode out the restart (%s)", cast.agent())

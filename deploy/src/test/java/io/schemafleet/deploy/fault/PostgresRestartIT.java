@@ -41,7 +41,7 @@ class PostgresRestartIT {
         FleetDriver.Cast cast = FleetDriver.setUp(resources, "pg_restart", TestKafka.broker().bootstrapServers(),
                 postgres.createDatabase("tenants"), AGENT);
 
-        FleetDriver.rolloutInStages(cast, (stage, stageEnd) -> {
+        FleetDriver.rolloutInStages(cast, stage -> {
             postgres.stop();
             Instant down = Instant.now();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))

@@ -1,6 +1,7 @@
 package io.schemafleet.deploy.fault;
 
 import io.schemafleet.agent.fingerprint.SchemaFingerprint;
+import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.deploy.Main;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -157,6 +159,42 @@ final class TenantFleet implements AutoCloseable {
     }
 
     /**
+     * Takes tenant {@code tenant}'s advisory lock, as an agent working on it holds it: every
+     * agent's steps on that tenant wait (polling, see {@code LockWait}) until it is released.
+     */
+    Hold hold(int tenant) throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+            ps.setInt(1, TenantStore.LOCK_NAMESPACE);
+            ps.setString(2, schema(tenant));
+            ps.execute();
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return new Hold(c);
+    }
+
+    /** A tenant's lock, held by a session of its own: closing it (or the server dying) releases the lock. */
+    static final class Hold implements AutoCloseable {
+        private final Connection session;
+
+        private Hold(Connection session) {
+            this.session = session;
+        }
+
+        /** Releases the lock; again, or after the server went away, it does nothing. */
+        @Override
+        public void close() {
+            try {
+                session.close();
+            } catch (SQLException e) {
+                // the server is gone, and the lock with it
+            }
+        }
+    }
+
+    /**
      * Kills every agent process still running (SIGKILL) and removes the key and log files;
      * the log of an agent that exited on its own is printed first.
      */
@@ -196,11 +234,11 @@ final class TenantFleet implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
 
-        /** The end of the agent's log, for a failure message. */
+        /** The end of the agent's log without the Kafka clients' reconnection chatter, for a failure message. */
         String logTail() {
             try {
-                List<String> lines = Files.readAllLines(log);
-                return log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+                List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.contains(" o.a.k.")).toList();
+                return log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
