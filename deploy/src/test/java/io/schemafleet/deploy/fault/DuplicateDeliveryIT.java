@@ -39,8 +39,9 @@ import static org.awaitility.Awaitility.await;
  * Duplicate, delayed and reordered delivery: a test producer re-sends old events, the
  * very signed records already in the log (published revisions, an older rollout, retry
  * requests), shuffled, again and again while a newer rollout runs, and again after it
- * finished. They are valid events, so nothing refuses them; they must simply change
- * nothing: no step is applied that the rollouts did not ask for (the history counts
+ * finished (the first rounds while one tenant's lock is held, so that they certainly land
+ * before the rollout can finish). They are valid events, so nothing refuses them; they
+ * must simply change nothing: no step is applied that the rollouts did not ask for (the history counts
  * exactly one application per revision and tenant, and no downgrade), no tenant's reported
  * heads ever go backwards, and the coordinator's fleet view stays on the newest rollout.
  *
