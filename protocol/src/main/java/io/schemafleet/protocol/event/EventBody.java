@@ -6,7 +6,9 @@ package io.schemafleet.protocol.event;
  * body that exists is a body a consumer accepts.
  */
 public sealed interface EventBody
-        permits RevisionPublished, RolloutStarted, TenantReport, AgentHeartbeat, TenantRetryRequested {
+        permits RevisionPublished, RolloutStarted, TenantReport, AgentHeartbeat, TenantRetryRequested,
+        WaveAdmitted, WaveConverged, RolloutHalted, RolloutPaused, RolloutResumed, RolloutAborted, RolloutCompleted,
+        TenantPinned, TenantUnpinned {
 
     /** The event type this body belongs to. */
     EventType type();

@@ -48,7 +48,9 @@ class EventEnvelopeTest {
     @Test
     void eventTypeCodesAreStable() {
         assertThat(Arrays.stream(EventType.values()).map(EventType::code)).containsExactly(
-                "revision_published", "rollout_started", "tenant_report", "agent_heartbeat", "tenant_retry_requested");
+                "revision_published", "rollout_started", "tenant_report", "agent_heartbeat", "tenant_retry_requested",
+                "wave_admitted", "wave_converged", "rollout_halted", "rollout_paused", "rollout_resumed",
+                "rollout_aborted", "rollout_completed", "tenant_pinned", "tenant_unpinned");
         for (EventType type : EventType.values()) {
             assertThat(EventType.fromCode(type.code())).contains(type);
             assertThat(type.latestSchema()).isEqualTo(1);
