@@ -7,6 +7,7 @@ import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.loop.HealthServer;
+import io.schemafleet.agent.tenant.LabelRules;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.topic.Topics;
 import picocli.CommandLine.Command;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,6 +71,18 @@ public final class AgentCommand implements Callable<Integer> {
             description = "This agent's id in reports (default: $SCHEMAFLEET_AGENT_ID or agent-<host>).")
     String agentId;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE[,KEY=VALUE]", split = ";",
+            defaultValue = "${env:SCHEMAFLEET_LABELS}",
+            description = "Labels of every tenant of this agent, for rollout waves, e.g. region=eu (repeatable; "
+                    + "default: $SCHEMAFLEET_LABELS).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--tenant-label", paramLabel = "GLOB:KEY=VALUE[,KEY=VALUE]", split = ";",
+            defaultValue = "${env:SCHEMAFLEET_TENANT_LABELS}",
+            description = "Labels of the tenants whose id matches GLOB ('*', '?'), e.g. 'tenant_00*:tier=canary' "
+                    + "(repeatable, later rules win; default: $SCHEMAFLEET_TENANT_LABELS, rules separated by ';').")
+    List<String> tenantLabels = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -89,7 +104,8 @@ public final class AgentCommand implements Callable<Integer> {
                 tuning.parallel, tuning.ddlPerServer(), apply);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel);
-             AgentLoop loop = new AgentLoop(settings, selection.source(pools), pools,
+             AgentLoop loop = new AgentLoop(settings,
+                     LabelRules.parse(nonNull(labels), nonNull(tenantLabels)).applyTo(selection.source(pools)), pools,
                      (c, schema) -> SchemaFingerprint.of(c, schema).sha256())) {
             // The JVM exits once its shutdown hooks finish, so the hook itself stops the agent.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -104,5 +120,9 @@ public final class AgentCommand implements Callable<Integer> {
             stopped.await();
         }
         return 0;
+    }
+
+    private static List<String> nonNull(List<String> items) {
+        return items == null ? List.of() : items.stream().filter(i -> i != null && !i.isBlank()).toList();
     }
 }

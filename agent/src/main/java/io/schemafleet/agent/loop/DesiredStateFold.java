@@ -3,13 +3,11 @@ package io.schemafleet.agent.loop;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.RevisionPublished;
-import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.RevisionGraphException;
 import io.schemafleet.protocol.revision.Revision;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,16 +17,15 @@ import java.util.Set;
 
 /**
  * Folds the revisions and rollouts topics into a {@link DesiredState}. Idempotent by
- * construction: a revision seen again with the same content, or a rollout event older
- * than the one in force (a re-sent or delayed event), changes nothing. Owned by one thread.
+ * construction: a revision seen again with the same content, or a rollout event seen
+ * again (a re-sent event), changes nothing; rollouts are ordered by their place in the
+ * rollouts topic's single partition ({@link RolloutFold}). Owned by one thread.
  */
 final class DesiredStateFold {
     private final Map<String, Revision> revisions = new LinkedHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
     private final Set<String> retries = new HashSet<>();
-    private String destination;
-    private String rolloutId;
-    private Instant rolloutAt;
+    private final RolloutFold rollouts = new RolloutFold();
     private long version;
     private RevisionGraph graph;
     private final List<String> problems = new ArrayList<>();
@@ -39,13 +36,7 @@ final class DesiredStateFold {
         if (body instanceof RevisionPublished published) {
             return revision(published.revision());
         }
-        if (body instanceof RolloutStarted rollout) {
-            if (rolloutAt != null && envelope.at().isBefore(rolloutAt) || rollout.rolloutId().equals(rolloutId)) {
-                return false;
-            }
-            destination = rollout.to();
-            rolloutId = rollout.rolloutId();
-            rolloutAt = envelope.at();
+        if (rollouts.apply(body)) {
             version++;
             return true;
         }
@@ -97,6 +88,8 @@ final class DesiredStateFold {
             }
             graphStale = false;
         }
-        return new DesiredState(version, graph, destination, rolloutId, retries, problems, caughtUp);
+        RolloutBook book = rollouts.snapshot();
+        return new DesiredState(version, graph, book.newest().map(RolloutBook.Rollout::to).orElse(null),
+                book.newest().map(RolloutBook.Rollout::id).orElse(null), book, retries, problems, caughtUp);
     }
 }
