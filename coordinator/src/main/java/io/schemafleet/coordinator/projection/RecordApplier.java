@@ -42,6 +42,7 @@ final class RecordApplier {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Topics topics;
+    private final RolloutApplier rollouts = new RolloutApplier();
 
     RecordApplier(Topics topics) {
         this.topics = topics;
@@ -72,6 +73,8 @@ final class RecordApplier {
             heartbeat(c, e);
         } else if (event.body() instanceof TenantRetryRequested e) {
             history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
+        } else {
+            rollouts.apply(c, record, envelope, event.body());
         }
         return false;
     }
@@ -119,7 +122,7 @@ final class RecordApplier {
                                 RolloutStarted e) throws SQLException {
         String waves = String.valueOf(envelope.body().path("waves"));
         try (PreparedStatement s = c.prepareStatement("INSERT INTO rollouts (id, seq, destination, waves, supersedes,"
-                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'started') ON CONFLICT (id) DO NOTHING")) {
+                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (id) DO NOTHING")) {
             s.setString(1, e.rolloutId());
             s.setLong(2, record.offset());
             s.setString(3, e.to());
@@ -130,11 +133,7 @@ final class RecordApplier {
                 return; // the same rollout again (a retried append): the first one stands
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE rollouts SET state = 'superseded' WHERE id <> ? AND state = 'started'")) {
-            s.setString(1, e.rolloutId());
-            s.executeUpdate();
-        }
+        rollouts.started(c, envelope, e);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO fleet (singleton, destination, rollout_id)"
                 + " VALUES (true, ?, ?) ON CONFLICT (singleton) DO UPDATE SET destination = EXCLUDED.destination,"
                 + " rollout_id = EXCLUDED.rollout_id")) {
@@ -172,6 +171,7 @@ final class RecordApplier {
             s.setObject(14, ts(envelope.at()));
             s.executeUpdate();
         }
+        rollouts.labels(c, e);
         ArrayNode steps = JSON.createArrayNode();
         for (TenantReport.Step step : e.steps()) {
             steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
@@ -206,7 +206,7 @@ final class RecordApplier {
         }
     }
 
-    private static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
+    static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
                                 String type, String state, String heads, String steps, String error, String agent)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO tenant_events (topic, partition, \"offset\","
@@ -242,7 +242,7 @@ final class RecordApplier {
         return true;
     }
 
-    private static OffsetDateTime ts(Instant at) {
+    static OffsetDateTime ts(Instant at) {
         return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 }

@@ -61,6 +61,13 @@ final class BodyReader {
                 b.optText("previous_to"));
     }
 
+    static java.util.List<Wave> waves(JsonNode array) {
+        com.fasterxml.jackson.databind.node.ObjectNode holder =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        holder.set("waves", array);
+        return Fields.of(holder, "", Rejection.INVALID_BODY).objects("waves").stream().map(BodyReader::wave).toList();
+    }
+
     private static Wave wave(Fields w) {
         return new Wave(w.text("name"), w.textMap("labels"), w.optInteger("bucket_percent"),
                 w.optDuration("soak"), w.optInteger("max_failures"), w.optInteger("parallelism"),

@@ -51,6 +51,16 @@ public record RolloutStarted(String rolloutId, String to, List<Wave> waves, Stri
         this(rolloutId, to, waves, supersedes, null);
     }
 
+    /**
+     * The waves in {@code json}, a {@code waves} array as this event writes it (for a
+     * consumer that kept the array, such as the coordinator's projection).
+     *
+     * @throws InvalidEventException if it is not such an array
+     */
+    public static List<Wave> wavesFrom(com.fasterxml.jackson.databind.JsonNode json) {
+        return BodyReader.waves(json);
+    }
+
     /** A rollout of the whole fleet at once to {@code to}. */
     public static RolloutStarted toWholeFleet(String rolloutId, String to) {
         return new RolloutStarted(rolloutId, to, List.of(), null);
