@@ -132,9 +132,7 @@ public final class AgentLoop implements AutoCloseable {
             Optional<RolloutBook.Target> target = book.target(tenant.id(), tenant.labels());
             if (target.isEmpty()) {
                 // Not admitted by any rollout: only looked at, so the coordinator can count it in its wave.
-                if (book.newest().isPresent()) {
-                    due.add(tenant);
-                }
+                due.add(tenant);
                 continue;
             }
             targets.put(tenant.id(), target.get());
@@ -142,7 +140,7 @@ public final class AgentLoop implements AutoCloseable {
                 continue; // its rollout is paused: no new step starts
             }
             boolean retry = state.retries().contains(tenant.id());
-            if (retry || !(target.get().destination() + graphId).equals(failedUnder.get(tenant.id()))) {
+            if (retry || !planOf(target.get(), graphId).equals(failedUnder.get(tenant.id()))) {
                 due.add(tenant);
             }
             if (retry) {
@@ -183,9 +181,14 @@ public final class AgentLoop implements AutoCloseable {
                 publisher.report(result, rolloutId, labels);
             }
             if (t != null) {
-                remember(result, t.destination() + graphId);
+                remember(result, planOf(t, graphId));
             }
         });
+    }
+
+    /** A failed tenant is tried again under a new plan: another destination, graph or rollout. */
+    private static String planOf(RolloutBook.Target t, String graphId) {
+        return t.destination() + graphId + "/" + t.rolloutId();
     }
 
     private static String rolloutOf(Map<String, RolloutBook.Target> targets, String tenant) {

@@ -26,8 +26,12 @@ public record DesiredState(long version, RevisionGraph graph, String destination
         problems = List.copyOf(problems);
     }
 
-    /** True when tenants can be brought somewhere: the graph is usable and a rollout or a pin exists. */
+    /**
+     * True when a reconcile pass makes sense: the log is read and the graph usable. Tenants
+     * without a target are only looked at (and reported), so the coordinator knows the
+     * fleet, labels included, before the first rollout's first wave.
+     */
     public boolean actionable() {
-        return caughtUp && graph != null && (destination != null || !rollouts.pins().isEmpty());
+        return caughtUp && graph != null;
     }
 }

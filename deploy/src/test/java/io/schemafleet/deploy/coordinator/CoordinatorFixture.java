@@ -67,6 +67,7 @@ final class CoordinatorFixture implements AutoCloseable {
                 "schemafleet.topic-prefix", topics.prefix(),
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
+                "schemafleet.rollout-tick", "200ms",
                 "datasources.default.url", dbUrl));
         base = context.getBean(EmbeddedServer.class).getURI();
     }
@@ -90,7 +91,7 @@ final class CoordinatorFixture implements AutoCloseable {
     void dropTables() throws SQLException {
         try (Connection c = DriverManager.getConnection(dbUrl); Statement s = c.createStatement()) {
             s.execute("DROP TABLE revisions, rollouts, fleet, tenants, agents, tenant_events, poison_records,"
-                    + " consumed_offsets, flyway_schema_history");
+                    + " consumed_offsets, rollout_waves, pins, flyway_schema_history");
         }
     }
 
