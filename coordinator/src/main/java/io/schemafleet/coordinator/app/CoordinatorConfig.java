@@ -28,6 +28,7 @@ public class CoordinatorConfig {
     private Map<String, String> kafkaProperties = new LinkedHashMap<>();
     private Duration awaitProjection = Duration.ofSeconds(30);
     private Duration describeTimeout = Duration.ofSeconds(15);
+    private Duration rolloutTick = Duration.ofSeconds(1);
 
     /** {@code schemafleet.kafka-bootstrap}: Kafka bootstrap servers, {@code host:port[,host:port]}. Default {@code localhost:9092}. */
     public String getKafkaBootstrap() {
@@ -115,6 +116,22 @@ public class CoordinatorConfig {
 
     public void setDescribeTimeout(Duration describeTimeout) {
         this.describeTimeout = describeTimeout;
+    }
+
+    /**
+     * {@code schemafleet.rollout-tick}: how often the rollout engine looks at the current
+     * rollout (admits the next wave, halts, completes). Soaks and failure detection are
+     * this precise. Default 1 s.
+     */
+    public Duration getRolloutTick() {
+        return rolloutTick;
+    }
+
+    public void setRolloutTick(Duration rolloutTick) {
+        if (rolloutTick.isNegative() || rolloutTick.isZero()) {
+            throw new IllegalArgumentException("schemafleet.rollout-tick must be positive, got " + rolloutTick);
+        }
+        this.rolloutTick = rolloutTick;
     }
 
     /** The topics these settings name. */

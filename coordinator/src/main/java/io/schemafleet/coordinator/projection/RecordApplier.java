@@ -51,6 +51,7 @@ final class RecordApplier {
 
     private final Topics topics;
     private final TrustPolicy trust;
+    private final RolloutApplier rollouts = new RolloutApplier();
 
     RecordApplier(Topics topics, TrustPolicy trust) {
         this.topics = topics;
@@ -100,6 +101,8 @@ final class RecordApplier {
             history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
         } else if (event.body() instanceof TenantDescribed e) {
             described(c, e);
+        } else {
+            rollouts.apply(c, record, envelope, event.body());
         }
         return false;
     }
@@ -147,7 +150,7 @@ final class RecordApplier {
                                 RolloutStarted e) throws SQLException {
         String waves = String.valueOf(envelope.body().path("waves"));
         try (PreparedStatement s = c.prepareStatement("INSERT INTO rollouts (id, seq, destination, waves, supersedes,"
-                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'started') ON CONFLICT (id) DO NOTHING")) {
+                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (id) DO NOTHING")) {
             s.setString(1, e.rolloutId());
             s.setLong(2, record.offset());
             s.setString(3, e.to());
@@ -158,11 +161,7 @@ final class RecordApplier {
                 return; // the same rollout again (a retried append): the first one stands
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE rollouts SET state = 'superseded' WHERE id <> ? AND state = 'started'")) {
-            s.setString(1, e.rolloutId());
-            s.executeUpdate();
-        }
+        rollouts.started(c, envelope, e);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO fleet (singleton, destination, rollout_id)"
                 + " VALUES (true, ?, ?) ON CONFLICT (singleton) DO UPDATE SET destination = EXCLUDED.destination,"
                 + " rollout_id = EXCLUDED.rollout_id")) {
@@ -200,6 +199,7 @@ final class RecordApplier {
             s.setObject(14, ts(envelope.at()));
             s.executeUpdate();
         }
+        rollouts.labels(c, e);
         ArrayNode steps = JSON.createArrayNode();
         for (TenantReport.Step step : e.steps()) {
             steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
@@ -255,7 +255,7 @@ final class RecordApplier {
         }
     }
 
-    private static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
+    static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
                                 String type, String state, String heads, String steps, String error, String agent)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO tenant_events (topic, partition, \"offset\","
@@ -291,7 +291,7 @@ final class RecordApplier {
         return true;
     }
 
-    private static OffsetDateTime ts(Instant at) {
+    static OffsetDateTime ts(Instant at) {
         return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 }

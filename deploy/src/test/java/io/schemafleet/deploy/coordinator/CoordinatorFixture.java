@@ -99,6 +99,7 @@ final class CoordinatorFixture implements AutoCloseable {
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
                 "schemafleet.signing.key-file", keyFile.toString(),
+                "schemafleet.rollout-tick", "200ms",
                 "datasources.default.url", dbUrl,
                 "schemafleet.auth.operator-tokens", List.of(Tokens.sha256Hex(operatorToken)),
                 "schemafleet.auth.read-only-tokens", List.of(Tokens.sha256Hex(readOnlyToken))));

@@ -106,6 +106,18 @@ final class Checks {
         return List.copyOf(values);
     }
 
+    /** Labels: keys {@link #LABEL_KEY}, values of at most 255 characters; an unmodifiable sorted copy. */
+    static java.util.Map<String, String> labels(java.util.Map<String, String> labels, String field) {
+        if (labels == null) {
+            return java.util.Map.of();
+        }
+        labels.forEach((k, v) -> {
+            matches(k, LABEL_KEY, "1 to 253 letters, digits, '.', '_', '/' or '-'", field + " key");
+            text(v, 255, field + " " + k);
+        });
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+    }
+
     static List<String> revisionIds(List<String> values, String field) {
         List<String> copy = list(values, field);
         copy.forEach(id -> revisionId(id, field));
