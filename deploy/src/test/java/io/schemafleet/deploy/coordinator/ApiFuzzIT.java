@@ -367,9 +367,9 @@ class ApiFuzzIT {
             ObjectNode item = json.createObjectNode();
             items.path("properties").fieldNames().forEachRemaining(name -> item.put(name, "'; DROP TABLE x; --"));
             out.add(json.createArrayNode().add(item));
-            ObjectNode long_ = json.createObjectNode();
-            items.path("properties").fieldNames().forEachRemaining(name -> long_.put(name, "ü".repeat(10_240)));
-            out.add(json.createArrayNode().add(long_));
+            ObjectNode longItem = json.createObjectNode();
+            items.path("properties").fieldNames().forEachRemaining(name -> longItem.put(name, "ü".repeat(10_240)));
+            out.add(json.createArrayNode().add(longItem));
             out.add(json.createArrayNode().addNull());
         }
         return out;
