@@ -43,7 +43,8 @@ import java.util.List;
  * revisions and rollouts topics that the {@link TrustPolicy} refuses (kind
  * {@code unsigned}, {@code unknown_key} or {@code bad_signature}: a forged destination
  * never reaches the tables), and a revision published twice with different content (the
- * first one stands).
+ * first one stands). {@link Projection} adds kind {@code unprojectable}: a record whose
+ * values the database refuses.
  */
 final class RecordApplier {
     private static final Logger LOG = LoggerFactory.getLogger(RecordApplier.class);
@@ -274,6 +275,11 @@ final class RecordApplier {
             s.setString(11, agent);
             s.executeUpdate();
         }
+    }
+
+    /** Records {@code record} as poison {@code unprojectable}: valid, but the database refuses a value in it. */
+    boolean unprojectable(Connection c, ConsumerRecord<byte[], byte[]> record, String reason) throws SQLException {
+        return poison(c, record, "unprojectable", reason);
     }
 
     private static boolean poison(Connection c, ConsumerRecord<byte[], byte[]> record, String kind, String reason)

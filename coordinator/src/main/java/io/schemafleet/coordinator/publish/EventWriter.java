@@ -12,6 +12,8 @@ import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.InvalidEventException;
+import io.schemafleet.protocol.event.Rejection;
 import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.graph.GraphCheck;
@@ -259,6 +261,13 @@ public class EventWriter implements AutoCloseable {
             abort();
             throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
                     "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
+        } catch (InvalidEventException e) {
+            // An event consumers would reject (larger than a record may be): refuse it, write nothing.
+            abort();
+            boolean tooLarge = e.rejection() == Rejection.TOO_LARGE;
+            throw new RequestRefused(tooLarge ? RequestRefused.Reason.TOO_LARGE : RequestRefused.Reason.INVALID,
+                    tooLarge ? "EventTooLarge" : "InvalidRequest", "cannot write to " + topic + ": " + e.getMessage()
+                    + " (nothing was written)", e);
         }
         long last = -1;
         for (Future<RecordMetadata> f : sent) {

@@ -343,7 +343,7 @@ class OpenApiIT {
     }
 
     /** The route's path as OpenAPI writes it: no query part, variables without patterns. */
-    private static String path(UriRouteInfo<?, ?> route) {
+    static String path(UriRouteInfo<?, ?> route) {
         String template = route.getUriMatchTemplate().toString();
         int query = template.indexOf("{?");
         if (query >= 0) {

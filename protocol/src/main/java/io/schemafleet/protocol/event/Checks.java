@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /** Field validation shared by the event records; every failure is an {@link InvalidEventException}. */
 final class Checks {
     /** Tenant and agent ids: no ':' so that they never collide with {@code agent:}/{@code retry:} keys. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$./-]{1,255}");
-    static final String NAME_RULE = "1 to 255 letters, digits, '_', '$', '.', '/' or '-'";
+    static final Pattern NAME = Names.NAME;
+    static final String NAME_RULE = Names.RULE;
     static final Pattern ROLLOUT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final String ROLLOUT_ID_RULE = "1 to 128 letters, digits, '.', '_' or '-'";
     static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");

@@ -93,7 +93,7 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
      *                 {@code unknown_revision}, {@code dirty}, {@code unreachable}, …
      * @param revision the revision involved; null if none
      * @param sqlstate the five-character SQLSTATE for a database error; null otherwise
-     * @param message  one line for humans (at most 4,096 characters)
+     * @param message  one line for humans (at most 4,096 characters; a NUL becomes {@code \x00})
      */
     public record Failure(String code, String revision, String sqlstate, String message) {
         public Failure {
@@ -102,7 +102,8 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
                 Checks.revisionId(revision, "error revision");
             }
             Checks.matchesOrNull(sqlstate, Checks.SQLSTATE, "5 digits or capital letters", "error sqlstate");
-            message = Checks.present(message, "error message");
+            // PostgreSQL cannot store a NUL in text: a report carrying one would stall the projection.
+            message = Checks.present(message, "error message").replace("\u0000", "\\x00");
             if (message.length() > 4096) {
                 message = message.substring(0, 4093) + "...";
             }
