@@ -78,6 +78,7 @@ public class RolloutsController {
         if (json == null || !json.isObject()) {
             throw invalid("expected {\"to\":\"head\"}");
         }
+        WaveRequests.onlyFields(json, WaveRequests.ROLLOUT_FIELDS, "the rollout");
         RolloutService.Started started = service.start(new RolloutService.StartRequest(
                 json.path("to").isTextual() ? json.get("to").asText() : null, WaveRequests.parse(json.get("waves")),
                 json.path("supersede").asBoolean(false)));

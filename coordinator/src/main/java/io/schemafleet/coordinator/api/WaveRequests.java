@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,25 @@ final class WaveRequests {
     private WaveRequests() {
     }
 
+    /** The fields a rollout request may have. */
+    static final Set<String> ROLLOUT_FIELDS = Set.of("to", "waves", "supersede");
+    /** The fields a wave may have. */
+    static final Set<String> WAVE_FIELDS = Set.of("name", "labels", "bucket_percent", "soak", "max_failures",
+            "max_failures_percent", "parallelism");
+
+    /**
+     * Refuses a field this endpoint does not know: a misspelt {@code "wave"} must not turn a
+     * staged rollout into one of the whole fleet.
+     */
+    static void onlyFields(JsonNode object, Set<String> known, String where) {
+        object.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                throw invalid(where + " has an unknown field '" + name + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        });
+    }
+
     static List<Wave> parse(JsonNode waves) {
         if (waves == null || waves.isNull()) {
             return List.of();
@@ -40,13 +60,19 @@ final class WaveRequests {
             if (!w.isObject()) {
                 throw invalid(where + " must be an object");
             }
+            onlyFields(w, WAVE_FIELDS, where);
             Map<String, String> labels = new LinkedHashMap<>();
             JsonNode l = w.get("labels");
             if (l != null && !l.isNull()) {
                 if (!l.isObject()) {
                     throw invalid(where + ".labels must be an object of strings");
                 }
-                l.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                l.fields().forEachRemaining(e -> {
+                    if (!e.getValue().isTextual()) {
+                        throw invalid(where + ".labels." + e.getKey() + " must be a string");
+                    }
+                    labels.put(e.getKey(), e.getValue().asText());
+                });
             }
             Integer maxFailures = null;
             Integer maxFailuresPercent = integer(w.get("max_failures_percent"), where + ".max_failures_percent");
