@@ -223,11 +223,13 @@ public class Projection implements AutoCloseable {
     private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
                             List<TenantReport.Step> steps) throws SQLException {
         int poison = 0;
+        applier.discardPending();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             if (applier.apply(c, record, steps)) {
                 poison++;
             }
         }
+        applier.flush(c);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO consumed_offsets (topic, partition, next_offset)"
                 + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")) {
             for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
