@@ -237,11 +237,13 @@ public class Projection implements AutoCloseable {
     private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
                             List<TenantReport.Step> steps, boolean oneByOne) throws SQLException {
         int poison = 0;
+        applier.discardPending();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             if (oneByOne ? applyAlone(c, record, steps) : applier.apply(c, record, steps)) {
                 poison++;
             }
         }
+        applier.flush(c);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO consumed_offsets (topic, partition, next_offset)"
                 + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")) {
             for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
@@ -269,6 +271,7 @@ public class Projection implements AutoCloseable {
         int stepsBefore = steps.size();
         try {
             boolean poison = applier.apply(c, record, steps);
+            applier.flush(c); // reports are batched: write this one now, inside its savepoint
             c.releaseSavepoint(savepoint);
             return poison;
         } catch (SQLException e) {
@@ -276,6 +279,7 @@ public class Projection implements AutoCloseable {
                 throw e;
             }
             c.rollback(savepoint);
+            applier.discardPending();
             steps.subList(stepsBefore, steps.size()).clear();
             return applier.unprojectable(c, record, "the database refused a value: SQLSTATE " + e.getSQLState()
                     + ": " + e.getMessage());

@@ -53,6 +53,8 @@ final class RecordApplier {
     private final Topics topics;
     private final TrustPolicy trust;
     private final RolloutApplier rollouts = new RolloutApplier();
+    /** Reports of the current transaction not written yet; one consumer thread uses this applier. */
+    private final ReportBatch batch = new ReportBatch();
 
     RecordApplier(Topics topics, TrustPolicy trust) {
         this.topics = topics;
@@ -61,7 +63,8 @@ final class RecordApplier {
 
     /**
      * Applies {@code record}; returns true if it was poison (recorded and skipped). The
-     * steps an agent reports as it commits them are added to {@code steps}.
+     * steps an agent reports as it commits them are added to {@code steps}. Tenant reports
+     * are batched: the caller {@link #flush}es before it commits.
      */
     boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record, List<TenantReport.Step> steps)
             throws SQLException {
@@ -85,12 +88,15 @@ final class RecordApplier {
                         + envelope.id() + " refused: " + verification.reason());
             }
         }
+        if (!(event.body() instanceof TenantReport)) {
+            flush(c);
+        }
         if (event.body() instanceof RevisionPublished e) {
             return revisionPublished(c, record, envelope, e);
         } else if (event.body() instanceof RolloutStarted e) {
             rolloutStarted(c, record, envelope, e);
         } else if (event.body() instanceof TenantReport e) {
-            tenantReport(c, record, envelope, e);
+            tenantReport(record, envelope, e);
             // An agent reports each step once as it commits it (state applying) and again in the
             // tenant's final report; only the first counts, or every step would count twice.
             if (e.state() == TenantState.APPLYING) {
@@ -172,35 +178,10 @@ final class RecordApplier {
         }
     }
 
-    private void tenantReport(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
-                              TenantReport e) throws SQLException {
+    /** Added to {@link #batch}: written with the reports around it, at the next {@link #flush}. */
+    private void tenantReport(ConsumerRecord<byte[], byte[]> record, Envelope envelope, TenantReport e) {
         TenantReport.Failure f = e.error();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (id, heads, state, destination, rollout_id,"
-                + " error_code, error_revision, error_sqlstate, error_message, fingerprint, attempts, agent,"
-                + " last_report_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET heads = EXCLUDED.heads, state = EXCLUDED.state,"
-                + " destination = EXCLUDED.destination, rollout_id = EXCLUDED.rollout_id,"
-                + " error_code = EXCLUDED.error_code, error_revision = EXCLUDED.error_revision,"
-                + " error_sqlstate = EXCLUDED.error_sqlstate, error_message = EXCLUDED.error_message,"
-                + " fingerprint = EXCLUDED.fingerprint, attempts = EXCLUDED.attempts, agent = EXCLUDED.agent,"
-                + " last_report_at = EXCLUDED.last_report_at, last_seen_at = EXCLUDED.last_seen_at")) {
-            s.setString(1, e.tenant());
-            s.setString(2, Heads.key(e.heads()));
-            s.setString(3, e.state().code());
-            s.setString(4, e.destination());
-            s.setString(5, e.rolloutId());
-            s.setString(6, f == null ? null : f.code());
-            s.setString(7, f == null ? null : f.revision());
-            s.setString(8, f == null ? null : f.sqlstate());
-            s.setString(9, f == null ? null : f.message());
-            s.setString(10, e.fingerprint());
-            s.setInt(11, e.attempts());
-            s.setString(12, e.agent());
-            s.setObject(13, ts(e.at()));
-            s.setObject(14, ts(envelope.at()));
-            s.executeUpdate();
-        }
-        rollouts.labels(c, e);
+        String heads = Heads.key(e.heads());
         ArrayNode steps = JSON.createArrayNode();
         for (TenantReport.Step step : e.steps()) {
             steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
@@ -217,8 +198,25 @@ final class RecordApplier {
             }
             error = o.put("message", f.message()).toString();
         }
-        history(c, record, e.tenant(), e.at(), envelope.type().code(), e.state().code(), Heads.key(e.heads()),
-                steps.toString(), error, e.agent());
+        batch.add(new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(), e.destination(), e.rolloutId(),
+                        f == null ? null : f.code(), f == null ? null : f.revision(), f == null ? null : f.sqlstate(),
+                        f == null ? null : f.message(), e.fingerprint(), e.attempts(), e.agent(), e.at(), envelope.at(),
+                        JSON.valueToTree(e.labels()).toString(), e.bucket()),
+                new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(), e.tenant(), e.at(),
+                        envelope.type().code(), e.state().code(), heads, steps.toString(), error, e.agent()));
+    }
+
+    /**
+     * Writes the reports added since the last flush. Called before any other event is
+     * applied (it may read what they wrote) and by the caller before it commits.
+     */
+    void flush(Connection c) throws SQLException {
+        batch.flush(c);
+    }
+
+    /** Forgets reports not flushed yet: the caller's transaction rolled back and starts over. */
+    void discardPending() {
+        batch.clear();
     }
 
     /** Keeps the newest description per tenant (a late answer to an old request does not replace a newer one). */

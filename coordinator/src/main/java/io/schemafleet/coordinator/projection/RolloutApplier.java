@@ -1,6 +1,5 @@
 package io.schemafleet.coordinator.projection;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.EventBody;
@@ -11,7 +10,6 @@ import io.schemafleet.protocol.event.RolloutPaused;
 import io.schemafleet.protocol.event.RolloutResumed;
 import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantPinned;
-import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.event.TenantUnpinned;
 import io.schemafleet.protocol.event.WaveAdmitted;
 import io.schemafleet.protocol.event.WaveConverged;
@@ -29,7 +27,6 @@ import java.time.Instant;
  * so a replay ends in the same rows. Values come from the events, never the clock.
  */
 final class RolloutApplier {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** After the rollout's row is inserted: supersede the active ones; a rollout without waves admits everyone. */
     void started(Connection c, Envelope envelope, RolloutStarted e) throws SQLException {
@@ -71,12 +68,6 @@ final class RolloutApplier {
             RecordApplier.history(c, record, e.tenant(), envelope.at(), envelope.type().code(), null, null, null,
                     null, null);
         }
-    }
-
-    /** The labels and bucket of the tenant's newest report, which waves select on. */
-    void labels(Connection c, TenantReport e) throws SQLException {
-        update(c, "UPDATE tenants SET labels = CAST(? AS jsonb), bucket = ? WHERE id = ?",
-                JSON.valueToTree(e.labels()).toString(), e.bucket(), e.tenant());
     }
 
     private static void admit(Connection c, String rollout, String wave, int index, Instant at) throws SQLException {
