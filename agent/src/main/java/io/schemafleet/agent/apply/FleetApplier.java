@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reconciles many tenants on a bounded pool. One tenant's failure never stops the
@@ -29,6 +30,15 @@ public final class FleetApplier {
 
     public List<TenantResult> apply(List<Tenant> tenants, String destination, Consumer<TenantResult> onResult)
             throws InterruptedException {
+        return apply(tenants, tenant -> reconciler.reconcile(tenant, destination), onResult);
+    }
+
+    /**
+     * Runs {@code work} for every tenant on the pool (each tenant its own destination, or a
+     * read-only look): the long-running agent, whose tenants follow different rollouts.
+     */
+    public List<TenantResult> apply(List<Tenant> tenants, Function<Tenant, TenantResult> work,
+                                    Consumer<TenantResult> onResult) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, tenants.size())), r -> {
             Thread t = new Thread(r, "schemafleet-apply");
             t.setDaemon(true);
@@ -38,7 +48,7 @@ public final class FleetApplier {
             List<Future<TenantResult>> futures = new ArrayList<>(tenants.size());
             for (Tenant tenant : tenants) {
                 futures.add(pool.submit(() -> {
-                    TenantResult result = reconciler.reconcile(tenant, destination);
+                    TenantResult result = work.apply(tenant);
                     onResult.accept(result);
                     return result;
                 }));

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Brings one tenant to its destination: read what its tables say, refuse to touch it
@@ -39,6 +40,7 @@ public final class TenantReconciler {
     private final DdlThrottle throttle;
     private final Fingerprinter fingerprinter;
     private final StepListener listener;
+    private final Predicate<Tenant> mayStartStep;
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter) {
@@ -47,6 +49,16 @@ public final class TenantReconciler {
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter, StepListener listener) {
+        this(graph, databases, options, throttle, fingerprinter, listener, tenant -> true);
+    }
+
+    /**
+     * @param mayStartStep asked before every step; false stops the tenant where it is (state
+     *                     {@code behind}, error {@code paused}): how a paused rollout holds its tenants
+     */
+    public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
+                            Fingerprinter fingerprinter, StepListener listener, Predicate<Tenant> mayStartStep) {
+        this.mayStartStep = mayStartStep;
         this.listener = listener;
         this.graph = graph;
         this.planner = new DestinationPlanner(new MigrationPlanner(graph));
@@ -70,6 +82,10 @@ public final class TenantReconciler {
             try (Connection c = databases.open(tenant.jdbcUrl())) {
                 Verdict verdict = converge(c, tenant, store, destination, done);
                 return result(tenant, destination, verdict, done, attempt, start);
+            } catch (Held e) {
+                return result(tenant, destination, new Verdict(TenantState.BEHIND, e.rows,
+                        new TenantError("paused", null, null, "its rollout is paused; no new step starts until it "
+                                + "is resumed"), null), done, attempt, start);
             } catch (StepFailedException e) {
                 SqlFailure f = e.failure();
                 if (f.retryable() && attempt < options.maxAttempts()) {
@@ -101,12 +117,47 @@ public final class TenantReconciler {
         }
     }
 
+    /**
+     * Where a tenant stands, read without changing anything (not even creating the version
+     * table): for tenants no rollout has admitted, so that the coordinator still sees them.
+     * State {@code behind}, no destination.
+     */
+    public TenantResult observe(Tenant tenant) {
+        long start = System.nanoTime();
+        TenantStore store = new TenantStore(tenant, options.layout());
+        List<String> rows;
+        try (Connection c = databases.open(tenant.jdbcUrl())) {
+            rows = store.rows(c);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+                rows = List.of(); // never migrated: no version table yet
+            } else {
+                SqlFailure f = SqlFailure.classify(e);
+                return result(tenant, null, new Verdict(TenantState.UNREACHABLE, List.of(),
+                        new TenantError("unreachable", null, f.sqlState(), f.message()), null), List.of(), 1, start);
+            }
+        }
+        return result(tenant, null, new Verdict(TenantState.BEHIND, rows, null, null), List.of(), 0, start);
+    }
+
+    /** Thrown between steps when {@code mayStartStep} says no. */
+    private static final class Held extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient List<String> rows;
+
+        Held(List<String> rows) {
+            super(null, null, false, false);
+            this.rows = rows;
+        }
+    }
+
     /** What one pass concluded. */
     private record Verdict(TenantState state, List<String> heads, TenantError error, String fingerprint) {
     }
 
     private Verdict converge(Connection c, Tenant tenant, TenantStore store, String destination,
-                             List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
+                             List<StepRecord> done)
+            throws SQLException, StepFailedException, InterruptedException, Held {
         List<String> known = null;
         for (int replans = 0; replans < MAX_REPLANS; replans++) {
             // After a clean run of steps the rows are known without reading them again.
@@ -147,9 +198,13 @@ public final class TenantReconciler {
      */
     private List<String> runSteps(Connection c, Tenant tenant, TenantStore store, String destination, Plan plan,
                                   List<String> rows,
-                          List<StepRecord> done) throws SQLException, StepFailedException, InterruptedException {
+                          List<StepRecord> done)
+            throws SQLException, StepFailedException, InterruptedException, Held {
         List<String> expected = rows;
         for (Step step : plan.steps()) {
+            if (!mayStartStep.test(tenant)) {
+                throw new Held(expected);
+            }
             long started = System.nanoTime();
             StepOutcome outcome;
             try (DdlThrottle.Permit permit = throttle.acquire(tenant)) {

@@ -7,6 +7,7 @@ import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.loop.HealthServer;
+import io.schemafleet.agent.tenant.LabelRules;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.topic.Topics;
 import io.schemafleet.protocol.trust.TrustPolicy;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,18 @@ public final class AgentCommand implements Callable<Integer> {
                     + "($SCHEMAFLEET_ALLOW_UNSIGNED=true). Signed events must still verify.")
     boolean allowUnsigned;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE[,KEY=VALUE]", split = ";",
+            defaultValue = "${env:SCHEMAFLEET_LABELS}",
+            description = "Labels of every tenant of this agent, for rollout waves, e.g. region=eu (repeatable; "
+                    + "default: $SCHEMAFLEET_LABELS).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--tenant-label", paramLabel = "GLOB:KEY=VALUE[,KEY=VALUE]", split = ";",
+            defaultValue = "${env:SCHEMAFLEET_TENANT_LABELS}",
+            description = "Labels of the tenants whose id matches GLOB ('*', '?'), e.g. 'tenant_00*:tier=canary' "
+                    + "(repeatable, later rules win; default: $SCHEMAFLEET_TENANT_LABELS, rules separated by ';').")
+    List<String> tenantLabels = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -106,7 +120,8 @@ public final class AgentCommand implements Callable<Integer> {
                 tuning.parallel, tuning.ddlPerServer(), apply, trust);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel);
-             AgentLoop loop = new AgentLoop(settings, selection.source(pools), pools,
+             AgentLoop loop = new AgentLoop(settings,
+                     LabelRules.parse(nonNull(labels), nonNull(tenantLabels)).applyTo(selection.source(pools)), pools,
                      (c, schema) -> SchemaFingerprint.of(c, schema).sha256())) {
             // The JVM exits once its shutdown hooks finish, so the hook itself stops the agent.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -136,5 +151,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + " run without being able to verify events. For development only: --allow-unsigned");
         }
         return new TrustPolicy(TrustedKeys.load(paths), allowUnsigned);
+    }
+
+    private static List<String> nonNull(List<String> items) {
+        return items == null ? List.of() : items.stream().filter(i -> i != null && !i.isBlank()).toList();
     }
 }

@@ -26,9 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code schemafleet bench}: converges N fresh schema tenants through M realistic
@@ -77,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
                 FleetApplier agent = new FleetApplier(new TenantReconciler(graph, pools, options,
                         new DdlThrottle(parallel), Fingerprinter.NONE), parallel);
                 agent.apply(warmAgent, head, r -> { });
-                floor(pools, warmFloor, chain);
+                PlainJdbcFloor.run(pools, warmFloor, chain, parallel);
 
                 // Alternate the sides in rounds (floor first, then agent first, ...) so that drift
                 // in the server (caches, checkpoints, catalog growth) falls on both equally.
@@ -92,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
                         boolean floorNow = (side == 0) == (round % 2 == 0);
                         long t = System.nanoTime();
                         if (floorNow) {
-                            floor(pools, floorPart, chain);
+                            PlainJdbcFloor.run(pools, floorPart, chain, parallel);
                             floorSeconds += (System.nanoTime() - t) / 1e9;
                         } else {
                             results.addAll(agent.apply(agentPart, head, r -> { }));
@@ -131,33 +128,6 @@ public final class BenchCommand implements Callable<Integer> {
     private static List<Tenant> slice(List<Tenant> all, int round, int rounds) {
         int size = all.size();
         return all.subList(size * round / rounds, size * (round + 1) / rounds);
-    }
-
-    /** The floor: each revision's SQL in its own transaction, nothing else. */
-    private void floor(Databases pools, List<Tenant> tenants, List<Revision> chain) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Tenant tenant : tenants) {
-                futures.add(pool.submit(() -> {
-                    try (Connection c = pools.open(tenant.jdbcUrl()); Statement st = c.createStatement()) {
-                        c.setAutoCommit(false);
-                        for (Revision r : chain) {
-                            st.execute("SET LOCAL search_path TO " + tenant.quotedSchema());
-                            st.execute(r.upgradeSql());
-                            c.commit();
-                        }
-                        c.setAutoCommit(true);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<Void> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private List<Tenant> schemas(Databases pools, String namePrefix, int n) throws SQLException {

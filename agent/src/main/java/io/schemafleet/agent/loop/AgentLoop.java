@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,11 +153,25 @@ public final class AgentLoop implements AutoCloseable {
         discovery.refused().forEach(r -> LOG.warn("ignoring tenant {}: {}", r.name(), r.reason()));
         tenantCount.set(discovery.tenants().size());
         metrics.passStarted(discovery.tenants().stream().map(Tenant::id).toList());
-        String plan = state.destination() + "@" + System.identityHashCode(state.graph());
+        String graphId = "@" + System.identityHashCode(state.graph());
+        RolloutBook book = state.rollouts();
+        Map<String, Tenant> byId = new HashMap<>();
+        Map<String, RolloutBook.Target> targets = new HashMap<>();
         List<Tenant> due = new ArrayList<>();
         for (Tenant tenant : discovery.tenants()) {
+            byId.put(tenant.id(), tenant);
+            Optional<RolloutBook.Target> target = book.target(tenant.id(), tenant.labels());
+            if (target.isEmpty()) {
+                // Not admitted by any rollout: only looked at, so the coordinator can count it in its wave.
+                due.add(tenant);
+                continue;
+            }
+            targets.put(tenant.id(), target.get());
+            if (target.get().paused()) {
+                continue; // its rollout is paused: no new step starts
+            }
             boolean retry = state.retries().contains(tenant.id());
-            if (retry || !plan.equals(failedUnder.get(tenant.id()))) {
+            if (retry || !planOf(target.get(), graphId).equals(failedUnder.get(tenant.id()))) {
                 due.add(tenant);
             }
             if (retry) {
@@ -166,20 +181,60 @@ public final class AgentLoop implements AutoCloseable {
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
                 fingerprinter, (tenant, destination, step, heads) -> {
                     metrics.stepApplied(tenant.id(), step);
-                    publisher.stepApplied(tenant.id(), destination, state.rolloutId(), step, heads);
-                });
-        new FleetApplier(reconciler, settings.parallel()).apply(due, state.destination(), result -> {
-            metrics.result(result);
-            if (changed(result, state.rolloutId())) {
-                publisher.report(result, state.rolloutId());
+                    publisher.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
+                            tenant.labels());
+                },
+                tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())));
+        Map<String, Semaphore> waveSlots = new HashMap<>();
+        for (RolloutBook.Target t : targets.values()) {
+            if (t.parallelism() != null) {
+                waveSlots.putIfAbsent(t.rolloutId() + "/" + t.wave(), new Semaphore(t.parallelism()));
             }
-            remember(result, plan);
+        }
+        new FleetApplier(reconciler, settings.parallel()).apply(due, tenant -> {
+            RolloutBook.Target t = targets.get(tenant.id());
+            if (t == null) {
+                return reconciler.observe(tenant);
+            }
+            Semaphore slots = t.parallelism() == null ? null : waveSlots.get(t.rolloutId() + "/" + t.wave());
+            if (slots == null) {
+                return reconciler.reconcile(tenant, t.destination());
+            }
+            // The wave's parallelism: at most N of its tenants applying at once on this agent.
+            slots.acquireUninterruptibly();
+            try {
+                return reconciler.reconcile(tenant, t.destination());
+            } finally {
+                slots.release();
+            }
+        }, result -> {
+            metrics.result(result);
+            RolloutBook.Target t = targets.get(result.tenant());
+            String rolloutId = t == null ? null : t.rolloutId();
+            Map<String, String> labels = byId.get(result.tenant()).labels();
+            if (changed(result, rolloutId, labels)) {
+                publisher.report(result, rolloutId, labels);
+            }
+            if (t != null) {
+                remember(result, planOf(t, graphId));
+            }
         });
     }
 
+    /** A failed tenant is tried again under a new plan: another destination, graph or rollout. */
+    private static String planOf(RolloutBook.Target t, String graphId) {
+        return t.destination() + graphId + "/" + t.rolloutId();
+    }
+
+    private static String rolloutOf(Map<String, RolloutBook.Target> targets, String tenant) {
+        RolloutBook.Target t = targets.get(tenant);
+        return t == null ? null : t.rolloutId();
+    }
+
     /** Reports go out when something changed (or steps ran), not on every quiet resync. */
-    private boolean changed(TenantResult result, String rolloutId) {
+    private boolean changed(TenantResult result, String rolloutId, Map<String, String> labels) {
         String signature = result.state().code() + "|" + result.heads() + "|" + result.destination() + "|" + rolloutId
+                + "|" + new java.util.TreeMap<>(labels)
                 + "|" + (result.error() == null ? "" : result.error().code() + result.error().message())
                 + "|" + result.fingerprint();
         String before = lastReported.put(result.tenant(), signature);

@@ -4,7 +4,6 @@ import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.RevisionPublished;
-import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.RevisionGraphException;
@@ -21,8 +20,9 @@ import java.util.Set;
 
 /**
  * Folds the revisions and rollouts topics into a {@link DesiredState}. Idempotent by
- * construction: a revision seen again with the same content, or a rollout event older
- * than the one in force (a re-sent or delayed event), changes nothing. Owned by one thread.
+ * construction: a revision seen again with the same content, or a rollout event seen
+ * again (a re-sent event), changes nothing; rollouts are ordered by their place in the
+ * rollouts topic's single partition ({@link RolloutFold}). Owned by one thread.
  */
 final class DesiredStateFold {
     /** Describe requests older than this (by their envelope time) are not answered. */
@@ -33,9 +33,7 @@ final class DesiredStateFold {
     private final Set<String> retries = new HashSet<>();
     /** Describe requests not yet handed to the responder: one-shot commands, not desired state. */
     private final List<DescribeRequested> describes = new ArrayList<>();
-    private String destination;
-    private String rolloutId;
-    private Instant rolloutAt;
+    private final RolloutFold rollouts = new RolloutFold();
     private long version;
     private RevisionGraph graph;
     private final List<String> problems = new ArrayList<>();
@@ -46,13 +44,7 @@ final class DesiredStateFold {
         if (body instanceof RevisionPublished published) {
             return revision(published.revision());
         }
-        if (body instanceof RolloutStarted rollout) {
-            if (rolloutAt != null && envelope.at().isBefore(rolloutAt) || rollout.rolloutId().equals(rolloutId)) {
-                return false;
-            }
-            destination = rollout.to();
-            rolloutId = rollout.rolloutId();
-            rolloutAt = envelope.at();
+        if (rollouts.apply(body)) {
             version++;
             return true;
         }
@@ -124,6 +116,8 @@ final class DesiredStateFold {
             }
             graphStale = false;
         }
-        return new DesiredState(version, graph, destination, rolloutId, retries, problems, caughtUp);
+        RolloutBook book = rollouts.snapshot();
+        return new DesiredState(version, graph, book.newest().map(RolloutBook.Rollout::to).orElse(null),
+                book.newest().map(RolloutBook.Rollout::id).orElse(null), book, retries, problems, caughtUp);
     }
 }

@@ -1,5 +1,7 @@
 package io.schemafleet.agent.loop;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -57,9 +59,11 @@ public final class HealthServer implements AutoCloseable {
     /** What the endpoint says. */
     public record Health(boolean up, String agent, long poisonRecords, long refusedEvents, String destination) {
         String json() {
-            return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"agent\":\"" + agent + "\",\"poison_records\":"
-                    + poisonRecords + ",\"refused_events\":" + refusedEvents + ",\"destination\":" + (destination == null ? "null" : "\"" + destination + "\"")
-                    + "}";
+            // Built with Jackson: the destination comes from the log and may hold quotes (development mode).
+            ObjectNode o = JsonNodeFactory.instance.objectNode().put("status", up ? "UP" : "DOWN").put("agent", agent)
+                    .put("poison_records", poisonRecords).put("refused_events", refusedEvents)
+                    .put("destination", destination);
+            return o.toString();
         }
     }
 }

@@ -145,6 +145,9 @@ final class LogFollower implements Runnable, AutoCloseable {
     }
 
     private boolean apply(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return false; // a tombstone: compaction's business, not an event (as for the coordinator's projection)
+        }
         Decoded decoded = EventCodec.decode(record.value());
         if (decoded instanceof Decoded.Rejected rejected) {
             skip(record, rejected.kind().code() + ": " + rejected.reason());

@@ -8,6 +8,7 @@ import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
 import io.schemafleet.protocol.event.TenantDescribed;
 import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.fleet.Buckets;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.Direction;
 import io.schemafleet.protocol.topic.Topics;
@@ -49,22 +50,23 @@ final class ReportPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
-    void report(TenantResult result, String rolloutId) {
+    void report(TenantResult result, String rolloutId, Map<String, String> labels) {
         List<TenantReport.Step> steps = result.steps().stream()
                 .map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis())).toList();
         TenantReport.Failure failure = result.error() == null ? null : new TenantReport.Failure(result.error().code(),
                 result.error().revision(), result.error().sqlState(), result.error().message());
         send(topics.reports(), Topics.reportKey(result.tenant()), new TenantReport(result.tenant(), agentId,
                 result.heads(), result.state(), result.destination(), rolloutId, steps, failure, result.fingerprint(),
-                result.attempts(), Instant.now()));
+                result.attempts(), Instant.now(), labels, Buckets.of(result.tenant())));
     }
 
     /** A tenant mid-way: one step done, more may follow. */
-    void stepApplied(String tenant, String destination, String rolloutId, StepRecord step, List<String> heads) {
+    void stepApplied(String tenant, String destination, String rolloutId, StepRecord step, List<String> heads,
+                     Map<String, String> labels) {
         send(topics.reports(), Topics.reportKey(tenant), new TenantReport(tenant, agentId, heads,
                 TenantState.APPLYING, destination, rolloutId,
                 List.of(new TenantReport.Step(step.revision(), direction(step), step.durationMillis())), null, null, 0,
-                Instant.now()));
+                Instant.now(), labels, Buckets.of(tenant)));
     }
 
     /** A tenant's schema description, in answer to a describe request. */

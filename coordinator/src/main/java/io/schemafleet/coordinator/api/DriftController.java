@@ -93,6 +93,10 @@ public class DriftController {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
                     "expected {\"tenant\": \"a\", \"against\": \"b\"} (against is optional: the majority)");
         }
+        TenantsController.requireTenantId(request.tenant(), "tenant");
+        if (request.against() != null && !request.against().isBlank()) {
+            TenantsController.requireTenantId(request.against(), "against");
+        }
         Optional<FleetQueries.Tenant> left = fleet.tenant(request.tenant());
         if (left.isEmpty()) {
             return notFound(request.tenant());

@@ -5,6 +5,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.schemafleet.coordinator.projection.Heads;
+import io.schemafleet.coordinator.rollout.RolloutQueries;
+import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.protocol.graph.RevisionGraphException;
@@ -18,10 +20,12 @@ import java.util.Map;
 public class FleetController {
     private final FleetQueries queries;
     private final PublishedGraph published;
+    private final RolloutQueries rollouts;
 
-    public FleetController(FleetQueries queries, PublishedGraph published) {
+    public FleetController(FleetQueries queries, PublishedGraph published, RolloutQueries rollouts) {
         this.queries = queries;
         this.published = published;
+        this.rollouts = rollouts;
     }
 
     /**
@@ -36,10 +40,12 @@ public class FleetController {
      * @param byHeads           tenants per heads (sorted ids joined with {@code ,}; {@code base} for none)
      * @param agents            agents that have sent a heartbeat
      * @param poisonRecords     records skipped because they could not be projected
+     * @param rolloutState      the newest rollout's state (running, paused, halted, aborted, completed,
+     *                          superseded); null before any rollout
      */
     public record FleetStatus(String destination, String rollout, List<String> destinationHeads, long tenants,
                               long converged, Map<String, Long> byState, Map<String, Long> byHeads, long agents,
-                              long poisonRecords) {
+                              long poisonRecords, String rolloutState) {
     }
 
     @Get
@@ -56,6 +62,7 @@ public class FleetController {
         FleetQueries.Counts counts = queries.counts(heads == null ? null : Heads.key(heads));
         return new FleetStatus(destination.map(FleetQueries.Destination::destination).orElse(null),
                 destination.map(FleetQueries.Destination::rolloutId).orElse(null), heads, counts.tenants(),
-                counts.converged(), counts.byState(), counts.byHeads(), counts.agents(), counts.poisonRecords());
+                counts.converged(), counts.byState(), counts.byHeads(), counts.agents(), counts.poisonRecords(),
+                rollouts.current().map(RolloutRow::state).orElse(null));
     }
 }

@@ -9,7 +9,7 @@ import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.schemafleet.coordinator.publish.RequestRefused;
 import jakarta.inject.Singleton;
 
-/** Turns a {@link RequestRefused} into 400, 409 or 503 with an {@link ApiError} body. */
+/** Turns a {@link RequestRefused} into 400, 409, 413 or 503 with an {@link ApiError} body. */
 @Produces
 @Singleton
 @Requires(classes = {RequestRefused.class, ExceptionHandler.class})
@@ -19,6 +19,7 @@ public class RequestRefusedHandler implements ExceptionHandler<RequestRefused, H
         HttpStatus status = switch (e.reason()) {
             case INVALID -> HttpStatus.BAD_REQUEST;
             case CONFLICT -> HttpStatus.CONFLICT;
+            case TOO_LARGE -> HttpStatus.REQUEST_ENTITY_TOO_LARGE;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
         };
         return HttpResponse.<ApiError>status(status).body(ApiError.of(e.type(), e.getMessage()));

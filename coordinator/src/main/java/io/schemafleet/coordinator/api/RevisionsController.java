@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.schemafleet.coordinator.app.CoordinatorConfig;
 import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.PublishResult;
 import io.schemafleet.coordinator.publish.RequestRefused;
@@ -19,6 +20,7 @@ import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.revision.RevisionFile;
 import io.schemafleet.protocol.revision.RevisionFileException;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,10 +33,12 @@ import java.util.List;
 public class RevisionsController {
     private final EventWriter writer;
     private final PublishedGraph published;
+    private final int maxBytes;
 
-    public RevisionsController(EventWriter writer, PublishedGraph published) {
+    public RevisionsController(EventWriter writer, PublishedGraph published, CoordinatorConfig config) {
         this.writer = writer;
         this.published = published;
+        this.maxBytes = config.getMaxRevisionBytes();
     }
 
     /** A revision file as uploaded: its name (for messages and load order) and its text. */
@@ -68,6 +72,7 @@ public class RevisionsController {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
                     "expected {\"files\":[{\"name\":\"<id>_<slug>.sql\",\"content\":\"…\"}…]} with at least one file");
         }
+        refuseTooLarge(request.files());
         List<RevisionFile> files = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < request.files().size(); i++) {
@@ -89,6 +94,26 @@ public class RevisionsController {
         }
         PublishResult result = writer.publish(files);
         return HttpResponse.status(result.published().isEmpty() ? HttpStatus.OK : HttpStatus.CREATED).body(result);
+    }
+
+    /** 413 naming every file whose content is over {@code schemafleet.max-revision-bytes}. */
+    private void refuseTooLarge(List<FileUpload> uploads) {
+        List<String> tooLarge = new ArrayList<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            FileUpload upload = uploads.get(i);
+            if (upload == null || upload.content() == null) {
+                continue;
+            }
+            int bytes = upload.content().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxBytes) {
+                String name = upload.name() == null || upload.name().isBlank() ? "files[" + i + "]" : upload.name();
+                tooLarge.add(name + ": " + bytes + " bytes, more than the " + maxBytes
+                        + " a revision file may have (schemafleet.max-revision-bytes): split it into several revisions");
+            }
+        }
+        if (!tooLarge.isEmpty()) {
+            throw new RequestRefused(RequestRefused.Reason.TOO_LARGE, "RevisionTooLarge", String.join("\n", tooLarge));
+        }
     }
 
     @Get

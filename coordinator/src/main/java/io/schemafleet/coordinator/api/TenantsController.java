@@ -14,6 +14,8 @@ import io.schemafleet.coordinator.projection.Heads;
 import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.RequestRefused;
 import io.schemafleet.coordinator.store.FleetQueries;
+import io.schemafleet.protocol.event.InvalidEventException;
+import io.schemafleet.protocol.event.Names;
 
 import java.util.Arrays;
 import java.util.List;
@@ -66,7 +68,7 @@ public class TenantsController {
      */
     @Post("/{id}/retry")
     public HttpResponse<?> retry(@PathVariable String id) {
-        if (queries.tenant(id).isEmpty()) {
+        if (queries.tenant(requireTenantId(id, "tenant id")).isEmpty()) {
             return notFound(id);
         }
         return HttpResponse.accepted().body(new RetryAnswer(id, writer.requestRetry(id, REQUESTED_BY)));
@@ -75,9 +77,21 @@ public class TenantsController {
     @Get("/{id}")
     public HttpResponse<?> one(@PathVariable String id, @Nullable @QueryValue Integer history) {
         int limit = history == null ? DEFAULT_HISTORY : Math.max(0, Math.min(history, 10_000));
-        return queries.tenant(id)
+        return queries.tenant(requireTenantId(id, "tenant id"))
                 .<HttpResponse<?>>map(t -> HttpResponse.ok(new TenantDetail(t, queries.history(id, limit))))
                 .orElseGet(() -> notFound(id));
+    }
+
+    /**
+     * Returns {@code id} if it can name a tenant at all; a clear 400 otherwise (quotes,
+     * spaces, unicode, 10 KB): no agent reports such a tenant, so it is not worth a query.
+     */
+    static String requireTenantId(String id, String field) {
+        try {
+            return Names.verify(id, field);
+        } catch (InvalidEventException e) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", e.getMessage());
+        }
     }
 
     private static HttpResponse<?> notFound(String id) {

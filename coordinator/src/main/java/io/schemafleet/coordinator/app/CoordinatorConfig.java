@@ -2,6 +2,7 @@ package io.schemafleet.coordinator.app;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.convert.format.MapFormat;
+import io.micronaut.core.convert.format.ReadableBytes;
 import io.micronaut.core.naming.conventions.StringConvention;
 import io.schemafleet.protocol.topic.Topics;
 
@@ -28,6 +29,14 @@ public class CoordinatorConfig {
     private Map<String, String> kafkaProperties = new LinkedHashMap<>();
     private Duration awaitProjection = Duration.ofSeconds(30);
     private Duration describeTimeout = Duration.ofSeconds(15);
+    private Duration rolloutTick = Duration.ofSeconds(1);
+    private int maxRevisionBytes = DEFAULT_MAX_REVISION_BYTES;
+
+    /**
+     * Default of {@link #getMaxRevisionBytes()}: 2 MiB. A revision's event carries its SQL
+     * JSON-escaped (up to twice as long) and must stay under the 8 MiB a record may have.
+     */
+    public static final int DEFAULT_MAX_REVISION_BYTES = 2 * 1024 * 1024;
 
     /** {@code schemafleet.kafka-bootstrap}: Kafka bootstrap servers, {@code host:port[,host:port]}. Default {@code localhost:9092}. */
     public String getKafkaBootstrap() {
@@ -115,6 +124,40 @@ public class CoordinatorConfig {
 
     public void setDescribeTimeout(Duration describeTimeout) {
         this.describeTimeout = describeTimeout;
+    }
+
+    /**
+     * {@code schemafleet.rollout-tick}: how often the rollout engine looks at the current
+     * rollout (admits the next wave, halts, completes). Soaks and failure detection are
+     * this precise. Default 1 s.
+     */
+    public Duration getRolloutTick() {
+        return rolloutTick;
+    }
+
+    public void setRolloutTick(Duration rolloutTick) {
+        if (rolloutTick.isNegative() || rolloutTick.isZero()) {
+            throw new IllegalArgumentException("schemafleet.rollout-tick must be positive, got " + rolloutTick);
+        }
+        this.rolloutTick = rolloutTick;
+    }
+
+    /**
+     * {@code schemafleet.max-revision-bytes}: the largest revision file {@code POST
+     * /api/revisions} takes (UTF-8 bytes of its content; {@code 512KB}, {@code 4MB} work too);
+     * a larger one is refused with 413 {@code RevisionTooLarge}. Default 2 MiB; at most 4 MiB,
+     * so that its event fits in a record.
+     */
+    public int getMaxRevisionBytes() {
+        return maxRevisionBytes;
+    }
+
+    public void setMaxRevisionBytes(@ReadableBytes int maxRevisionBytes) {
+        if (maxRevisionBytes < 1 || maxRevisionBytes > 4 * 1024 * 1024) {
+            throw new IllegalArgumentException("schemafleet.max-revision-bytes must be 1 to 4194304 (4 MiB), got "
+                    + maxRevisionBytes);
+        }
+        this.maxRevisionBytes = maxRevisionBytes;
     }
 
     /** The topics these settings name. */

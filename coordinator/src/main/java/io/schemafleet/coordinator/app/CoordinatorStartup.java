@@ -6,6 +6,7 @@ import io.schemafleet.coordinator.kafka.TopicAdmin;
 import io.schemafleet.coordinator.kafka.TopicCheck;
 import io.schemafleet.coordinator.projection.Projection;
 import io.schemafleet.coordinator.publish.EventWriter;
+import io.schemafleet.coordinator.rollout.RolloutService;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ import java.util.Optional;
 /**
  * What the coordinator does before it serves requests: create or check the topics, start
  * the projection (its tables were migrated by Flyway when the data source was created),
- * and register the event writer's transactional id. A failure here fails the start.
+ * register the event writer's transactional id, and start the rollout engine. A failure here fails the start.
  */
 @Singleton
 public class CoordinatorStartup {
@@ -26,9 +27,11 @@ public class CoordinatorStartup {
     private final KafkaClients clients;
     private final Projection projection;
     private final EventWriter writer;
+    private final RolloutService rollouts;
 
     public CoordinatorStartup(CoordinatorConfig config, KafkaClients clients, Projection projection,
-                              EventWriter writer) {
+                              EventWriter writer, RolloutService rollouts) {
+        this.rollouts = rollouts;
         this.config = config;
         this.clients = clients;
         this.projection = projection;
@@ -44,5 +47,6 @@ public class CoordinatorStartup {
         }
         projection.start();
         writer.start();
+        rollouts.start();
     }
 }

@@ -2,6 +2,7 @@ package io.schemafleet.coordinator.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.schemafleet.coordinator.app.CoordinatorConfig;
 import io.schemafleet.protocol.graph.GraphCheck;
 import io.schemafleet.protocol.graph.GraphProblem;
 import io.schemafleet.protocol.graph.RevisionGraph;
@@ -11,9 +12,11 @@ import io.schemafleet.protocol.revision.RevisionFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +36,11 @@ final class CheckCommand implements Callable<Integer>, JsonAware {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--max-revision-bytes", paramLabel = "BYTES",
+            description = "Report files larger than this, as the coordinator refuses them (default: its default,"
+                    + " ${DEFAULT-VALUE}; match schemafleet.max-revision-bytes).")
+    int maxRevisionBytes = CoordinatorConfig.DEFAULT_MAX_REVISION_BYTES;
 
     /** One problem, pointing at a place in a file. */
     record Problem(String file, int line, String type, String reason) {
@@ -56,6 +64,14 @@ final class CheckCommand implements Callable<Integer>, JsonAware {
         List<Problem> problems = new ArrayList<>();
         for (RevisionFileException e : loaded.problems()) {
             problems.add(new Problem(e.file().toString(), e.line(), "RevisionError", e.reason()));
+        }
+        for (RevisionFile file : loaded.files()) {
+            int bytes = file.text().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxRevisionBytes) {
+                problems.add(new Problem(file.path().toString(), 1, "RevisionTooLarge", bytes
+                        + " bytes, more than the " + maxRevisionBytes + " a revision file may have"
+                        + " (schemafleet.max-revision-bytes): split it into several revisions"));
+            }
         }
         for (GraphProblem p : GraphCheck.check(loaded.revisions())) {
             RevisionFile file = p.revision() == null ? null : loaded.file(p.revision()).orElse(null);

@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A database failure rolls the batch back, rewinds the consumer to the stored
  * positions, and tries again after a pause; a bad record never stops it (it is recorded
- * as poison and skipped).
+ * as poison and skipped). A batch that failed on a value the database refuses (a data
+ * exception) is applied again at once record by record, and the record at fault becomes
+ * poison {@code unprojectable}.
  */
 @Singleton
 public class Projection implements AutoCloseable {
@@ -60,6 +63,8 @@ public class Projection implements AutoCloseable {
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     private volatile boolean running;
+    /** The next batch is applied record by record: the last one failed on a value. */
+    private boolean careful;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -173,19 +178,28 @@ public class Projection implements AutoCloseable {
                     continue;
                 }
                 List<TenantReport.Step> steps = new ArrayList<>();
+                boolean oneByOne = careful;
                 try {
                     tx.executeWrite(status -> {
                         steps.clear(); // a retried batch starts over
-                        applyBatch(status.getConnection(), records, next, steps);
+                        applyBatch(status.getConnection(), records, next, steps, oneByOne);
                         return null;
                     });
-                } catch (RuntimeException e) {
+                    careful = false;
+                } catch (Exception e) { // not just RuntimeException: the transaction rethrows SQLException as it is
                     if (!running) {
                         break;
                     }
+                    rewind();
+                    if (!oneByOne && dataException(e) != null) {
+                        // A value the database refuses: find the record, one savepoint each, and skip it.
+                        LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
+                                records.count(), dataException(e).getMessage());
+                        careful = true;
+                        continue;
+                    }
                     LOG.error("projection batch of {} records failed; rewinding and retrying in {} ms: {}",
                             records.count(), RETRY_PAUSE_MS, e.toString());
-                    rewind();
                     Thread.sleep(RETRY_PAUSE_MS);
                     continue;
                 }
@@ -221,13 +235,15 @@ public class Projection implements AutoCloseable {
     }
 
     private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
-                            List<TenantReport.Step> steps) throws SQLException {
+                            List<TenantReport.Step> steps, boolean oneByOne) throws SQLException {
         int poison = 0;
+        applier.discardPending();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (applier.apply(c, record, steps)) {
+            if (oneByOne ? applyAlone(c, record, steps) : applier.apply(c, record, steps)) {
                 poison++;
             }
         }
+        applier.flush(c);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO consumed_offsets (topic, partition, next_offset)"
                 + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")) {
             for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
@@ -241,6 +257,43 @@ public class Projection implements AutoCloseable {
         if (!records.isEmpty()) {
             LOG.debug("projected {} records ({} skipped as poison)", records.count(), poison);
         }
+    }
+
+    /**
+     * Applies one record under a savepoint; a record the database refuses for its values
+     * (SQLSTATE class 22: a NUL in a text, an out-of-range number, ...) is rolled back and
+     * recorded as poison {@code unprojectable} instead of stopping the projection for good.
+     * Any other failure fails the batch as usual.
+     */
+    private boolean applyAlone(Connection c, ConsumerRecord<byte[], byte[]> record, List<TenantReport.Step> steps)
+            throws SQLException {
+        Savepoint savepoint = c.setSavepoint();
+        int stepsBefore = steps.size();
+        try {
+            boolean poison = applier.apply(c, record, steps);
+            applier.flush(c); // reports are batched: write this one now, inside its savepoint
+            c.releaseSavepoint(savepoint);
+            return poison;
+        } catch (SQLException e) {
+            if (dataException(e) == null) {
+                throw e;
+            }
+            c.rollback(savepoint);
+            applier.discardPending();
+            steps.subList(stepsBefore, steps.size()).clear();
+            return applier.unprojectable(c, record, "the database refused a value: SQLSTATE " + e.getSQLState()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** The SQL data exception (SQLSTATE class 22) in {@code e}'s causes, or null. */
+    private static SQLException dataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return sql;
+            }
+        }
+        return null;
     }
 
     private void rewind() {

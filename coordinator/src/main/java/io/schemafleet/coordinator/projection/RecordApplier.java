@@ -43,7 +43,8 @@ import java.util.List;
  * revisions and rollouts topics that the {@link TrustPolicy} refuses (kind
  * {@code unsigned}, {@code unknown_key} or {@code bad_signature}: a forged destination
  * never reaches the tables), and a revision published twice with different content (the
- * first one stands).
+ * first one stands). {@link Projection} adds kind {@code unprojectable}: a record whose
+ * values the database refuses.
  */
 final class RecordApplier {
     private static final Logger LOG = LoggerFactory.getLogger(RecordApplier.class);
@@ -51,6 +52,9 @@ final class RecordApplier {
 
     private final Topics topics;
     private final TrustPolicy trust;
+    private final RolloutApplier rollouts = new RolloutApplier();
+    /** Reports of the current transaction not written yet; one consumer thread uses this applier. */
+    private final ReportBatch batch = new ReportBatch();
 
     RecordApplier(Topics topics, TrustPolicy trust) {
         this.topics = topics;
@@ -59,7 +63,8 @@ final class RecordApplier {
 
     /**
      * Applies {@code record}; returns true if it was poison (recorded and skipped). The
-     * steps an agent reports as it commits them are added to {@code steps}.
+     * steps an agent reports as it commits them are added to {@code steps}. Tenant reports
+     * are batched: the caller {@link #flush}es before it commits.
      */
     boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record, List<TenantReport.Step> steps)
             throws SQLException {
@@ -83,12 +88,15 @@ final class RecordApplier {
                         + envelope.id() + " refused: " + verification.reason());
             }
         }
+        if (!(event.body() instanceof TenantReport)) {
+            flush(c);
+        }
         if (event.body() instanceof RevisionPublished e) {
             return revisionPublished(c, record, envelope, e);
         } else if (event.body() instanceof RolloutStarted e) {
             rolloutStarted(c, record, envelope, e);
         } else if (event.body() instanceof TenantReport e) {
-            tenantReport(c, record, envelope, e);
+            tenantReport(record, envelope, e);
             // An agent reports each step once as it commits it (state applying) and again in the
             // tenant's final report; only the first counts, or every step would count twice.
             if (e.state() == TenantState.APPLYING) {
@@ -100,6 +108,8 @@ final class RecordApplier {
             history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
         } else if (event.body() instanceof TenantDescribed e) {
             described(c, e);
+        } else {
+            rollouts.apply(c, record, envelope, event.body());
         }
         return false;
     }
@@ -147,7 +157,7 @@ final class RecordApplier {
                                 RolloutStarted e) throws SQLException {
         String waves = String.valueOf(envelope.body().path("waves"));
         try (PreparedStatement s = c.prepareStatement("INSERT INTO rollouts (id, seq, destination, waves, supersedes,"
-                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'started') ON CONFLICT (id) DO NOTHING")) {
+                + " started_at, state) VALUES (?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (id) DO NOTHING")) {
             s.setString(1, e.rolloutId());
             s.setLong(2, record.offset());
             s.setString(3, e.to());
@@ -158,11 +168,7 @@ final class RecordApplier {
                 return; // the same rollout again (a retried append): the first one stands
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE rollouts SET state = 'superseded' WHERE id <> ? AND state = 'started'")) {
-            s.setString(1, e.rolloutId());
-            s.executeUpdate();
-        }
+        rollouts.started(c, envelope, e);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO fleet (singleton, destination, rollout_id)"
                 + " VALUES (true, ?, ?) ON CONFLICT (singleton) DO UPDATE SET destination = EXCLUDED.destination,"
                 + " rollout_id = EXCLUDED.rollout_id")) {
@@ -172,34 +178,10 @@ final class RecordApplier {
         }
     }
 
-    private void tenantReport(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
-                              TenantReport e) throws SQLException {
+    /** Added to {@link #batch}: written with the reports around it, at the next {@link #flush}. */
+    private void tenantReport(ConsumerRecord<byte[], byte[]> record, Envelope envelope, TenantReport e) {
         TenantReport.Failure f = e.error();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO tenants (id, heads, state, destination, rollout_id,"
-                + " error_code, error_revision, error_sqlstate, error_message, fingerprint, attempts, agent,"
-                + " last_report_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET heads = EXCLUDED.heads, state = EXCLUDED.state,"
-                + " destination = EXCLUDED.destination, rollout_id = EXCLUDED.rollout_id,"
-                + " error_code = EXCLUDED.error_code, error_revision = EXCLUDED.error_revision,"
-                + " error_sqlstate = EXCLUDED.error_sqlstate, error_message = EXCLUDED.error_message,"
-                + " fingerprint = EXCLUDED.fingerprint, attempts = EXCLUDED.attempts, agent = EXCLUDED.agent,"
-                + " last_report_at = EXCLUDED.last_report_at, last_seen_at = EXCLUDED.last_seen_at")) {
-            s.setString(1, e.tenant());
-            s.setString(2, Heads.key(e.heads()));
-            s.setString(3, e.state().code());
-            s.setString(4, e.destination());
-            s.setString(5, e.rolloutId());
-            s.setString(6, f == null ? null : f.code());
-            s.setString(7, f == null ? null : f.revision());
-            s.setString(8, f == null ? null : f.sqlstate());
-            s.setString(9, f == null ? null : f.message());
-            s.setString(10, e.fingerprint());
-            s.setInt(11, e.attempts());
-            s.setString(12, e.agent());
-            s.setObject(13, ts(e.at()));
-            s.setObject(14, ts(envelope.at()));
-            s.executeUpdate();
-        }
+        String heads = Heads.key(e.heads());
         ArrayNode steps = JSON.createArrayNode();
         for (TenantReport.Step step : e.steps()) {
             steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
@@ -216,8 +198,25 @@ final class RecordApplier {
             }
             error = o.put("message", f.message()).toString();
         }
-        history(c, record, e.tenant(), e.at(), envelope.type().code(), e.state().code(), Heads.key(e.heads()),
-                steps.toString(), error, e.agent());
+        batch.add(new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(), e.destination(), e.rolloutId(),
+                        f == null ? null : f.code(), f == null ? null : f.revision(), f == null ? null : f.sqlstate(),
+                        f == null ? null : f.message(), e.fingerprint(), e.attempts(), e.agent(), e.at(), envelope.at(),
+                        JSON.valueToTree(e.labels()).toString(), e.bucket()),
+                new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(), e.tenant(), e.at(),
+                        envelope.type().code(), e.state().code(), heads, steps.toString(), error, e.agent()));
+    }
+
+    /**
+     * Writes the reports added since the last flush. Called before any other event is
+     * applied (it may read what they wrote) and by the caller before it commits.
+     */
+    void flush(Connection c) throws SQLException {
+        batch.flush(c);
+    }
+
+    /** Forgets reports not flushed yet: the caller's transaction rolled back and starts over. */
+    void discardPending() {
+        batch.clear();
     }
 
     /** Keeps the newest description per tenant (a late answer to an old request does not replace a newer one). */
@@ -255,7 +254,7 @@ final class RecordApplier {
         }
     }
 
-    private static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
+    static void history(Connection c, ConsumerRecord<byte[], byte[]> record, String tenant, Instant at,
                                 String type, String state, String heads, String steps, String error, String agent)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO tenant_events (topic, partition, \"offset\","
@@ -276,6 +275,11 @@ final class RecordApplier {
         }
     }
 
+    /** Records {@code record} as poison {@code unprojectable}: valid, but the database refuses a value in it. */
+    boolean unprojectable(Connection c, ConsumerRecord<byte[], byte[]> record, String reason) throws SQLException {
+        return poison(c, record, "unprojectable", reason);
+    }
+
     private static boolean poison(Connection c, ConsumerRecord<byte[], byte[]> record, String kind, String reason)
             throws SQLException {
         LOG.warn("skipping record {}-{}@{}: {}: {}", record.topic(), record.partition(), record.offset(), kind, reason);
@@ -291,7 +295,7 @@ final class RecordApplier {
         return true;
     }
 
-    private static OffsetDateTime ts(Instant at) {
+    static OffsetDateTime ts(Instant at) {
         return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 }

@@ -12,13 +12,12 @@ import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.InvalidEventException;
+import io.schemafleet.protocol.event.Rejection;
 import io.schemafleet.protocol.event.RevisionPublished;
-import io.schemafleet.protocol.event.RolloutStarted;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.graph.GraphCheck;
 import io.schemafleet.protocol.graph.GraphProblem;
-import io.schemafleet.protocol.graph.RevisionGraph;
-import io.schemafleet.protocol.graph.RevisionGraphException;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.revision.RevisionFile;
 import io.schemafleet.protocol.topic.Topics;
@@ -41,8 +40,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,6 +51,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -69,8 +67,6 @@ import java.util.stream.Collectors;
 @Singleton
 public class EventWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
-    private static final DateTimeFormatter ROLLOUT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
 
     private final CoordinatorConfig config;
     private final KafkaClients clients;
@@ -156,40 +152,50 @@ public class EventWriter implements AutoCloseable {
         return new PublishResult(List.copyOf(fresh.keySet()), unchanged);
     }
 
+    /** What a rollout operation decided: the events to append to the rollouts topic, and its answer. */
+    public record Decision<T>(List<EventBody> events, T answer) {
+    }
+
     /**
-     * Sets the fleet's destination: appends a {@code RolloutStarted} for the whole fleet
-     * (no waves) superseding the current rollout.
+     * Runs a rollout operation (start, pause, a pin, the engine's next step, ...; see
+     * {@code coordinator.rollout.RolloutService}) under the writer's lock, after the
+     * projection has caught up with the revisions and rollouts topics, and appends what it
+     * decided: so it decides on what the log says, and no other writer call interleaves.
      *
-     * @throws RequestRefused INVALID if nothing is published or {@code to} does not
-     *     resolve in the published graph, UNAVAILABLE if Kafka or the projection does not answer
+     * @throws RequestRefused whatever {@code decide} refuses; UNAVAILABLE if Kafka or the projection does not answer
      */
-    public synchronized RolloutStarted startRollout(String to) {
+    public synchronized <T> T decideOnRollouts(Supplier<Decision<T>> decide) {
         catchUp(topics.revisions());
         catchUp(topics.rollouts());
-        RevisionGraph graph = published.graph();
-        if (graph.size() == 0) {
-            throw new RequestRefused(RequestRefused.Reason.INVALID, "NothingPublished",
-                    "no revision is published yet: publish revisions before starting a rollout");
+        Decision<T> decision = decide.get();
+        if (!decision.events().isEmpty()) {
+            append(topics.rollouts(), decision.events());
         }
-        if (to == null || to.isBlank()) {
-            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", "'to' is required (e.g. \"head\")");
-        }
+        return decision.answer();
+    }
+
+    /**
+     * Waits until the projection has applied everything every reports partition held when
+     * called, so that the rollout engine counts tenants from reports that are there.
+     */
+    public synchronized void awaitReports() {
         try {
-            PublishedGraph.headsAt(graph, to);
-        } catch (RevisionGraphException e) {
-            throw new RequestRefused(RequestRefused.Reason.INVALID, e.kind().code(),
-                    "destination '" + to + "' does not resolve in the published graph: " + e.getMessage());
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            offsets.describeTopics(List.of(topics.reports())).allTopicNames().get(await.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topics.reports()).partitions()
+                    .forEach(p -> ends.put(new TopicPartition(topics.reports(), p.partition()), OffsetSpec.latest()));
+            var listed = offsets.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(await.toMillis(), TimeUnit.MILLISECONDS);
+            for (var e : listed.entrySet()) {
+                awaitProjection(e.getKey(), e.getValue().offset());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                    "cannot read the end of " + topics.reports() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "interrupted", e);
         }
-        String id = "r-" + ROLLOUT_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        RolloutStarted event;
-        try {
-            event = new RolloutStarted(id, to, List.of(), fleet.currentRollout().orElse(null));
-        } catch (RuntimeException e) {
-            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", e.getMessage());
-        }
-        append(topics.rollouts(), List.of(event));
-        LOG.info("rollout {} to {} started", id, to);
-        return event;
     }
 
     /**
@@ -255,6 +261,13 @@ public class EventWriter implements AutoCloseable {
             abort();
             throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
                     "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
+        } catch (InvalidEventException e) {
+            // An event consumers would reject (larger than a record may be): refuse it, write nothing.
+            abort();
+            boolean tooLarge = e.rejection() == Rejection.TOO_LARGE;
+            throw new RequestRefused(tooLarge ? RequestRefused.Reason.TOO_LARGE : RequestRefused.Reason.INVALID,
+                    tooLarge ? "EventTooLarge" : "InvalidRequest", "cannot write to " + topic + ": " + e.getMessage()
+                    + " (nothing was written)", e);
         }
         long last = -1;
         for (Future<RecordMetadata> f : sent) {

@@ -17,6 +17,8 @@ public final class RequestRefused extends SchemafleetException {
         INVALID,
         /** It contradicts what is already published (HTTP 409). */
         CONFLICT,
+        /** Part of it is larger than the coordinator takes (HTTP 413). */
+        TOO_LARGE,
         /** Kafka or the projection did not answer in time; try again (HTTP 503). */
         UNAVAILABLE
     }

@@ -131,6 +131,24 @@ class CheckCommandTest {
     }
 
     @Test
+    void aFileLargerThanTheCoordinatorTakesIsReportedWithItsSize() throws Exception {
+        // given: a valid file of 2,000 bytes and a limit of 1,000
+        Path dir = tmp.resolve("versions");
+        Path big = writeFile(dir, "a100_big.sql", "-- revision: a100", "-- +upgrade", "SELECT 1; -- " + "x".repeat(1950));
+        int bytes = Files.readAllBytes(big).length;
+
+        // when
+        CliRunner.Result limited = run("check", "--dir", dir.toString(), "--max-revision-bytes", "1000");
+        CliRunner.Result byDefault = run("check", "--dir", dir.toString());
+
+        // then
+        assertThat(limited.exitCode()).as("%s", limited).isEqualTo(1);
+        assertThat(limited.outLines()).containsExactly(big + ":1: " + bytes + " bytes, more than the 1000 a revision"
+                + " file may have (schemafleet.max-revision-bytes): split it into several revisions");
+        assertThat(byDefault.exitCode()).as("%s", byDefault).isZero();
+    }
+
+    @Test
     void unknownParentIsReportedAtTheDownRevisionLine() throws Exception {
         // given
         Path dir = tmp.resolve("versions");

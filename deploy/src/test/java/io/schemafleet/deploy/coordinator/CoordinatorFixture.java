@@ -11,6 +11,7 @@ import io.schemafleet.coordinator.app.CoordinatorApplication;
 import io.schemafleet.coordinator.security.Role;
 import io.schemafleet.coordinator.security.Tokens;
 import io.schemafleet.deploy.PrometheusText;
+import io.schemafleet.deploy.CliRun;
 import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
@@ -72,6 +73,7 @@ public final class CoordinatorFixture implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private ApplicationContext context;
     private URI base;
+    private Path tokenFile;
 
     public CoordinatorFixture(String test) {
         this(new Topics(TestKafka.broker().uniquePrefix(test), 3), TestKafka.broker().bootstrapServers(),
@@ -127,6 +129,7 @@ public final class CoordinatorFixture implements AutoCloseable {
                 "schemafleet.report-partitions", topics.reportPartitions(),
                 "schemafleet.replication-factor", 1,
                 "schemafleet.signing.key-file", keyFile.toString(),
+                "schemafleet.rollout-tick", "200ms",
                 "datasources.default.url", dbUrl,
                 "schemafleet.auth.operator-tokens", List.of(Tokens.sha256Hex(operatorToken)),
                 "schemafleet.auth.read-only-tokens", List.of(Tokens.sha256Hex(readOnlyToken))));
@@ -142,6 +145,28 @@ public final class CoordinatorFixture implements AutoCloseable {
             throw new IllegalStateException("the coordinator is not running");
         }
         return base;
+    }
+
+    /** A file holding the operator token, for the CLI's {@code --token-file} (written once, deleted on exit). */
+    Path tokenFile() {
+        if (tokenFile == null) {
+            try {
+                tokenFile = Files.createTempFile("schemafleet-token", ".txt");
+                tokenFile.toFile().deleteOnExit();
+                Files.writeString(tokenFile, operatorToken);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tokenFile;
+    }
+
+    /** Runs a fleet command as the operator (the token from a file, as a pipeline would pass it). */
+    CliRun cli(String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--token-file";
+        all[args.length + 1] = tokenFile().toString();
+        return CliRun.of(all);
     }
 
     /** The running coordinator's base URL, as the CLI's {@code --url} takes it. */

@@ -141,6 +141,10 @@ class CoordinatorIT {
             assertThat(f.get("converged").asLong()).isEqualTo(20);
             assertThat(f.get("agents").asLong()).isEqualTo(2);
         });
+        // Every tenant has settled (converged or failed): the rollout engine completes the rollout
+        // at its next tick. Compare a settled state, not one the engine is about to change.
+        await().atMost(DEADLINE).until(() -> fixture.get("/api/fleet").json().path("rollout_state").asText()
+                .equals("completed"));
         JsonNode before = fixture.get("/api/fleet").json();
         assertThat(before.get("by_state")).isEqualTo(json("{\"converged\":20,\"failed\":10}"));
         assertThat(before.get("by_heads")).isEqualTo(json("{\"" + MID + "\":10,\"" + HEAD + "\":20}"));

@@ -98,14 +98,14 @@ class DriftIT {
         assertThat(same.json().path("lines")).isEmpty();
 
         // The same from the CLI: exit 1 while something drifted (drift) or differs (diff), like diff(1).
-        CliRun driftCli = CliRun.of("drift", "--url", coordinator.url());
+        CliRun driftCli = coordinator.cli("drift", "--url", coordinator.url());
         assertThat(driftCli.exit()).as(driftCli.toString()).isEqualTo(1);
         assertThat(driftCli.out()).contains("dr_02", "drifted", "schemafleet diff TENANT");
-        CliRun diffCli = CliRun.of("diff", "dr_02", "--url", coordinator.url());
+        CliRun diffCli = coordinator.cli("diff", "dr_02", "--url", coordinator.url());
         assertThat(diffCli.exit()).as(diffCli.toString()).isEqualTo(1);
         assertThat(diffCli.outLines()).contains("-   column nickname text")
                 .anyMatch(l -> l.startsWith("+++ dr_") && l.endsWith("(has the majority's schema)"));
-        CliRun sameCli = CliRun.of("diff", "dr_00", "dr_01", "--url", coordinator.url());
+        CliRun sameCli = coordinator.cli("diff", "dr_00", "dr_01", "--url", coordinator.url());
         assertThat(sameCli.exit()).as(sameCli.toString()).isZero();
         assertThat(sameCli.lastOutLine()).isEqualTo("identical schemas");
 
@@ -117,7 +117,7 @@ class DriftIT {
         // Undo the hand-made change: the drift goes away on the next resync.
         db.execute("ALTER TABLE dr_02.users DROP COLUMN nickname");
         awaitFleet(f -> f.path("by_state").path("converged").asInt() == TENANTS && !f.path("by_state").has("drifted"));
-        assertThat(CliRun.of("drift", "--url", coordinator.url()).exit()).isZero();
+        assertThat(coordinator.cli("drift", "--url", coordinator.url()).exit()).isZero();
     }
 
     private JsonNode awaitFleet(java.util.function.Predicate<JsonNode> condition) {

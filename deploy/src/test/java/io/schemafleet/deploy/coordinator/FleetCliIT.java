@@ -88,7 +88,7 @@ class FleetCliIT {
         assertThat(ok("publish", "--dir", CoordinatorFixture.EXAMPLES.toString(), "--url", url).out())
                 .isEqualTo("nothing new: all 9 revisions are already published\n");
         ok("rollout", "start", "--to", "head", "--url", url);
-        CliRun failed = CliRun.of("watch", "--url", url, "--expect", "3", "--timeout", "2m");
+        CliRun failed = coordinator.cli("watch", "--url", url, "--expect", "3", "--timeout", "2m");
         assertThat(failed.exit()).as("%s", failed).isEqualTo(1);
         assertThat(failed.out()).contains("cli_02 failed at " + AUDIT_LOG);
         assertThat(failed.err()).startsWith("error: 2 of 3 tenants at head (c8626eb4ecaa); 1 failed: see");
@@ -110,7 +110,7 @@ class FleetCliIT {
         CliRun tenant = ok("tenant", "cli_02", "--url", url);
         assertThat(tenant.outLines()).contains("tenant       cli_02", "state        failed");
         assertThat(tenant.out()).contains("tenant_report").contains("upgrade 801b86be184b");
-        CliRun nobody = CliRun.of("tenant", "nobody", "--url", url);
+        CliRun nobody = coordinator.cli("tenant", "nobody", "--url", url);
         assertThat(nobody.exit()).isEqualTo(1);
         assertThat(nobody.err()).startsWith("error: no tenant 'nobody' has reported (404 NotFound from GET ");
 
@@ -122,8 +122,8 @@ class FleetCliIT {
         assertThat(recovered.out()).contains("all 3 converged");
     }
 
-    private static CliRun ok(String... args) {
-        CliRun run = CliRun.of(args);
+    private CliRun ok(String... args) {
+        CliRun run = coordinator.cli(args);
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(run.err()).as("%s", run).isEmpty();
         return run;

@@ -188,6 +188,32 @@ class OpenApiIT {
         check("GET", "/health/{selector}", fixture.get("/health/liveness"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/readiness"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/sideways"), 400);
+
+        // staged rollouts: a wave that soaks for an hour keeps the rollout running
+        Reply staged = check("POST", "/api/rollouts", fixture.post("/api/rollouts", json("{\"to\":\"head\","
+                + "\"supersede\":true,\"waves\":[{\"name\":\"canary\",\"labels\":{\"tier\":\"canary\"},"
+                + "\"soak\":\"1h\",\"max_failures\":0},{\"name\":\"rest\",\"bucket_percent\":\"100%\"}]}")), 201);
+        String staging = staged.json().get("rollout_id").asText();
+        check("POST", "/api/rollouts", fixture.post("/api/rollouts", json("{\"to\":\"head\"}")), 409);
+        check("GET", "/api/rollouts", fixture.get("/api/rollouts"), 200);
+        check("GET", "/api/rollouts/{id}", fixture.get("/api/rollouts/" + staging), 200);
+        check("GET", "/api/rollouts/{id}", fixture.get("/api/rollouts/" + rolloutId), 200);
+        check("GET", "/api/rollouts/{id}", fixture.get("/api/rollouts/nosuch"), 404);
+        check("POST", "/api/rollouts/{id}/resume", fixture.post("/api/rollouts/" + staging + "/resume", json("{}")), 409);
+        check("POST", "/api/rollouts/{id}/pause", fixture.post("/api/rollouts/" + staging + "/pause", json("{}")), 200);
+        check("POST", "/api/rollouts/{id}/pause", fixture.post("/api/rollouts/nosuch/pause", json("{}")), 404);
+        check("POST", "/api/rollouts/{id}/resume", fixture.post("/api/rollouts/" + staging + "/resume", json("{}")), 200);
+        check("POST", "/api/rollouts/{id}/abort", fixture.post("/api/rollouts/" + staging + "/abort", json("{}")), 200);
+        check("POST", "/api/rollouts/{id}/abort", fixture.post("/api/rollouts/" + staging + "/abort", json("{}")), 409);
+        assertThat(check("GET", "/api/fleet", fixture.get("/api/fleet"), 200).json().get("rollout_state").asText())
+                .isEqualTo("aborted");
+        check("POST", "/api/tenants/{id}/pin", fixture.post("/api/tenants/t1/pin", json("{}")), 200);
+        check("POST", "/api/tenants/{id}/pin", fixture.post("/api/tenants/t1/pin", json("{\"to\":\"-1\"}")), 400);
+        check("POST", "/api/tenants/{id}/pin", fixture.post("/api/tenants/nobody/pin", json("{}")), 404);
+        check("GET", "/api/pins", fixture.get("/api/pins"), 200);
+        check("POST", "/api/tenants/{id}/unpin", fixture.post("/api/tenants/t1/unpin", json("{}")), 200);
+        check("POST", "/api/tenants/{id}/unpin", fixture.post("/api/tenants/t1/unpin", json("{}")), 409);
+        check("POST", "/api/tenants/{id}/unpin", fixture.post("/api/tenants/nobody/unpin", json("{}")), 404);
     }
 
     /**
@@ -317,7 +343,7 @@ class OpenApiIT {
     }
 
     /** The route's path as OpenAPI writes it: no query part, variables without patterns. */
-    private static String path(UriRouteInfo<?, ?> route) {
+    static String path(UriRouteInfo<?, ?> route) {
         String template = route.getUriMatchTemplate().toString();
         int query = template.indexOf("{?");
         if (query >= 0) {

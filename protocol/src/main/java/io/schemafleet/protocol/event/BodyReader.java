@@ -30,6 +30,16 @@ final class BodyReader {
                     body.optText("last_refusal"));
             case TENANT_RETRY_REQUESTED -> new TenantRetryRequested(body.text("tenant"),
                     body.text("requested_by"), body.instant("at"));
+            case WAVE_ADMITTED -> new WaveAdmitted(body.text("rollout_id"), body.text("wave"), body.integer("index"));
+            case WAVE_CONVERGED -> new WaveConverged(body.text("rollout_id"), body.text("wave"), body.integer("index"),
+                    body.integer("tenants"), body.integer("failed"));
+            case ROLLOUT_HALTED -> new RolloutHalted(body.text("rollout_id"), body.text("wave"), body.text("reason"));
+            case ROLLOUT_PAUSED -> new RolloutPaused(body.text("rollout_id"), body.text("requested_by"));
+            case ROLLOUT_RESUMED -> new RolloutResumed(body.text("rollout_id"), body.text("requested_by"));
+            case ROLLOUT_ABORTED -> new RolloutAborted(body.text("rollout_id"), body.text("requested_by"));
+            case ROLLOUT_COMPLETED -> new RolloutCompleted(body.text("rollout_id"));
+            case TENANT_PINNED -> new TenantPinned(body.text("tenant"), body.text("to"), body.text("requested_by"));
+            case TENANT_UNPINNED -> new TenantUnpinned(body.text("tenant"), body.text("requested_by"));
             case DESCRIBE_REQUESTED -> new DescribeRequested(body.text("request_id"), body.textList("tenants"),
                     body.text("requested_by"), body.instant("at"));
             case TENANT_DESCRIBED -> new TenantDescribed(body.text("request_id"), body.text("tenant"),
@@ -53,12 +63,21 @@ final class BodyReader {
 
     private static RolloutStarted rolloutStarted(Fields b) {
         return new RolloutStarted(b.text("rollout_id"), b.text("to"),
-                b.objects("waves").stream().map(BodyReader::wave).toList(), b.optText("supersedes"));
+                b.objects("waves").stream().map(BodyReader::wave).toList(), b.optText("supersedes"),
+                b.optText("previous_to"));
+    }
+
+    static java.util.List<Wave> waves(JsonNode array) {
+        com.fasterxml.jackson.databind.node.ObjectNode holder =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        holder.set("waves", array);
+        return Fields.of(holder, "", Rejection.INVALID_BODY).objects("waves").stream().map(BodyReader::wave).toList();
     }
 
     private static Wave wave(Fields w) {
         return new Wave(w.text("name"), w.textMap("labels"), w.optInteger("bucket_percent"),
-                w.optDuration("soak"), w.optInteger("max_failures"), w.optInteger("parallelism"));
+                w.optDuration("soak"), w.optInteger("max_failures"), w.optInteger("parallelism"),
+                w.optInteger("max_failures_percent"));
     }
 
     private static TenantReport tenantReport(Fields b) {
@@ -69,7 +88,8 @@ final class BodyReader {
                 b.objects("steps").stream().map(BodyReader::step).toList(),
                 error == null ? null : new TenantReport.Failure(error.text("code"), error.optText("revision"),
                         error.optText("sqlstate"), error.text("message")),
-                b.optText("fingerprint"), b.integer("attempts"), b.instant("at"));
+                b.optText("fingerprint"), b.integer("attempts"), b.instant("at"), b.textMap("labels"),
+                b.optInteger("bucket"));
     }
 
     private static TenantReport.Step step(Fields s) {

@@ -39,6 +39,7 @@ final class BodyWriter {
             ArrayNode waves = o.putArray("waves");
             e.waves().forEach(w -> waves.add(wave(w)));
             o.put("supersedes", e.supersedes());
+            o.put("previous_to", e.previousTo());
         } else if (body instanceof TenantReport e) {
             tenantReport(o, e);
         } else if (body instanceof AgentHeartbeat e) {
@@ -66,8 +67,34 @@ final class BodyWriter {
             o.put("fingerprint", e.fingerprint());
             o.put("description", e.description());
             o.put("at", instant(e.at()));
+        } else {
+            rolloutControl(o, body);
         }
         return o;
+    }
+
+    /** The rollout engine's and operators' transitions, and pins. */
+    private static void rolloutControl(ObjectNode o, EventBody body) {
+        if (body instanceof WaveAdmitted e) {
+            o.put("rollout_id", e.rolloutId()).put("wave", e.wave()).put("index", e.index());
+        } else if (body instanceof WaveConverged e) {
+            o.put("rollout_id", e.rolloutId()).put("wave", e.wave()).put("index", e.index())
+                    .put("tenants", e.tenants()).put("failed", e.failed());
+        } else if (body instanceof RolloutHalted e) {
+            o.put("rollout_id", e.rolloutId()).put("wave", e.wave()).put("reason", e.reason());
+        } else if (body instanceof RolloutPaused e) {
+            o.put("rollout_id", e.rolloutId()).put("requested_by", e.requestedBy());
+        } else if (body instanceof RolloutResumed e) {
+            o.put("rollout_id", e.rolloutId()).put("requested_by", e.requestedBy());
+        } else if (body instanceof RolloutAborted e) {
+            o.put("rollout_id", e.rolloutId()).put("requested_by", e.requestedBy());
+        } else if (body instanceof RolloutCompleted e) {
+            o.put("rollout_id", e.rolloutId());
+        } else if (body instanceof TenantPinned e) {
+            o.put("tenant", e.tenant()).put("to", e.to()).put("requested_by", e.requestedBy());
+        } else if (body instanceof TenantUnpinned e) {
+            o.put("tenant", e.tenant()).put("requested_by", e.requestedBy());
+        }
     }
 
     private static void tenantReport(ObjectNode o, TenantReport e) {
@@ -90,6 +117,11 @@ final class BodyWriter {
         o.put("fingerprint", e.fingerprint());
         o.put("attempts", e.attempts());
         o.put("at", instant(e.at()));
+        if (!e.labels().isEmpty()) {
+            ObjectNode labels = o.putObject("labels");
+            e.labels().forEach(labels::put);
+        }
+        o.put("bucket", e.bucket());
     }
 
     private static ObjectNode wave(Wave w) {
@@ -100,6 +132,7 @@ final class BodyWriter {
         o.put("bucket_percent", w.bucketPercent());
         o.put("soak", w.soak() == null ? null : duration(w.soak()));
         o.put("max_failures", w.maxFailures());
+        o.put("max_failures_percent", w.maxFailuresPercent());
         o.put("parallelism", w.parallelism());
         return o;
     }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /** Field validation shared by the event records; every failure is an {@link InvalidEventException}. */
 final class Checks {
     /** Tenant and agent ids: no ':' so that they never collide with {@code agent:}/{@code retry:} keys. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$./-]{1,255}");
-    static final String NAME_RULE = "1 to 255 letters, digits, '_', '$', '.', '/' or '-'";
+    static final Pattern NAME = Names.NAME;
+    static final String NAME_RULE = Names.RULE;
     static final Pattern ROLLOUT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final String ROLLOUT_ID_RULE = "1 to 128 letters, digits, '.', '_' or '-'";
     static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -104,6 +104,18 @@ final class Checks {
             }
         }
         return List.copyOf(values);
+    }
+
+    /** Labels: keys {@link #LABEL_KEY}, values of at most 255 characters; an unmodifiable sorted copy. */
+    static java.util.Map<String, String> labels(java.util.Map<String, String> labels, String field) {
+        if (labels == null) {
+            return java.util.Map.of();
+        }
+        labels.forEach((k, v) -> {
+            matches(k, LABEL_KEY, "1 to 253 letters, digits, '.', '_', '/' or '-'", field + " key");
+            text(v, 255, field + " " + k);
+        });
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     }
 
     static List<String> revisionIds(List<String> values, String field) {

@@ -7,7 +7,8 @@ package io.schemafleet.protocol.event;
  */
 public sealed interface EventBody
         permits RevisionPublished, RolloutStarted, TenantReport, AgentHeartbeat, TenantRetryRequested,
-        DescribeRequested, TenantDescribed {
+        WaveAdmitted, WaveConverged, RolloutHalted, RolloutPaused, RolloutResumed, RolloutAborted, RolloutCompleted,
+        TenantPinned, TenantUnpinned, DescribeRequested, TenantDescribed {
 
     /** The event type this body belongs to. */
     EventType type();

@@ -18,6 +18,24 @@ public enum EventType {
     AGENT_HEARTBEAT("agent_heartbeat", AgentHeartbeat.SCHEMA_VERSION),
     /** An operator asked for a failed tenant to be retried: {@link TenantRetryRequested}, on the rollouts topic. */
     TENANT_RETRY_REQUESTED("tenant_retry_requested", TenantRetryRequested.SCHEMA_VERSION),
+    /** The rollout engine admitted a wave: {@link WaveAdmitted}, on the rollouts topic. */
+    WAVE_ADMITTED("wave_admitted", WaveAdmitted.SCHEMA_VERSION),
+    /** An admitted wave settled and its soak started: {@link WaveConverged}, on the rollouts topic. */
+    WAVE_CONVERGED("wave_converged", WaveConverged.SCHEMA_VERSION),
+    /** A wave's failures passed its budget: {@link RolloutHalted}, on the rollouts topic. */
+    ROLLOUT_HALTED("rollout_halted", RolloutHalted.SCHEMA_VERSION),
+    /** An operator paused a rollout: {@link RolloutPaused}, on the rollouts topic. */
+    ROLLOUT_PAUSED("rollout_paused", RolloutPaused.SCHEMA_VERSION),
+    /** An operator resumed a rollout: {@link RolloutResumed}, on the rollouts topic. */
+    ROLLOUT_RESUMED("rollout_resumed", RolloutResumed.SCHEMA_VERSION),
+    /** An operator aborted a rollout: {@link RolloutAborted}, on the rollouts topic. */
+    ROLLOUT_ABORTED("rollout_aborted", RolloutAborted.SCHEMA_VERSION),
+    /** Every wave converged and soaked: {@link RolloutCompleted}, on the rollouts topic. */
+    ROLLOUT_COMPLETED("rollout_completed", RolloutCompleted.SCHEMA_VERSION),
+    /** A tenant was pinned: {@link TenantPinned}, on the rollouts topic. */
+    TENANT_PINNED("tenant_pinned", TenantPinned.SCHEMA_VERSION),
+    /** A tenant was unpinned: {@link TenantUnpinned}, on the rollouts topic. */
+    TENANT_UNPINNED("tenant_unpinned", TenantUnpinned.SCHEMA_VERSION),
     /** An operator asked for tenants' schema descriptions: {@link DescribeRequested}, on the rollouts topic. */
     DESCRIBE_REQUESTED("describe_requested", DescribeRequested.SCHEMA_VERSION),
     /** A tenant's schema description, in answer: {@link TenantDescribed}, on the reports topic. */

@@ -4,7 +4,10 @@ import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.Direction;
 
 import java.time.Instant;
+import io.schemafleet.protocol.fleet.Buckets;
+
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where one tenant stands, as its agent saw it (reports topic, key = tenant id). Sent
@@ -14,7 +17,7 @@ import java.util.List;
  * {@code state} ({@link TenantState#code()}), {@code destination}, {@code rollout_id},
  * {@code steps} (array of {@code {revision, direction, duration_ms}}), {@code error}
  * ({@code {code, revision, sqlstate, message}}), {@code fingerprint}, {@code attempts},
- * {@code at}.
+ * {@code at}, {@code labels} (object, written when not empty), {@code bucket}.
  *
  * @param tenant      tenant id ({@code [A-Za-z0-9_$./-]}, 1 to 255)
  * @param agent       id of the reporting agent (same alphabet)
@@ -27,10 +30,14 @@ import java.util.List;
  * @param fingerprint SHA-256 (64 lowercase hex) of the tenant's normalized schema; null if not computed
  * @param attempts    tries taken so far for the current destination (0 or more)
  * @param at          when the agent observed this state
+ * @param labels      the tenant's labels, which rollout waves select on (empty: none)
+ * @param bucket      the tenant's {@link io.schemafleet.protocol.fleet.Buckets bucket}, 0 to 99; null
+ *                    from agents that predate waves
  */
 public record TenantReport(String tenant, String agent, List<String> heads, TenantState state,
                            String destination, String rolloutId, List<Step> steps, Failure error,
-                           String fingerprint, int attempts, Instant at) implements EventBody {
+                           String fingerprint, int attempts, Instant at, Map<String, String> labels,
+                           Integer bucket) implements EventBody {
     /** Version of this body's schema. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -45,6 +52,18 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
         Checks.matchesOrNull(fingerprint, Checks.SHA256_HEX, "64 lowercase hex digits", "fingerprint");
         Checks.atLeast(attempts, 0, "attempts");
         Checks.present(at, "at");
+        labels = Checks.labels(labels, "labels");
+        if (bucket != null && (bucket < 0 || bucket >= Buckets.COUNT)) {
+            throw new InvalidEventException("bucket must be 0 to " + (Buckets.COUNT - 1) + ", got " + bucket);
+        }
+    }
+
+    /** A report without labels or bucket (the form before waves). */
+    public TenantReport(String tenant, String agent, List<String> heads, TenantState state, String destination,
+                        String rolloutId, List<Step> steps, Failure error, String fingerprint, int attempts,
+                        Instant at) {
+        this(tenant, agent, heads, state, destination, rolloutId, steps, error, fingerprint, attempts, at, Map.of(),
+                null);
     }
 
     @Override
@@ -74,7 +93,7 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
      *                 {@code unknown_revision}, {@code dirty}, {@code unreachable}, …
      * @param revision the revision involved; null if none
      * @param sqlstate the five-character SQLSTATE for a database error; null otherwise
-     * @param message  one line for humans (at most 4,096 characters)
+     * @param message  one line for humans (at most 4,096 characters; a NUL becomes {@code \x00})
      */
     public record Failure(String code, String revision, String sqlstate, String message) {
         public Failure {
@@ -83,7 +102,8 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
                 Checks.revisionId(revision, "error revision");
             }
             Checks.matchesOrNull(sqlstate, Checks.SQLSTATE, "5 digits or capital letters", "error sqlstate");
-            message = Checks.present(message, "error message");
+            // PostgreSQL cannot store a NUL in text: a report carrying one would stall the projection.
+            message = Checks.present(message, "error message").replace("\u0000", "\\x00");
             if (message.length() > 4096) {
                 message = message.substring(0, 4093) + "...";
             }

@@ -80,6 +80,11 @@ final class RevisionFileParser {
     }
 
     private void line(int number, String content, int start, int next) {
+        int nul = content.indexOf('\u0000');
+        if (nul >= 0) {
+            // PostgreSQL can neither store such text nor run it: refused here, not on every tenant.
+            throw error(number, "NUL character (U+0000) at column " + (nul + 1) + ": not allowed in a revision file");
+        }
         Marker marker = marker(number, content);
         if (upgradeLine == 0) {
             headerLine(number, content, marker, next);

@@ -5,11 +5,20 @@ import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventType;
 import io.schemafleet.protocol.event.RevisionPublished;
+import io.schemafleet.protocol.event.RolloutAborted;
+import io.schemafleet.protocol.event.RolloutCompleted;
+import io.schemafleet.protocol.event.RolloutHalted;
+import io.schemafleet.protocol.event.RolloutPaused;
+import io.schemafleet.protocol.event.RolloutResumed;
 import io.schemafleet.protocol.event.RolloutStarted;
+import io.schemafleet.protocol.event.TenantPinned;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.TenantDescribed;
+import io.schemafleet.protocol.event.TenantUnpinned;
+import io.schemafleet.protocol.event.WaveAdmitted;
+import io.schemafleet.protocol.event.WaveConverged;
 
 import java.util.List;
 import java.util.Map;
@@ -24,8 +33,9 @@ import java.util.regex.Pattern;
  *   <caption>Topics</caption>
  *   <tr><th>topic</th><th>partitions</th><th>events</th><th>key</th></tr>
  *   <tr><td>{@code <prefix>.revisions}</td><td>1</td><td>revision_published</td><td>revision id</td></tr>
- *   <tr><td>{@code <prefix>.rollouts}</td><td>1</td><td>rollout_started,
- *       tenant_retry_requested</td><td>rollout id; {@code retry:<tenant>}</td></tr>
+ *   <tr><td>{@code <prefix>.rollouts}</td><td>1</td><td>rollout_started, tenant_retry_requested,
+ *       the rollout transitions, tenant_pinned/unpinned</td><td>rollout id; {@code retry:<tenant>};
+ *       {@link #rolloutEventKey}; {@code pin:<tenant>}</td></tr>
  *   <tr><td>{@code <prefix>.reports}</td><td>{@link #reportPartitions()}</td><td>tenant_report,
  *       agent_heartbeat</td><td>tenant id; {@code agent:<agent>}</td></tr>
  * </table>
@@ -93,7 +103,9 @@ public record Topics(String prefix, int reportPartitions) {
     public String topicFor(EventType type) {
         return switch (Objects.requireNonNull(type, "type")) {
             case REVISION_PUBLISHED -> revisions();
-            case ROLLOUT_STARTED, TENANT_RETRY_REQUESTED, DESCRIBE_REQUESTED -> rollouts();
+            case ROLLOUT_STARTED, TENANT_RETRY_REQUESTED, WAVE_ADMITTED, WAVE_CONVERGED, ROLLOUT_HALTED,
+                 ROLLOUT_PAUSED, ROLLOUT_RESUMED, ROLLOUT_ABORTED, ROLLOUT_COMPLETED, TENANT_PINNED,
+                 TENANT_UNPINNED, DESCRIBE_REQUESTED -> rollouts();
             case TENANT_REPORT, AGENT_HEARTBEAT, TENANT_DESCRIBED -> reports();
         };
     }
@@ -124,6 +136,24 @@ public record Topics(String prefix, int reportPartitions) {
             return heartbeatKey(e.agent());
         } else if (body instanceof TenantRetryRequested e) {
             return retryKey(e.tenant());
+        } else if (body instanceof WaveAdmitted e) {
+            return rolloutEventKey(e.rolloutId(), "wave:" + e.index() + ":admitted");
+        } else if (body instanceof WaveConverged e) {
+            return rolloutEventKey(e.rolloutId(), "wave:" + e.index() + ":converged");
+        } else if (body instanceof RolloutHalted e) {
+            return rolloutEventKey(e.rolloutId(), "halted");
+        } else if (body instanceof RolloutPaused e) {
+            return rolloutEventKey(e.rolloutId(), "paused");
+        } else if (body instanceof RolloutResumed e) {
+            return rolloutEventKey(e.rolloutId(), "resumed");
+        } else if (body instanceof RolloutAborted e) {
+            return rolloutEventKey(e.rolloutId(), "aborted");
+        } else if (body instanceof RolloutCompleted e) {
+            return rolloutEventKey(e.rolloutId(), "completed");
+        } else if (body instanceof TenantPinned e) {
+            return pinKey(e.tenant());
+        } else if (body instanceof TenantUnpinned e) {
+            return pinKey(e.tenant());
         } else if (body instanceof DescribeRequested e) {
             return "describe:" + nonEmpty(e.requestId(), "request id");
         } else if (body instanceof TenantDescribed e) {
@@ -140,6 +170,21 @@ public record Topics(String prefix, int reportPartitions) {
     /** Key on the rollouts topic for a rollout: the rollout id. */
     public static String rolloutKey(String rolloutId) {
         return nonEmpty(rolloutId, "rollout id");
+    }
+
+    /**
+     * Key on the rollouts topic for a transition of a rollout: {@code <rollout>:<what>}
+     * ({@code r1:paused}, {@code r1:wave:0:admitted}). Rollout ids never contain ':', so
+     * the key never collides with a rollout's own; each kind of transition has its own
+     * key, so compaction keeps the newest of each and a replay still ends in the same state.
+     */
+    public static String rolloutEventKey(String rolloutId, String what) {
+        return nonEmpty(rolloutId, "rollout id") + ":" + what;
+    }
+
+    /** Key on the rollouts topic for a pin or unpin: {@code pin:<tenant>} (compaction keeps the newest). */
+    public static String pinKey(String tenant) {
+        return "pin:" + nonEmpty(tenant, "tenant id");
     }
 
     /** Key on the rollouts topic for a retry request: {@code retry:<tenant>} (compaction keeps the newest). */

@@ -59,8 +59,8 @@ class EventCodecRejectionTest {
 
     @Test
     void unknownType() {
-        assertRejected(edit(e -> e.put("type", "wave_admitted")), Rejection.UNKNOWN_TYPE,
-                "unknown event type 'wave_admitted'");
+        assertRejected(edit(e -> e.put("type", "wave_exploded")), Rejection.UNKNOWN_TYPE,
+                "unknown event type 'wave_exploded'");
     }
 
     @Test

@@ -49,6 +49,8 @@ class EventEnvelopeTest {
     void eventTypeCodesAreStable() {
         assertThat(Arrays.stream(EventType.values()).map(EventType::code)).containsExactly(
                 "revision_published", "rollout_started", "tenant_report", "agent_heartbeat", "tenant_retry_requested",
+                "wave_admitted", "wave_converged", "rollout_halted", "rollout_paused", "rollout_resumed",
+                "rollout_aborted", "rollout_completed", "tenant_pinned", "tenant_unpinned",
                 "describe_requested", "tenant_described");
         for (EventType type : EventType.values()) {
             assertThat(EventType.fromCode(type.code())).contains(type);

@@ -45,8 +45,23 @@ final class EventSamples {
     static final TenantDescribed TENANT_DESCRIBED = new TenantDescribed("d-7f3a", "tenant_042", "agent-eu-1",
             FINGERPRINT, "table users\n  column id integer not null\n\tcolumn email text\n", AT);
 
+    static final TenantReport LABELLED_REPORT = new TenantReport("tenant_043", "agent-eu-1", List.of("fc8a5aab7c09"),
+            TenantState.CONVERGED, "fc8a5aab7c09", "r-2024-05-01.1", List.of(), null, null, 1, AT,
+            Map.of("tier", "canary"), 57);
+
+    static final RolloutStarted WAVED_ROLLOUT = new RolloutStarted("r-2024-05-02.1", "3959c5c80608", List.of(
+            new Wave("canary", Map.of("tier", "canary"), null, Duration.ofSeconds(30), null, 2, 10)),
+            "r-2024-05-01.1", "fc8a5aab7c09");
+
     static final List<EventBody> ALL = List.of(REVISION_PUBLISHED, ROLLOUT_STARTED, TENANT_REPORT,
-            AGENT_HEARTBEAT, TENANT_RETRY_REQUESTED, DESCRIBE_REQUESTED, TENANT_DESCRIBED);
+            AGENT_HEARTBEAT, TENANT_RETRY_REQUESTED,
+            new WaveAdmitted("r-2024-05-01.1", "canary", 0),
+            new WaveConverged("r-2024-05-01.1", "canary", 0, 5, 1),
+            new RolloutHalted("r-2024-05-01.1", "canary", "2 of 5 tenants failed, more than max_failures 1"),
+            new RolloutPaused("r-2024-05-01.1", "alice"), new RolloutResumed("r-2024-05-01.1", "alice"),
+            new RolloutAborted("r-2024-05-01.1", "bob"), new RolloutCompleted("r-2024-05-01.1"),
+            new TenantPinned("tenant_042", "3959c5c80608", "alice"), new TenantUnpinned("tenant_042", "alice"),
+            DESCRIBE_REQUESTED, TENANT_DESCRIBED);
 
     private EventSamples() {
     }

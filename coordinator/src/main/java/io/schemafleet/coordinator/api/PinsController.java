@@ -1,0 +1,79 @@
+package io.schemafleet.coordinator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.schemafleet.coordinator.publish.RequestRefused;
+import io.schemafleet.coordinator.rollout.RolloutQueries;
+import io.schemafleet.coordinator.rollout.RolloutService;
+import io.schemafleet.protocol.event.TenantPinned;
+
+import java.util.Map;
+
+/** Pins: {@code POST /api/tenants/{id}/pin}, {@code /unpin}, {@code GET /api/pins}. */
+@Controller("/api")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PinsController {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RolloutService service;
+    private final RolloutQueries queries;
+
+    public PinsController(RolloutService service, RolloutQueries queries) {
+        this.service = service;
+        this.queries = queries;
+    }
+
+    /** A pin: the tenant and where it stays ({@code to} null once unpinned). */
+    public record PinAnswer(String tenant, String to) {
+    }
+
+    /** {@code {"to":"<revision>"}}, or no body: pin the tenant where it is. */
+    @Post("/tenants/{id}/pin")
+    public HttpResponse<?> pin(@PathVariable String id, @Body @Nullable String body) {
+        if (queries.tenantHeads(id).isEmpty()) {
+            return notFound(id);
+        }
+        String to = null;
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : JSON.readTree(body);
+            if (json != null && json.path("to").isTextual()) {
+                to = json.get("to").asText();
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
+                    "expected {\"to\":\"<revision>\"} or no body: " + e.getOriginalMessage());
+        }
+        TenantPinned pinned = service.pin(id, to, RolloutsController.REQUESTED_BY);
+        return HttpResponse.ok(new PinAnswer(pinned.tenant(), pinned.to()));
+    }
+
+    @Post("/tenants/{id}/unpin")
+    public HttpResponse<?> unpin(@PathVariable String id) {
+        if (queries.tenantHeads(id).isEmpty()) {
+            return notFound(id);
+        }
+        service.unpin(id, RolloutsController.REQUESTED_BY);
+        return HttpResponse.ok(new PinAnswer(id, null));
+    }
+
+    /** Every pin: tenant → destination. */
+    @Get("/pins")
+    public Map<String, String> pins() {
+        return queries.pins();
+    }
+
+    private static HttpResponse<?> notFound(String id) {
+        return HttpResponse.status(HttpStatus.NOT_FOUND).body(ApiError.of("NotFound", "no tenant '" + id
+                + "' has reported"));
+    }
+}

@@ -1,0 +1,176 @@
+package io.schemafleet.deploy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.agent.cli.PlainJdbcFloor;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.revision.Revision;
+import io.schemafleet.protocol.topic.Topics;
+import org.flywaydb.core.Flyway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * N schema tenants through the revision chain three ways, each in a database of its own
+ * (so that none works against a catalog the others grew), one after the other:
+ * <ol>
+ *   <li>the floor: plain JDBC, the same SQL, {@code parallel} tenants at once
+ *       ({@link PlainJdbcFloor}), in this JVM;</li>
+ *   <li>Schemafleet end to end: a coordinator process publishes the chain and starts a
+ *       rollout to head ({@code POST /api/rollouts}); an agent process ({@code --parallel}
+ *       the same) follows the log, migrates and reports. Timed from the rollout request
+ *       until {@code GET /api/fleet} counts every tenant converged, so it includes Kafka
+ *       both ways and the projection;</li>
+ *   <li>a Flyway-per-tenant loop: {@code Flyway.migrate()} per schema with the chain as
+ *       versioned migrations {@code V1__…sql}, on 1 and on {@code parallel} threads.</li>
+ * </ol>
+ */
+final class ConvergenceBench {
+    private final BenchEnv env;
+
+    ConvergenceBench(BenchEnv env) {
+        this.env = env;
+    }
+
+    /** One fleet size's figures. */
+    record Result(int tenants, double floorSeconds, double agentSeconds, Map<Integer, Double> flywaySeconds,
+                  ChildJvm.Memory agentMemory, Load load) {
+        double ratio() {
+            return agentSeconds / floorSeconds;
+        }
+    }
+
+    /** A little of each side first, so that the first measured size does not pay for a cold JVM or server. */
+    void warmUp() throws Exception {
+        String url = env.postgres.createDatabase("bench_warm");
+        floor(url, 10);
+        flyway(url, 10, 1);
+    }
+
+    Result run(int tenants) throws Exception {
+        Load before = Load.now();
+        double floor = floor(env.postgres.createDatabase("bench_floor"), tenants);
+        System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s%n", tenants, floor);
+        Agent agent = agent(env.postgres.createDatabase("bench_agent"), tenants);
+        System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s (%.2fx), RSS %.0f MB, peak %.0f MB%n", tenants,
+                agent.seconds, agent.seconds / floor, agent.memory.rssMb(), agent.memory.peakMb());
+        Map<Integer, Double> flyway = new LinkedHashMap<>();
+        for (int threads : env.settings.flywayThreads()) {
+            double s = flyway(env.postgres.createDatabase("bench_flyway"), tenants, threads);
+            flyway.put(threads, s);
+            System.out.printf(Locale.ROOT, "  %d tenants: Flyway on %d thread(s) %.2f s%n", tenants, threads, s);
+        }
+        Load after = Load.now();
+        return new Result(tenants, floor, agent.seconds, flyway, agent.memory,
+                new Load(before.one() + "→" + after.one(), after.five(), after.fifteen()));
+    }
+
+    private double floor(String url, int tenants) throws Exception {
+        List<Tenant> schemas = BenchEnv.createSchemas(url, "fl_", tenants).stream()
+                .map(s -> Tenant.schema(url, s)).toList();
+        try (Databases pools = new Databases(env.credentials(), env.settings.parallel())) {
+            long start = System.nanoTime();
+            PlainJdbcFloor.run(pools, schemas, env.chain, env.settings.parallel());
+            return seconds(start);
+        }
+    }
+
+    private record Agent(double seconds, ChildJvm.Memory memory) {
+    }
+
+    private Agent agent(String url, int tenants) throws Exception {
+        List<String> schemas = BenchEnv.createSchemas(url, "bt_", tenants);
+        Topics topics = env.topics("converge" + tenants);
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, env.postgres.createDatabase("bench_coord"))) {
+            coordinator.publish(env.chain);
+            try (ChildJvm agent = env.startAgent(topics, url, "bt\\_%", "bench-agent")) {
+                long start = System.nanoTime();
+                coordinator.rollout("head");
+                long deadline = start + Duration.ofSeconds(60 + tenants).toNanos();
+                while (true) {
+                    JsonNode fleet = coordinator.fleet();
+                    if (fleet.path("converged").asLong() == tenants) {
+                        break;
+                    }
+                    agent.requireAlive();
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("not converged in time: " + fleet + "\n" + agent.tail());
+                    }
+                    Thread.sleep(100);
+                }
+                double seconds = seconds(start);
+                ChildJvm.Memory memory = agent.memory();
+                requireAllAt(url, schemas, env.head());
+                return new Agent(seconds, memory);
+            }
+        }
+    }
+
+    /** What the coordinator says, checked where it matters: every tenant's own version table. */
+    private static void requireAllAt(String url, List<String> schemas, String head) throws Exception {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (");
+        for (int i = 0; i < schemas.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT version_num FROM ").append(schemas.get(i))
+                    .append(".schemafleet_version");
+        }
+        sql.append(") v WHERE version_num = '").append(head).append("'");
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql.toString())) {
+            rs.next();
+            if (rs.getLong(1) != schemas.size()) {
+                throw new IllegalStateException("only " + rs.getLong(1) + " of " + schemas.size() + " tenants are at " + head);
+            }
+        }
+    }
+
+    private double flyway(String url, int tenants, int threads) throws Exception {
+        List<String> schemas = BenchEnv.createSchemas(url, "fw_", tenants);
+        Path dir = Files.createTempDirectory("schemafleet-bench-flyway");
+        try {
+            int v = 1;
+            for (Revision r : env.chain) {
+                Files.writeString(dir.resolve("V" + v++ + "__" + r.id() + ".sql"), r.upgradeSql());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                long start = System.nanoTime();
+                List<Future<?>> futures = new ArrayList<>();
+                for (String schema : schemas) {
+                    futures.add(pool.submit(() -> Flyway.configure().dataSource(url, null, null).schemas(schema)
+                            .locations("filesystem:" + dir).load().migrate()));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+                return seconds(start);
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

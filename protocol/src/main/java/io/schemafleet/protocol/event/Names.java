@@ -1,0 +1,32 @@
+package io.schemafleet.protocol.event;
+
+import java.util.regex.Pattern;
+
+/**
+ * The alphabet of the tenant and agent names events carry: {@value #RULE}. No quotes,
+ * semicolons, spaces, control characters or ':' (which would collide with the
+ * {@code agent:}/{@code retry:} record keys), so such names are safe in keys, logs and
+ * URLs; whoever takes a name from outside (an API path, a request body) checks it here.
+ */
+public final class Names {
+    /** What a name may be, for messages. */
+    public static final String RULE = "1 to 255 letters, digits, '_', '$', '.', '/' or '-'";
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$./-]{1,255}");
+
+    private Names() {
+    }
+
+    /** Whether {@code name} is a valid tenant or agent name. */
+    public static boolean isName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * Returns {@code name} if it is valid.
+     *
+     * @throws InvalidEventException naming {@code field}, with the value quoted, escaped and shortened
+     */
+    public static String verify(String name, String field) {
+        return Checks.matches(name, NAME, RULE, field);
+    }
+}
