@@ -1,5 +1,6 @@
 package io.schemafleet.agent.tenant;
 
+import io.schemafleet.protocol.event.Names;
 import io.schemafleet.protocol.SchemafleetException;
 
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.regex.Pattern;
  * value for the same key wins. Immutable.
  */
 public final class LabelRules {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,253}");
 
     private final Map<String, String> everyTenant;
     private final List<Rule> rules;
@@ -95,9 +95,9 @@ public final class LabelRules {
         for (String pair : text.split(",")) {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? "" : pair.substring(0, eq).strip();
-            if (!KEY.matcher(key).matches()) {
-                throw new SchemafleetException("label '" + pair + "' in '" + item + "' must be KEY=VALUE with a key of"
-                        + " 1 to 253 letters, digits, '.', '_', '/' or '-'");
+            if (!Names.isLabelKey(key)) {
+                throw new SchemafleetException("label '" + pair + "' in '" + item + "' must be KEY=VALUE with a key of "
+                        + Names.LABEL_KEY_RULE);
             }
             String value = pair.substring(eq + 1).strip();
             if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

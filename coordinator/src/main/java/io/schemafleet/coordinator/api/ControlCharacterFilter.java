@@ -12,6 +12,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Refuses (400 {@code InvalidRequest}) a request whose decoded path or query parameters
@@ -22,10 +23,15 @@ import java.util.Map;
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class ControlCharacterFilter implements Ordered {
+    /** A percent-encoded C0 control character or DEL: {@code %00} to {@code %1F}, {@code %7F}. */
+    private static final Pattern ENCODED_CONTROL = Pattern.compile("%(?:[01][0-9a-fA-F]|7[fF])");
+
     @RequestFilter
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
-        String where = offending(request.getPath(), "the path");
+        String path = request.getPath();
+        // The path as it came may still be percent-encoded (%00): its route parameters are decoded later.
+        String where = offending(path, "the path") != null || ENCODED_CONTROL.matcher(path).find() ? "the path" : null;
         for (Map.Entry<String, List<String>> parameter : request.getParameters()) {
             if (where == null) {
                 where = offending(parameter.getKey(), "a query parameter's name");

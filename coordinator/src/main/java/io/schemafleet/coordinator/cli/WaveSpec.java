@@ -1,5 +1,6 @@
 package io.schemafleet.coordinator.cli;
 
+import io.schemafleet.protocol.event.Names;
 import io.schemafleet.coordinator.client.WavePlan;
 import io.schemafleet.protocol.Durations;
 import picocli.CommandLine.ITypeConverter;
@@ -29,7 +30,6 @@ final class WaveSpec {
     private static final Set<String> OPTIONS = Set.of(SOAK, MAX_FAILURES, PARALLELISM, BUCKET);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,253}");
     private static final Pattern PERCENT = Pattern.compile("(\\d{1,9})%");
     private static final Pattern COUNT = Pattern.compile("\\d{1,9}");
     private static final int MAX_LABEL_VALUE = 255;
@@ -151,9 +151,8 @@ final class WaveSpec {
         }
 
         Draft label(String key, String value) {
-            if (!LABEL_KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException("label key '" + key + "' must be 1 to 253 letters, digits, '.', '_',"
-                        + " '/' or '-'");
+            if (!Names.isLabelKey(key)) {
+                throw new IllegalArgumentException("label key '" + key + "' must be " + Names.LABEL_KEY_RULE);
             }
             if (value.isEmpty() || value.length() > MAX_LABEL_VALUE || value.contains("=")) {
                 throw new IllegalArgumentException("label " + key + " needs a value of 1 to " + MAX_LABEL_VALUE

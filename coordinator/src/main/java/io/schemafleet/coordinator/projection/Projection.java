@@ -63,8 +63,12 @@ public class Projection implements AutoCloseable {
     private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     private volatile boolean running;
-    /** The next batch is applied record by record: the last one failed on a value. */
-    private boolean careful;
+    /**
+     * Partitions whose records are applied one by one until the projection is past this
+     * offset: a batch there failed on a value. Kept per partition because after a rewind the
+     * next poll may bring another partition's records (a heartbeat) first.
+     */
+    private final Map<TopicPartition, Long> carefulUntil = new HashMap<>();
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -178,14 +182,15 @@ public class Projection implements AutoCloseable {
                     continue;
                 }
                 List<TenantReport.Step> steps = new ArrayList<>();
-                boolean oneByOne = careful;
+                boolean oneByOne = !carefulUntil.isEmpty();
                 try {
                     tx.executeWrite(status -> {
                         steps.clear(); // a retried batch starts over
                         applyBatch(status.getConnection(), records, next, steps, oneByOne);
                         return null;
                     });
-                    careful = false;
+                    carefulUntil.entrySet().removeIf(e -> next.getOrDefault(e.getKey(),
+                            applied.getOrDefault(e.getKey(), 0L)) >= e.getValue());
                 } catch (Exception e) { // not just RuntimeException: the transaction rethrows SQLException as it is
                     if (!running) {
                         break;
@@ -195,7 +200,10 @@ public class Projection implements AutoCloseable {
                         // A value the database refuses: find the record, one savepoint each, and skip it.
                         LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
                                 records.count(), dataException(e).getMessage());
-                        careful = true;
+                        for (TopicPartition tp : records.partitions()) {
+                            List<ConsumerRecord<byte[], byte[]>> in = records.records(tp);
+                            carefulUntil.put(tp, in.get(in.size() - 1).offset() + 1);
+                        }
                         continue;
                     }
                     LOG.error("projection batch of {} records failed; rewinding and retrying in {} ms: {}",

@@ -21,7 +21,7 @@ final class Checks {
     static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     static final Pattern ERROR_CODE = Pattern.compile("[a-z0-9_]{1,64}");
     static final Pattern SQLSTATE = Pattern.compile("[0-9A-Z]{5}");
-    static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,253}");
+    static final Pattern LABEL_KEY = Names.LABEL_KEY;
 
     private Checks() {
     }
@@ -112,7 +112,7 @@ final class Checks {
             return java.util.Map.of();
         }
         labels.forEach((k, v) -> {
-            matches(k, LABEL_KEY, "1 to 253 letters, digits, '.', '_', '/' or '-'", field + " key");
+            matches(k, LABEL_KEY, Names.LABEL_KEY_RULE, field + " key");
             text(v, 255, field + " " + k);
         });
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));

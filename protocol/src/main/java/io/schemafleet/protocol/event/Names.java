@@ -13,7 +13,18 @@ public final class Names {
     public static final String RULE = "1 to 255 letters, digits, '_', '$', '.', '/' or '-'";
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$./-]{1,255}");
 
+    /** What a label key may be, for messages. */
+    public static final String LABEL_KEY_RULE = "1 to 253 letters, digits, '.', '_', '/' or '-', starting and ending"
+            + " with a letter or digit";
+    /** Label keys: {@code tier}, {@code region}, {@code schemafleet.io/cohort}; never {@code ..} or {@code /x}. */
+    static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,251}[A-Za-z0-9])?");
+
     private Names() {
+    }
+
+    /** Whether {@code key} is a valid label key (wave selectors, agent label rules, reports). */
+    public static boolean isLabelKey(String key) {
+        return key != null && LABEL_KEY.matcher(key).matches();
     }
 
     /** Whether {@code name} is a valid tenant or agent name. */
