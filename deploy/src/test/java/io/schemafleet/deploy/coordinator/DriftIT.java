@@ -10,12 +10,12 @@ import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.CliRun;
+import io.schemafleet.deploy.Resources;
 import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -28,24 +28,19 @@ class DriftIT {
     private static final int TENANTS = 5;
 
     private CoordinatorFixture coordinator;
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
+        resources.close();
     }
 
     @Test
     void aHandMadeColumnMakesItsTenantDriftedAndTheDiffShowsIt() throws Exception {
-        coordinator = new CoordinatorFixture("drift");
+        coordinator = resources.add(new CoordinatorFixture("drift"));
         coordinator.start();
         TestDatabase db = TestDatabase.create("drift");
-        closing.add(db);
+        resources.add(db);
         StringBuilder ddl = new StringBuilder();
         for (int i = 0; i < TENANTS; i++) {
             ddl.append(String.format("CREATE SCHEMA dr_%02d;", i));
@@ -131,13 +126,13 @@ class DriftIT {
 
     private void agent(TestDatabase db) {
         Databases pools = new Databases(DbCredentials.NONE, 4);
-        closing.add(pools);
+        resources.add(pools);
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("drift-agent"), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "dr_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
-        closing.add(agent);
+        resources.add(agent);
         agent.start();
     }
 }

@@ -10,6 +10,7 @@ import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.CliRun;
+import io.schemafleet.deploy.Resources;
 import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -43,25 +43,20 @@ class FleetCliIT {
     Path tmp;
 
     private CoordinatorFixture coordinator;
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
+        resources.close();
     }
 
     @Test
     void anOperatorDrivesTheFleetFromTheCommandLine() throws Exception {
-        coordinator = new CoordinatorFixture("cli");
+        coordinator = resources.add(new CoordinatorFixture("cli"));
         coordinator.start();
         String url = coordinator.url();
         TestDatabase db = TestDatabase.create("cli");
-        closing.add(db);
+        resources.add(db);
         db.execute("CREATE SCHEMA cli_00; CREATE SCHEMA cli_01; CREATE SCHEMA cli_02;"
                 + " CREATE TABLE cli_02.audit_log (id int)");
         agent(db);
@@ -131,13 +126,13 @@ class FleetCliIT {
 
     private void agent(TestDatabase db) {
         Databases pools = new Databases(DbCredentials.NONE, 2);
-        closing.add(pools);
+        resources.add(pools);
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), 2, 2, ApplyOptions.defaults("cli-agent"), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "cli_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
-        closing.add(agent);
+        resources.add(agent);
         agent.start();
     }
 }

@@ -11,6 +11,7 @@ import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.LabelRules;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.deploy.Resources;
 import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.fleet.Buckets;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +43,11 @@ class RolloutsIT {
     private static final LabelRules CANARIES = LabelRules.parse(List.of("region=eu"), List.of("t_0*:tier=canary"));
 
     private CoordinatorFixture coordinator;
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Resources resources = new Resources();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
+        resources.close();
     }
 
     @Test
@@ -186,23 +181,23 @@ class RolloutsIT {
 
     /** A coordinator, {@code n} schema tenants {@code t_00..} and one agent labelling them. */
     private TestDatabase fleet(String name, int n, LabelRules labels) throws Exception {
-        coordinator = new CoordinatorFixture(name);
+        coordinator = resources.add(new CoordinatorFixture(name));
         coordinator.start();
         TestDatabase db = TestDatabase.create(name);
-        closing.add(db);
+        resources.add(db);
         StringBuilder ddl = new StringBuilder();
         for (int i = 0; i < n; i++) {
             ddl.append(String.format("CREATE SCHEMA t_%02d;", i));
         }
         db.execute(ddl.toString());
         Databases pools = new Databases(DbCredentials.NONE, 4);
-        closing.add(pools);
+        resources.add(pools);
         AgentSettings settings = new AgentSettings(coordinator.topics,
                 Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("agent-" + name), coordinator.agentTrust());
         AgentLoop agent = new AgentLoop(settings, labels.applyTo(new SchemaPatternDiscovery(pools, db.url(), "t\\_%")),
                 pools, (c, schema) -> null);
-        closing.add(agent);
+        resources.add(agent);
         agent.start();
         return db;
     }

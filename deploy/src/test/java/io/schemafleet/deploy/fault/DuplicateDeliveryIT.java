@@ -1,5 +1,6 @@
 package io.schemafleet.deploy.fault;
 
+import io.schemafleet.deploy.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;

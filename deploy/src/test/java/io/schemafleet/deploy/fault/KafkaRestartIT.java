@@ -1,5 +1,6 @@
 package io.schemafleet.deploy.fault;
 
+import io.schemafleet.deploy.Resources;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.AfterEach;

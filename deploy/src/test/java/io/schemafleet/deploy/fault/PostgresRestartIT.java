@@ -1,5 +1,6 @@
 package io.schemafleet.deploy.fault;
 
+import io.schemafleet.deploy.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;

@@ -1,18 +1,18 @@
-package io.schemafleet.deploy.fault;
+package io.schemafleet.deploy;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * What a fault test opened (broker, servers, coordinators, databases, agent processes),
+ * What an integration test opened (broker, servers, coordinators, databases, agents),
  * closed in reverse order after it: agents before the databases they use, a coordinator
  * before its broker. Every one is closed even if an earlier one fails.
  */
-final class Resources implements AutoCloseable {
+public final class Resources implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     /** Registers {@code resource} to be closed; returns it. */
-    <T extends AutoCloseable> T add(T resource) {
+    public <T extends AutoCloseable> T add(T resource) {
         opened.push(resource);
         return resource;
     }
