@@ -12,6 +12,15 @@ import io.schemafleet.coordinator.security.Role;
 import io.schemafleet.coordinator.security.Tokens;
 import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.CliRun;
+import java.time.Duration;
+import io.schemafleet.deploy.Resources;
+import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
+import io.schemafleet.agent.loop.AgentSettings;
+import io.schemafleet.agent.loop.AgentLoop;
+import io.schemafleet.agent.fingerprint.SchemaFingerprint;
+import io.schemafleet.agent.db.DbCredentials;
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.apply.ApplyOptions;
 import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
@@ -308,6 +317,28 @@ public final class CoordinatorFixture implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /**
+     * Settings of an in-process agent following this coordinator and trusting its key, with a
+     * 2 s resync and heartbeat and {@code parallel} tenants (and DDL statements) at once.
+     */
+    AgentSettings agentSettings(int parallel, ApplyOptions options) {
+        return new AgentSettings(topics, Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()),
+                Duration.ofSeconds(2), Duration.ofSeconds(2), parallel, parallel, options, agentTrust());
+    }
+
+    /**
+     * Starts an in-process agent on the schemas of {@code dbUrl} whose names are LIKE
+     * {@code pattern}, fingerprinting them; it and its pools go into {@code resources}.
+     */
+    AgentLoop startAgent(Resources resources, String dbUrl, String pattern, int parallel, ApplyOptions options) {
+        Databases pools = resources.add(new Databases(DbCredentials.NONE, parallel));
+        AgentLoop agent = resources.add(new AgentLoop(agentSettings(parallel, options),
+                new SchemaPatternDiscovery(pools, dbUrl, pattern), pools,
+                (c, schema) -> SchemaFingerprint.of(c, schema).sha256()));
+        agent.start();
+        return agent;
     }
 
     /** What an agent trusts to follow this coordinator: its public key, nothing unsigned. */

@@ -9,7 +9,6 @@ import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
-import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -186,10 +184,8 @@ class DashboardIT {
         Databases pools = new Databases(DbCredentials.NONE, 4);
         closing.add(pools);
         // Two quick tries, so a failure is reported within a second instead of after the default backoff.
-        AgentSettings settings = new AgentSettings(coordinator.topics,
-                Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("dash-agent")
-                .withRetries(2, Duration.ofMillis(100), Duration.ofMillis(100)), coordinator.agentTrust());
+        AgentSettings settings = coordinator.agentSettings(4, ApplyOptions.defaults("dash-agent")
+                .withRetries(2, Duration.ofMillis(100), Duration.ofMillis(100)));
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "dash_%"), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         closing.add(agent);

@@ -2,22 +2,14 @@ package io.schemafleet.deploy.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.apply.ApplyOptions;
-import io.schemafleet.agent.db.Databases;
-import io.schemafleet.agent.db.DbCredentials;
-import io.schemafleet.agent.fingerprint.SchemaFingerprint;
-import io.schemafleet.agent.loop.AgentLoop;
-import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
-import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.CliRun;
 import io.schemafleet.deploy.Resources;
-import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,14 +117,6 @@ class DriftIT {
     }
 
     private void agent(TestDatabase db) {
-        Databases pools = new Databases(DbCredentials.NONE, 4);
-        resources.add(pools);
-        AgentSettings settings = new AgentSettings(coordinator.topics,
-                Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("drift-agent"), coordinator.agentTrust());
-        AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "dr_%"), pools,
-                (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
-        resources.add(agent);
-        agent.start();
+        coordinator.startAgent(resources, db.url(), "dr_%", 4, ApplyOptions.defaults("drift-agent"));
     }
 }

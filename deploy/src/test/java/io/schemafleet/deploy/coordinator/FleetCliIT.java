@@ -2,28 +2,16 @@ package io.schemafleet.deploy.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.apply.ApplyOptions;
-import io.schemafleet.agent.db.Databases;
-import io.schemafleet.agent.db.DbCredentials;
-import io.schemafleet.agent.fingerprint.SchemaFingerprint;
-import io.schemafleet.agent.loop.AgentLoop;
-import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
-import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.CliRun;
 import io.schemafleet.deploy.Resources;
-import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -125,14 +113,6 @@ class FleetCliIT {
     }
 
     private void agent(TestDatabase db) {
-        Databases pools = new Databases(DbCredentials.NONE, 2);
-        resources.add(pools);
-        AgentSettings settings = new AgentSettings(coordinator.topics,
-                Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 2, 2, ApplyOptions.defaults("cli-agent"), coordinator.agentTrust());
-        AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "cli_%"), pools,
-                (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
-        resources.add(agent);
-        agent.start();
+        coordinator.startAgent(resources, db.url(), "cli_%", 2, ApplyOptions.defaults("cli-agent"));
     }
 }

@@ -10,7 +10,6 @@ import io.schemafleet.agent.loop.AgentSettings;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.PrometheusText;
-import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,9 +152,7 @@ class FleetEndToEndIT {
     private AgentLoop agent(String id, TestDatabase db, String pattern) {
         Databases pools = new Databases(DbCredentials.NONE, 4);
         closing.add(pools);
-        AgentSettings settings = new AgentSettings(coordinator.topics,
-                Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults(id), coordinator.agentTrust());
+        AgentSettings settings = coordinator.agentSettings(4, ApplyOptions.defaults(id));
         AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), pattern), pools,
                 (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
         closing.add(agent);

@@ -11,7 +11,6 @@ import io.schemafleet.agent.loop.HealthServer;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.PrometheusText;
-import io.schemafleet.deploy.kafka.TestKafka;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -21,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -52,10 +50,8 @@ class MetricsIT {
                     CoordinatorFixture.exampleFiles())).status()).isEqualTo(201);
             assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"))
                     .status()).isEqualTo(201);
-            AgentSettings settings = new AgentSettings(coordinator.topics,
-                    Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                    Duration.ofSeconds(2), 2, 2, ApplyOptions.defaults("agent-m")
-                    .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)), coordinator.agentTrust());
+            AgentSettings settings = coordinator.agentSettings(2, ApplyOptions.defaults("agent-m")
+                    .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)));
             try (AgentLoop agent = new AgentLoop(settings, new SchemaPatternDiscovery(pools, db.url(), "m_%"), pools,
                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
                  HealthServer server = new HealthServer(0, agent::health, agent.metrics()::scrape)) {

@@ -12,7 +12,6 @@ import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.LabelRules;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.Resources;
-import io.schemafleet.deploy.kafka.TestKafka;
 import io.schemafleet.protocol.fleet.Buckets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -192,9 +191,7 @@ class RolloutsIT {
         db.execute(ddl.toString());
         Databases pools = new Databases(DbCredentials.NONE, 4);
         resources.add(pools);
-        AgentSettings settings = new AgentSettings(coordinator.topics,
-                Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), 4, 4, ApplyOptions.defaults("agent-" + name), coordinator.agentTrust());
+        AgentSettings settings = coordinator.agentSettings(4, ApplyOptions.defaults("agent-" + name));
         AgentLoop agent = new AgentLoop(settings, labels.applyTo(new SchemaPatternDiscovery(pools, db.url(), "t\\_%")),
                 pools, (c, schema) -> null);
         resources.add(agent);
