@@ -3,6 +3,8 @@ package io.schemafleet.agent.apply;
 import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.store.LockWait;
+import io.schemafleet.agent.store.StepRefusal;
+import io.schemafleet.agent.store.StepScript;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.protocol.graph.RevisionGraph;
@@ -34,63 +36,54 @@ final class StepExecutor {
         this.graph = graph;
     }
 
-    StepOutcome run(Connection c, Tenant tenant, TenantStore store, Step step, List<String> expectedRows)
-            throws StepFailedException, SQLException {
+    /**
+     * @param createTables true on a tenant's first step: its tables do not exist yet, and are
+     *                     created with the step (in its transaction, when it has one)
+     */
+    StepOutcome run(Connection c, Tenant tenant, TenantStore store, Step step, List<String> expectedRows,
+                    boolean createTables) throws StepFailedException, SQLException {
         return step.revision().transactional()
-                ? runInTransaction(c, tenant, store, step, expectedRows)
-                : runOutsideTransaction(c, tenant, store, step, expectedRows);
+                ? runInTransaction(c, store, step, expectedRows, createTables)
+                : runOutsideTransaction(c, tenant, store, step, expectedRows, createTables);
     }
 
     /**
-     * Three round trips, as many as running the bare SQL in a transaction takes: the
-     * settings, the tenant lock and the step's SQL; one prepared statement that checks the
-     * version rows and does the bookkeeping; commit. The SQL runs before the rows are
-     * checked, inside the transaction: if they turn out not to be the planned ones (another
-     * agent got there first) everything is rolled back and the tenant re-planned, so a step
-     * is never applied twice; a failure is only reported as one if the rows were as planned.
+     * One round trip (the floor, bare SQL in a transaction, takes three): the whole step is
+     * one script ({@link TenantStore#stepScript}) that checks the rows under the tenant's lock
+     * before the SQL runs and commits at its end. A check that fails rolls everything back
+     * and says why: lock taken (pause, try again), rows moved or a step pending (re-plan).
+     * A failure is only reported as the step's if the rows were as planned.
      */
-    private StepOutcome runInTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
-                                         List<String> expectedRows) throws StepFailedException, SQLException {
+    private StepOutcome runInTransaction(Connection c, TenantStore store, Step step, List<String> expectedRows,
+                                         boolean createTables) throws StepFailedException, SQLException {
         c.setAutoCommit(false);
         Instant started = Instant.now();
+        String script = store.stepScript(new StepScript(options.lockTimeout().toMillis(),
+                options.statementTimeout().toMillis(), createTables, expectedRows, step.sql(), step.versionChanges(),
+                row(step, started, null, HistoryOutcome.APPLIED, null)));
         try (Statement st = c.createStatement()) {
-            // Settings and lock first (statement_timeout then bounds the wait for the lock), the
-            // step's SQL right behind them in the same round trip. The newline ends a trailing
-            // "--" comment in the SQL.
-            String sql = step.sql().strip();
-            String begin = store.beginStepSql(options.lockTimeout().toMillis(), options.statementTimeout().toMillis())
-                    + (sql.isEmpty() ? "" : ";\n" + sql + "\n");
             LockWait wait = new LockWait(options.statementTimeout());
             while (true) {
                 try {
-                    st.execute(begin);
+                    st.execute(script);
                     drain(st);
-                    break;
+                    return StepOutcome.APPLIED;
                 } catch (SQLException e) {
-                    if (!TenantStore.isLockBusy(e)) {
-                        throw e;
-                    }
-                    // Nothing ran: the lock check comes before the SQL. Pause outside any transaction.
+                    StepRefusal refusal = StepRefusal.of(e).orElseThrow(() -> e);
                     c.rollback();
-                    wait.pause();
+                    switch (refusal) {
+                        case LOCK_BUSY -> wait.pause(); // outside any transaction, then again
+                        case DIRTY -> {
+                            return StepOutcome.DIRTY;
+                        }
+                        case ROWS_CHANGED -> {
+                            return StepOutcome.ROWS_CHANGED;
+                        }
+                        case BOOKKEEPING -> throw new SQLException("version table bookkeeping did not touch exactly "
+                                + "the planned rows: the version table is not what the plan assumed", "55000", e);
+                    }
                 }
             }
-            TenantStore.BookkeepingResult check = store.bookkeep(c, step.versionChanges(),
-                    row(step, started, null, HistoryOutcome.APPLIED, null));
-            if (check.pending()) {
-                c.rollback();
-                return StepOutcome.DIRTY;
-            }
-            if (!rowsMatch(check.rowsBefore(), expectedRows)) {
-                c.rollback();
-                return StepOutcome.ROWS_CHANGED;
-            }
-            if (!check.changesApplied()) {
-                throw new SQLException("version table bookkeeping did not touch exactly the planned rows: "
-                        + "the version table is not what the plan assumed", "55000");
-            }
-            c.commit();
-            return StepOutcome.APPLIED;
         } catch (SQLException e) {
             SqlFailure failure = SqlFailure.classify(e);
             rollbackQuietly(c);
@@ -98,7 +91,7 @@ final class StepExecutor {
             if (moved != null) {
                 return moved;
             }
-            recordFailure(c, store, step, started, failure);
+            recordFailure(c, store, step, started, failure, createTables);
             throw new StepFailedException(failure, e);
         } finally {
             resetQuietly(c);
@@ -130,11 +123,15 @@ final class StepExecutor {
     }
 
     private StepOutcome runOutsideTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
-                                              List<String> expectedRows) throws StepFailedException, SQLException {
+                                              List<String> expectedRows, boolean createTables)
+            throws StepFailedException, SQLException {
         c.setAutoCommit(true);
         Instant started = Instant.now();
         Long pendingId = null;
         try {
+            if (createTables) {
+                store.ensureTables(c);
+            }
             try (Statement st = c.createStatement()) {
                 st.execute(options.sessionSettings("SESSION", tenant.schema()));
             }
@@ -199,9 +196,13 @@ final class StepExecutor {
         }
     }
 
-    private void recordFailure(Connection c, TenantStore store, Step step, Instant started, SqlFailure failure) {
+    private void recordFailure(Connection c, TenantStore store, Step step, Instant started, SqlFailure failure,
+                               boolean createTables) {
         try {
             c.setAutoCommit(true);
+            if (createTables) {
+                store.ensureTables(c); // they were to come with the step, which was rolled back
+            }
             store.record(c, row(step, started, Instant.now(), HistoryOutcome.FAILED, failure));
         } catch (SQLException ignored) {
             // The failure is still reported; history is best effort when the connection is gone.

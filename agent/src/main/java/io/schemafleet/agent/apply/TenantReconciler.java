@@ -15,10 +15,9 @@ import io.schemafleet.protocol.graph.VersionTableChange;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +30,8 @@ import java.util.function.Predicate;
 public final class TenantReconciler {
     /** Re-plans allowed in one reconcile before giving up on a tenant that keeps moving. */
     private static final int MAX_REPLANS = 1_000;
+    /** What a tenant without Schemafleet's tables has: no rows, nothing pending, nothing applied. */
+    private static final TenantSnapshot NEW_TENANT = new TenantSnapshot(List.of(), Optional.empty(), Map.of());
 
     private final RevisionGraph graph;
     private final DestinationPlanner planner;
@@ -129,7 +130,7 @@ public final class TenantReconciler {
         try (Connection c = databases.open(tenant.jdbcUrl())) {
             rows = store.rows(c);
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
+            if (missing(e)) {
                 rows = List.of(); // never migrated: no version table yet
             } else {
                 SqlFailure f = SqlFailure.classify(e);
@@ -162,13 +163,16 @@ public final class TenantReconciler {
         for (int replans = 0; replans < MAX_REPLANS; replans++) {
             // After a clean run of steps the rows are known without reading them again.
             List<String> rows = known;
+            boolean firstStep = false;
             if (rows == null) {
-                TenantSnapshot snapshot = snapshot(c, store);
+                Optional<TenantSnapshot> read = snapshot(c, store);
+                firstStep = read.isEmpty();
+                TenantSnapshot snapshot = read.orElse(NEW_TENANT);
                 if (snapshot.pending().isPresent()) {
                     // Maybe another agent is running a non-transactional step right now: wait for
                     // it to finish, then look again. Only a marker nobody is working on is dirt.
                     store.awaitUnlocked(c);
-                    snapshot = snapshot(c, store);
+                    snapshot = store.snapshot(c);
                 }
                 Optional<Verdict> refusal = refusal(snapshot);
                 if (refusal.isPresent()) {
@@ -186,7 +190,7 @@ public final class TenantReconciler {
             if (plan.steps().isEmpty()) {
                 return new Verdict(TenantState.CONVERGED, rows, null, fingerprinter.fingerprint(c, tenant.schema()));
             }
-            known = runSteps(c, tenant, store, destination, plan, rows, done);
+            known = runSteps(c, tenant, store, destination, plan, rows, firstStep, done);
         }
         return new Verdict(TenantState.FAILED, store.rows(c), new TenantError("plan_failed", null, null,
                 "version rows kept changing under this agent; gave up after " + MAX_REPLANS + " re-plans"), null);
@@ -197,10 +201,10 @@ public final class TenantReconciler {
      * all ran, or null when the tenant must be read again (another agent moved it).
      */
     private List<String> runSteps(Connection c, Tenant tenant, TenantStore store, String destination, Plan plan,
-                                  List<String> rows,
-                          List<StepRecord> done)
+                                  List<String> rows, boolean firstStep, List<StepRecord> done)
             throws SQLException, StepFailedException, InterruptedException, Held {
         List<String> expected = rows;
+        boolean createTables = firstStep;
         for (Step step : plan.steps()) {
             if (!mayStartStep.test(tenant)) {
                 throw new Held(expected);
@@ -208,7 +212,7 @@ public final class TenantReconciler {
             long started = System.nanoTime();
             StepOutcome outcome;
             try (DdlThrottle.Permit permit = throttle.acquire(tenant)) {
-                outcome = executor.run(c, tenant, store, step, expected);
+                outcome = executor.run(c, tenant, store, step, expected, createTables);
             } catch (StepFailedException e) {
                 e.revision = step.revision().id();
                 throw e;
@@ -219,23 +223,42 @@ public final class TenantReconciler {
             StepRecord record = new StepRecord(step.revision().id(), step.direction().code(),
                     (System.nanoTime() - started) / 1_000_000);
             done.add(record);
-            expected = after(expected, step.versionChanges());
+            createTables = false;
+            expected = VersionTableChange.applyAll(expected, step.versionChanges());
             listener.stepApplied(tenant, destination, record, expected);
         }
         return expected;
     }
 
-    private TenantSnapshot snapshot(Connection c, TenantStore store) throws SQLException {
+    /**
+     * The tenant's tables as they are; empty on its first visit, when it has no version table
+     * yet (its first step creates the tables, in its own transaction, rather than a
+     * transaction of their own before it). A version table without the history table (a
+     * database Alembic managed until now) gets the history table here.
+     */
+    private static Optional<TenantSnapshot> snapshot(Connection c, TenantStore store) throws SQLException {
         try {
-            return store.snapshot(c);
+            return Optional.of(store.snapshot(c));
         } catch (SQLException e) {
-            if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+            if (!missing(e)) {
                 throw e;
             }
-            // First visit: the tenant has no version or history table yet.
-            store.ensureTables(c);
-            return store.snapshot(c);
         }
+        try {
+            store.rows(c);
+        } catch (SQLException e) {
+            if (missing(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        store.ensureTables(c);
+        return Optional.of(store.snapshot(c));
+    }
+
+    /** A table or schema that does not exist. */
+    private static boolean missing(SQLException e) {
+        return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState());
     }
 
     /** Why the agent must not run anything on this tenant, if there is a reason. */
@@ -264,22 +287,6 @@ public final class TenantReconciler {
             }
         }
         return Optional.empty();
-    }
-
-    private static List<String> after(List<String> rows, List<VersionTableChange> changes) {
-        Set<String> next = new LinkedHashSet<>(rows);
-        for (VersionTableChange change : changes) {
-            if (change instanceof VersionTableChange.Insert i) {
-                next.add(i.version());
-            } else if (change instanceof VersionTableChange.Delete d) {
-                next.remove(d.version());
-            } else {
-                VersionTableChange.Update u = (VersionTableChange.Update) change;
-                next.remove(u.from());
-                next.add(u.to());
-            }
-        }
-        return List.copyOf(next);
     }
 
     private int backOff(int attempt) {

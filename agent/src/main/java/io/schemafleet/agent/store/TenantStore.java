@@ -29,14 +29,11 @@ public final class TenantStore {
     private final Tenant tenant;
     private final String versionTable;
     private final String historyTable;
-    /** Unqualified: runs under the step's search path, so the text is the same for every tenant. */
-    private final String bookkeepingSql;
 
     public TenantStore(Tenant tenant, VersionLayout layout) {
         this.tenant = tenant;
         this.versionTable = tenant.quotedSchema() + "." + quote(layout.versionTable());
         this.historyTable = tenant.quotedSchema() + "." + quote(layout.historyTable());
-        this.bookkeepingSql = bookkeepingSql(quote(layout.versionTable()), quote(layout.historyTable()));
     }
 
     private static String quote(String name) {
@@ -52,22 +49,7 @@ public final class TenantStore {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             lockTransaction(c);
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema() + ";\n"
-                    + "CREATE TABLE IF NOT EXISTS " + versionTable
-                    + " (version_num varchar(64) NOT NULL, CONSTRAINT "
-                    + quote(pkName()) + " PRIMARY KEY (version_num));\n"
-                    + "CREATE TABLE IF NOT EXISTS " + historyTable + " ("
-                    + "id bigserial PRIMARY KEY, "
-                    + "revision varchar(64) NOT NULL, "
-                    + "direction varchar(9) NOT NULL, "
-                    + "checksum char(64) NOT NULL, "
-                    + "started_at timestamptz NOT NULL, "
-                    + "finished_at timestamptz, "
-                    + "duration_ms bigint, "
-                    + "agent varchar(200) NOT NULL, "
-                    + "outcome varchar(24) NOT NULL, "
-                    + "sqlstate varchar(5), "
-                    + "error text)");
+            st.execute(createTablesSql());
             c.commit();
         } catch (SQLException e) {
             c.rollback();
@@ -75,6 +57,25 @@ public final class TenantStore {
         } finally {
             c.setAutoCommit(auto);
         }
+    }
+
+    private String createTablesSql() {
+        return "CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema() + ";\n"
+                + "CREATE TABLE IF NOT EXISTS " + versionTable
+                + " (version_num varchar(64) NOT NULL, CONSTRAINT "
+                + quote(pkName()) + " PRIMARY KEY (version_num));\n"
+                + "CREATE TABLE IF NOT EXISTS " + historyTable + " ("
+                + "id bigserial PRIMARY KEY, "
+                + "revision varchar(64) NOT NULL, "
+                + "direction varchar(9) NOT NULL, "
+                + "checksum char(64) NOT NULL, "
+                + "started_at timestamptz NOT NULL, "
+                + "finished_at timestamptz, "
+                + "duration_ms bigint, "
+                + "agent varchar(200) NOT NULL, "
+                + "outcome varchar(24) NOT NULL, "
+                + "sqlstate varchar(5), "
+                + "error text)";
     }
 
     private String pkName() {
@@ -86,7 +87,7 @@ public final class TenantStore {
      * Takes the tenant's transaction-scoped advisory lock (released at commit or
      * rollback). Must be the first thing the transaction does: while the lock is taken
      * the transaction is rolled back and the lock tried again after a pause, so that no
-     * transaction of ours ever waits inside PostgreSQL (see {@link #beginStepSql}).
+     * transaction of ours ever waits inside PostgreSQL (see {@link #stepScript}).
      */
     public void lockTransaction(Connection c) throws SQLException {
         LockWait wait = new LockWait(Duration.ofMinutes(15));
@@ -157,99 +158,99 @@ public final class TenantStore {
     }
 
     /**
-     * One statement that sets the step's timeouts and search path for the transaction
-     * ({@code set_config(..., true)} is {@code SET LOCAL}) and then takes the tenant's
-     * transaction-scoped advisory lock. Timeouts first, so that the statement timeout
-     * bounds the wait for the lock.
+     * A whole transactional step as one script, sent in one round trip: the driver opens the
+     * transaction ahead of it and the script's last statement commits, so PostgreSQL runs it
+     * all or, at the first error, nothing (the caller then rolls back). In order:
+     * <ol>
+     * <li>the step's timeouts and search path for this transaction ({@code set_config(..., true)}
+     * is {@code SET LOCAL}), then the tenant's transaction-scoped advisory lock, tried, never
+     * waited for ({@link StepRefusal#LOCK_BUSY} when taken);</li>
+     * <li>on a tenant's first step, its schema and Schemafleet's tables;</li>
+     * <li>a check that no step is pending ({@link StepRefusal#DIRTY}) and that the version rows are
+     * those the plan started from ({@link StepRefusal#ROWS_CHANGED}), so the step's SQL never runs
+     * on a tenant another agent moved;</li>
+     * <li>the step's SQL;</li>
+     * <li>the version-table changes and the history row;</li>
+     * <li>a check that the version rows are now exactly the planned ones
+     * ({@link StepRefusal#BOOKKEEPING} if the step's SQL touched them, say), then {@code COMMIT}.</li>
+     * </ol>
+     * Why try and never wait for the lock: a transaction waiting inside PostgreSQL would hold up
+     * every {@code CREATE INDEX CONCURRENTLY} in the database (it waits for all older
+     * transactions) while that index's own agent holds the lock: a deadlock.
      */
-    public String beginStepSql(long lockTimeoutMillis, long statementTimeoutMillis) {
-        // Try, never wait, for the lock: a transaction waiting inside PostgreSQL would hold
-        // up every CREATE INDEX CONCURRENTLY in the database (it waits for all older
-        // transactions) while that index's own agent holds the lock: a deadlock. When the
-        // lock is taken, this fails with LOCK_BUSY (which the caller retries after a pause)
-        // and the step's SQL behind it in the same round trip never runs. The concatenation
-        // with pg_backend_pid() keeps the planner from evaluating the failing cast up front.
-        return "SELECT set_config('lock_timeout', '" + lockTimeoutMillis + "', true),"
-                + " set_config('statement_timeout', '" + statementTimeoutMillis + "', true),"
-                + " set_config('search_path', '" + tenant.quotedSchema() + "', true),"
-                + " CASE WHEN pg_try_advisory_xact_lock(" + LOCK_NAMESPACE + ", hashtext('" + tenant.schema() + "'))"
-                + " THEN 0 ELSE ('" + LOCK_BUSY + " ' || pg_backend_pid())::int END";
+    public String stepScript(StepScript step) {
+        List<String> after = VersionTableChange.applyAll(step.rowsBefore(), step.changes());
+        StringBuilder sql = new StringBuilder()
+                .append("SELECT set_config('lock_timeout', '").append(step.lockTimeoutMillis()).append("', true),")
+                .append(" set_config('statement_timeout', '").append(step.statementTimeoutMillis()).append("', true),")
+                .append(" set_config('search_path', '").append(tenant.quotedSchema()).append("', true),")
+                .append(" CASE WHEN pg_try_advisory_xact_lock(").append(LOCK_NAMESPACE).append(", hashtext('")
+                .append(tenant.schema()).append("')) THEN 0 ELSE ").append(StepRefusal.LOCK_BUSY.raise()).append(" END;\n");
+        if (step.createTables()) {
+            sql.append(createTablesSql()).append(";\n");
+        }
+        sql.append("SELECT CASE WHEN EXISTS (SELECT 1 FROM ").append(historyTable).append(" WHERE outcome = 'pending')")
+                .append(" THEN ").append(StepRefusal.DIRTY.raise())
+                .append(" WHEN ").append(rowsText()).append(" <> ").append(literal(rowsKey(step.rowsBefore())))
+                .append(" THEN ").append(StepRefusal.ROWS_CHANGED.raise()).append(" ELSE 0 END;\n");
+        String body = step.sql().strip();
+        if (!body.isEmpty()) {
+            // The newline ends a trailing "--" comment in the SQL.
+            sql.append(body).append("\n;\n");
+        }
+        for (VersionTableChange change : step.changes()) {
+            if (change instanceof VersionTableChange.Insert i) {
+                sql.append("INSERT INTO ").append(versionTable).append(" (version_num) VALUES (")
+                        .append(literal(i.version())).append(");\n");
+            } else if (change instanceof VersionTableChange.Delete d) {
+                sql.append("DELETE FROM ").append(versionTable).append(" WHERE version_num = ")
+                        .append(literal(d.version())).append(";\n");
+            } else {
+                VersionTableChange.Update u = (VersionTableChange.Update) change;
+                sql.append("UPDATE ").append(versionTable).append(" SET version_num = ").append(literal(u.to()))
+                        .append(" WHERE version_num = ").append(literal(u.from())).append(";\n");
+            }
+        }
+        HistoryRow row = step.history();
+        sql.append("INSERT INTO ").append(historyTable)
+                .append(" (revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome) VALUES (")
+                .append(literal(row.revision())).append(", ").append(literal(row.direction())).append(", ")
+                .append(literal(row.checksum())).append(", now(), clock_timestamp(),")
+                .append(" (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::bigint, ")
+                .append(literal(row.agent())).append(", ").append(literal(row.outcome().code())).append(");\n");
+        sql.append("SELECT CASE WHEN ").append(rowsText()).append(" <> ").append(literal(rowsKey(after)))
+                .append(" THEN ").append(StepRefusal.BOOKKEEPING.raise()).append(" ELSE 0 END;\n");
+        return sql.append("COMMIT").toString();
     }
 
-    /** Marks the error {@link #beginStepSql} raises when another agent holds the tenant's lock. */
-    public static final String LOCK_BUSY = "schemafleet: tenant lock busy";
+    /** The version rows as one text, sorted bytewise (never by the database's collation), comma-joined. */
+    private String rowsText() {
+        return "(SELECT coalesce(string_agg(version_num::text, ',' ORDER BY version_num COLLATE \"C\"), '') FROM "
+                + versionTable + ")";
+    }
 
-    /** True for the error {@link #beginStepSql} raises when the lock is taken. */
-    public static boolean isLockBusy(SQLException e) {
-        return "22P02".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains(LOCK_BUSY);
+    /** What {@link #rowsText} reads for these rows. Ids are ASCII without commas, so Java's order is bytewise. */
+    private static String rowsKey(List<String> rows) {
+        return String.join(",", rows.stream().sorted().toList());
     }
 
     /**
-     * Checks a step's preconditions and does its bookkeeping in one prepared statement
-     * (the same text for every tenant, so the server parses it once per connection; the
-     * transaction's search path, set by {@link #beginStepSql}, points it at this tenant's
-     * tables). Returns, from before the changes: the version rows sorted and comma-joined
-     * and whether a step is pending; then how many rows the inserts, deletes, updates and
-     * the history insert touched. The caller rolls back unless all is as planned.
+     * A string literal for any server setting: an escape string ({@code E'...'}) reads
+     * backslashes the same whether or not {@code standard_conforming_strings} is on.
      */
-    public BookkeepingResult bookkeep(Connection c, List<VersionTableChange> changes, HistoryRow row)
-            throws SQLException {
-        List<String> inserts = new ArrayList<>();
-        List<String> deletes = new ArrayList<>();
-        List<String> from = new ArrayList<>();
-        List<String> to = new ArrayList<>();
-        for (VersionTableChange change : changes) {
-            if (change instanceof VersionTableChange.Insert i) {
-                inserts.add(i.version());
-            } else if (change instanceof VersionTableChange.Delete d) {
-                deletes.add(d.version());
-            } else {
-                VersionTableChange.Update u = (VersionTableChange.Update) change;
-                from.add(u.from());
-                to.add(u.to());
+    static String literal(String value) {
+        StringBuilder out = new StringBuilder("E'");
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == 0) {
+                throw new IllegalArgumentException("a NUL character cannot reach PostgreSQL");
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement(bookkeepingSql)) {
-            // Ids never contain commas (they are [A-Za-z0-9_]), so a joined list is unambiguous.
-            ps.setString(1, String.join(",", inserts));
-            ps.setString(2, String.join(",", deletes));
-            ps.setString(3, String.join(",", from));
-            ps.setString(4, String.join(",", to));
-            ps.setString(5, row.revision());
-            ps.setString(6, row.direction());
-            ps.setString(7, row.checksum());
-            ps.setTimestamp(8, Timestamp.from(row.startedAt()));
-            ps.setTimestamp(9, Timestamp.from(row.startedAt()));
-            ps.setString(10, row.agent());
-            ps.setString(11, row.outcome().code());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                String rows = rs.getString(1);
-                return new BookkeepingResult(rows.isEmpty() ? List.of() : List.of(rows.split(",")), rs.getLong(2) > 0,
-                        rs.getInt(3) == inserts.size() && rs.getInt(4) == deletes.size() && rs.getInt(5) == from.size()
-                                && rs.getInt(6) == 1);
+            if (ch == '\'' || ch == '\\') {
+                out.append(ch);
             }
+            out.append(ch);
         }
-    }
-
-    /** What {@link #bookkeep} found: the rows before, a pending step, and whether every change hit one row. */
-    public record BookkeepingResult(List<String> rowsBefore, boolean pending, boolean changesApplied) {
-    }
-
-    private static String bookkeepingSql(String versionTable, String historyTable) {
-        return "WITH pre AS (SELECT coalesce(string_agg(version_num, ',' ORDER BY version_num), '') AS r FROM " + versionTable + "),"
-                + " pend AS (SELECT count(*) AS n FROM (SELECT 1 FROM " + historyTable + " WHERE outcome = 'pending' LIMIT 1) p),"
-                + " ins AS (INSERT INTO " + versionTable + " (version_num) SELECT unnest(string_to_array(NULLIF(?, ''), ',')) RETURNING 1),"
-                + " del AS (DELETE FROM " + versionTable + " WHERE version_num = ANY (string_to_array(NULLIF(?, ''), ',')) RETURNING 1),"
-                + " upd AS (UPDATE " + versionTable + " v SET version_num = m.t FROM unnest(string_to_array(NULLIF(?, ''), ','),"
-                + " string_to_array(NULLIF(?, ''), ',')) AS m (f, t)"
-                + " WHERE v.version_num = m.f RETURNING 1),"
-                + " h AS (INSERT INTO " + historyTable
-                + " (revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome)"
-                + " VALUES (?, ?, ?, ?, clock_timestamp(), (EXTRACT(EPOCH FROM clock_timestamp() - ?::timestamptz) * 1000)::bigint,"
-                + " ?, ?) RETURNING 1)"
-                + " SELECT (SELECT r FROM pre), (SELECT n FROM pend), (SELECT count(*) FROM ins), (SELECT count(*) FROM del),"
-                + " (SELECT count(*) FROM upd), (SELECT count(*) FROM h)";
+        return out.append('\'').toString();
     }
 
     /** The interrupted non-transactional step, if there is one. */

@@ -62,6 +62,17 @@ class MigrationPlannerTest {
     }
 
     @Test
+    void changesAppliedToRowsGiveTheRowsAfterTheStep() {
+        List<String> rows = List.of("a2", "b1");
+        List<VersionTableChange> merge = planner.changesFor("m1", Direction.UPGRADE, rows);
+        assertThat(VersionTableChange.applyAll(rows, merge)).containsExactly("m1");
+        List<VersionTableChange> unmerge = planner.changesFor("m1", Direction.DOWNGRADE, List.of("m1"));
+        assertThat(VersionTableChange.applyAll(List.of("m1"), unmerge)).containsExactlyInAnyOrder("a2", "b1");
+        assertThat(VersionTableChange.applyAll(List.of("a2"), List.of(new Insert("p1"), new Delete("a2"))))
+                .containsExactly("p1");
+    }
+
+    @Test
     void changesForAnUnknownRevisionOrALabelIsAResolutionError() {
         assertThatThrownBy(() -> planner.changesFor("zz99", Direction.UPGRADE, List.of()))
                 .isInstanceOfSatisfying(RevisionGraphException.class,

@@ -1,0 +1,121 @@
+package io.schemafleet.agent.apply;
+
+import io.schemafleet.agent.store.HistoryOutcome;
+import io.schemafleet.agent.store.HistoryRow;
+import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.fleet.TenantState;
+import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.revision.Revision;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.schemafleet.agent.apply.FleetRevisions.rev;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A transactional step is one script sent in one round trip (settings, lock, checks, SQL,
+ * bookkeeping, commit): these pin down that it is still all or nothing, whatever the
+ * step's SQL does, and that its bookkeeping is written exactly.
+ */
+class StepScriptIT {
+    private static final String BASE = "a1base";
+    private static final String LONG = "a2long";
+    private final AgentFixture fixture = new AgentFixture();
+    private TestDatabase db;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create("stepscript");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+        db.close();
+    }
+
+    @Test
+    void aLongStepWhoseLastStatementFailsLeavesNothingBehind() throws Exception {
+        // Hundreds of statements: more than the driver sends before it syncs with the server
+        // once on its own, so a script that relied on one implicit transaction would commit a part.
+        StringBuilder up = new StringBuilder("CREATE TABLE t (n int);\n");
+        for (int i = 0; i < 600; i++) {
+            up.append("INSERT INTO t VALUES (").append(i).append(");\n");
+        }
+        up.append("INSERT INTO t VALUES ('not a number');");
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", "DROP TABLE base;"),
+                rev(LONG, List.of(BASE), List.of(), List.of(), true, up.toString(), "DROP TABLE t;")), "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        TenantResult result = reconciler.reconcile(tenant, LONG);
+
+        assertThat(result.state()).isEqualTo(TenantState.FAILED);
+        assertThat(result.error().sqlState()).isEqualTo("22P02");
+        assertThat(result.error().revision()).isEqualTo(LONG);
+        assertThat(result.heads()).containsExactly(BASE);
+        assertThat(db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'tenant_000'"
+                + " ORDER BY 1")).containsExactly("base", "schemafleet_history", "schemafleet_version");
+        assertThat(fixture.history(tenant)).extracting(HistoryRow::revision, HistoryRow::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(BASE, HistoryOutcome.APPLIED),
+                org.assertj.core.groups.Tuple.tuple(LONG, HistoryOutcome.FAILED));
+    }
+
+    @Test
+    void aStepThatTouchesTheVersionTableIsRolledBackWholly() throws Exception {
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", "DROP TABLE base;"),
+                rev(LONG, List.of(BASE), List.of(), List.of(), true,
+                        "CREATE TABLE t (n int); INSERT INTO schemafleet_version VALUES ('zzzz');", "DROP TABLE t;")),
+                "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        TenantResult result = reconciler.reconcile(tenant, LONG);
+
+        assertThat(result.state()).isEqualTo(TenantState.FAILED);
+        assertThat(result.error().sqlState()).isEqualTo("55000");
+        assertThat(fixture.rows(tenant)).containsExactly(BASE);
+        assertThat(db.query("SELECT to_regclass('tenant_000.t')::text")).containsExactly((String) null);
+    }
+
+    @Test
+    void theFirstStepOfANewTenantCreatesItsTablesOrFailsWithThemInPlace() throws Exception {
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int) oops;", "")), "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        TenantResult result = reconciler.reconcile(tenant, BASE);
+
+        assertThat(result.state()).isEqualTo(TenantState.FAILED);
+        assertThat(result.error().sqlState()).isEqualTo("42601");
+        assertThat(result.heads()).isEmpty();
+        assertThat(fixture.history(tenant)).singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(HistoryOutcome.FAILED))
+                .satisfies(r -> assertThat(r.sqlState()).isEqualTo("42601"));
+    }
+
+    @Test
+    void anAgentIdWithQuotesAndBackslashesIsRecordedAsItIs() throws Exception {
+        String agent = "it's \\ a \\' \"tricky\" agent; DROP TABLE x; --";
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", "")), agent);
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        TenantResult result = reconciler.reconcile(tenant, BASE);
+
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(fixture.history(tenant)).singleElement().satisfies(r -> {
+            assertThat(r.agent()).isEqualTo(agent);
+            assertThat(r.finishedAt()).isAfterOrEqualTo(r.startedAt());
+        });
+    }
+
+    private TenantReconciler reconciler(List<Revision> revisions, String agentId) {
+        return new TenantReconciler(RevisionGraph.of(revisions), fixture.databases, AgentFixture.options(agentId),
+                new DdlThrottle(4), Fingerprinter.NONE);
+    }
+}
