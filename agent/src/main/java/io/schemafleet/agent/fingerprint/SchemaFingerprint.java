@@ -36,46 +36,64 @@ public final class SchemaFingerprint {
     private static final Map<String, String> KINDS = Map.of(
             "r", "table", "p", "partitioned table", "v", "view", "m", "materialized view", "f", "foreign table");
 
-    private static final String RELATIONS = """
+    /*
+     * Every query starts from the schema's own relations, found through pg_depend's index on
+     * referenced objects (each table, view, materialized view, foreign table and sequence
+     * records a dependency on its namespace), and reaches the rest through the catalogs'
+     * indexes on the relation's oid; OFFSET 0 keeps the planner from flattening those lookups
+     * into a scan of the whole catalog. pg_class has no index on relnamespace, so filtering
+     * it directly reads every relation of every tenant in the database: a cost that grew with
+     * the fleet, ~70 ms per fingerprint with 1,000 tenants in one database.
+     */
+    private static final String SCHEMA_OBJECTS = """
+            SELECT d.objid FROM pg_depend d
+            WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = ? AND d.refobjsubid = 0
+              AND d.classid = '%s'::regclass AND d.deptype = 'n'
+            """;
+
+    private static final String OWN_RELATIONS = """
+            WITH rel AS MATERIALIZED (
+                SELECT c.* FROM pg_class c
+                WHERE c.oid IN (%s) AND c.relnamespace = ? AND c.relkind IN %s AND c.relname NOT IN %s)
+            """.formatted(SCHEMA_OBJECTS.formatted("pg_class"), "%s", EXCLUDED);
+
+    private static final String RELATIONS = OWN_RELATIONS.formatted(RELKINDS) + """
             SELECT quote_ident(c.relname), c.relkind::text, c.relpersistence = 'u',
                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                    (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
                       FROM pg_inherits i WHERE i.inhrelid = c.oid),
                    CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
                    CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END
-            FROM pg_class c
-            WHERE c.relnamespace = ? AND c.relkind IN %s AND c.relname NOT IN %s
-            """.formatted(RELKINDS, EXCLUDED);
+            FROM rel c
+            """;
 
     // Identity and generated columns: attidentity 'a' always / 'd' by default; attgenerated
     // 's' stored, its expression is in pg_attrdef like a default.
-    private static final String COLUMNS = """
+    private static final String COLUMNS = OWN_RELATIONS.formatted(RELKINDS) + """
             SELECT quote_ident(c.relname), quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
                    a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
                    CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(co.collname) END
-            FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid
+            FROM rel c
+            CROSS JOIN LATERAL (SELECT * FROM pg_attribute a
+                                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             LEFT JOIN pg_collation co ON co.oid = a.attcollation
-            WHERE c.relnamespace = ? AND c.relkind IN %s AND c.relname NOT IN %s
-              AND a.attnum > 0 AND NOT a.attisdropped
-            """.formatted(RELKINDS, EXCLUDED);
+            """;
 
     // NOT NULL constraints ('n', PostgreSQL 18+) are already on the column line.
-    private static final String CONSTRAINTS = """
+    private static final String CONSTRAINTS = OWN_RELATIONS.formatted(RELKINDS) + """
             SELECT quote_ident(c.relname), quote_ident(k.conname), pg_get_constraintdef(k.oid)
-            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-            WHERE c.relnamespace = ? AND c.relname NOT IN %s AND k.contype <> 'n'
-            """.formatted(EXCLUDED);
+            FROM rel c
+            CROSS JOIN LATERAL (SELECT * FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype <> 'n' OFFSET 0) k
+            """;
 
-    private static final String INDEXES = """
+    private static final String INDEXES = OWN_RELATIONS.formatted(RELKINDS) + """
             SELECT quote_ident(c.relname), quote_ident(i.relname), pg_get_indexdef(i.oid), x.indisvalid
-            FROM pg_index x
+            FROM rel c
+            CROSS JOIN LATERAL (SELECT * FROM pg_index x WHERE x.indrelid = c.oid OFFSET 0) x
             JOIN pg_class i ON i.oid = x.indexrelid
-            JOIN pg_class c ON c.oid = x.indrelid
-            WHERE c.relnamespace = ? AND c.relname NOT IN %s
-            """.formatted(EXCLUDED);
+            """;
 
     // Owned sequences (serial: deptype 'a'; identity: 'i') say which column owns them;
     // those owned by an excluded table are excluded with it. Never the current value: data.
@@ -93,16 +111,16 @@ public final class SchemaFingerprint {
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
                 LIMIT 1) o ON true
-            WHERE c.relnamespace = ? AND c.relkind = 'S'
+            WHERE c.oid IN (%s) AND c.relnamespace = ? AND c.relkind = 'S'
               AND (o.relname IS NULL OR o.relname NOT IN %s)
-            """.formatted(EXCLUDED);
+            """.formatted(SCHEMA_OBJECTS.formatted("pg_class"), EXCLUDED);
 
     private static final String ENUMS = """
             SELECT quote_ident(t.typname), string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
             FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
-            WHERE t.typnamespace = ?
+            WHERE t.oid IN (%s) AND t.typnamespace = ?
             GROUP BY t.typname
-            """;
+            """.formatted(SCHEMA_OBJECTS.formatted("pg_type"));
 
     private static final Pattern INDEX_TABLE = Pattern.compile(
             "(CREATE (?:UNIQUE )?INDEX (?:\"(?:[^\"]|\"\")*\"|\\S+) ON (?:ONLY )?)(.*)", Pattern.DOTALL);
@@ -249,6 +267,7 @@ public final class SchemaFingerprint {
     private static void query(Connection c, String sql, Namespace namespace, RowHandler handler) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setLong(1, namespace.oid());
+            s.setLong(2, namespace.oid());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     handler.row(rs);
