@@ -13,6 +13,7 @@ import io.schemafleet.protocol.fleet.TenantState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AgentLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
 
+    /** How often at most a tenant's steps are reported while it moves (see {@link StepCoalescer}). */
+    static final Duration STEP_REPORT_WINDOW = Duration.ofMillis(500);
+
     private final AgentSettings settings;
     private final TenantSource source;
     private final Databases databases;
@@ -43,6 +47,7 @@ public final class AgentLoop implements AutoCloseable {
     private final DdlThrottle throttle;
     private final LogFollower follower;
     private final ReportPublisher publisher;
+    private final StepCoalescer steps;
     private final DescribeResponder describer;
     private final AgentMetrics metrics;
     private final Refusals refusals = new Refusals();
@@ -64,6 +69,7 @@ public final class AgentLoop implements AutoCloseable {
         this.fingerprinter = fingerprinter;
         this.throttle = new DdlThrottle(settings.ddlPerServer());
         this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
+        this.steps = new StepCoalescer(STEP_REPORT_WINDOW, System::nanoTime, publisher::stepsApplied);
         this.describer = new DescribeResponder(source, databases, publisher);
         this.follower = new LogFollower(settings.topics(), settings.kafka(), settings.trust(), refusals,
                 this::desiredChanged, describer::answer);
@@ -181,7 +187,7 @@ public final class AgentLoop implements AutoCloseable {
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
                 fingerprinter, (tenant, destination, step, heads) -> {
                     metrics.stepApplied(tenant.id(), step);
-                    publisher.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
+                    steps.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
                             tenant.labels());
                 },
                 tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())));
@@ -209,6 +215,7 @@ public final class AgentLoop implements AutoCloseable {
             }
         }, result -> {
             metrics.result(result);
+            steps.flush(result.tenant());
             RolloutBook.Target t = targets.get(result.tenant());
             String rolloutId = t == null ? null : t.rolloutId();
             Map<String, String> labels = byId.get(result.tenant()).labels();

@@ -60,13 +60,15 @@ final class ReportPublisher implements AutoCloseable {
                 result.attempts(), Instant.now(), labels, Buckets.of(result.tenant())));
     }
 
-    /** A tenant mid-way: one step done, more may follow. */
-    void stepApplied(String tenant, String destination, String rolloutId, StepRecord step, List<String> heads,
-                     Map<String, String> labels) {
-        send(topics.reports(), Topics.reportKey(tenant), new TenantReport(tenant, agentId, heads,
-                TenantState.APPLYING, destination, rolloutId,
-                List.of(new TenantReport.Step(step.revision(), direction(step), step.durationMillis())), null, null, 0,
-                Instant.now(), labels, Buckets.of(tenant)));
+    /**
+     * A tenant mid-way: steps done, more may follow. Goes out through {@link #steps}, which
+     * groups a tenant's quick steps.
+     */
+    void stepsApplied(StepCoalescer.Batch batch) {
+        send(topics.reports(), Topics.reportKey(batch.tenant()), new TenantReport(batch.tenant(), agentId,
+                batch.heads(), TenantState.APPLYING, batch.destination(), batch.rolloutId(),
+                batch.steps().stream().map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis()))
+                        .toList(), null, null, 0, Instant.now(), batch.labels(), Buckets.of(batch.tenant())));
     }
 
     /** A tenant's schema description, in answer to a describe request. */
