@@ -98,7 +98,9 @@ final class ConvergenceBench {
         try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, env.postgres.createDatabase("bench_coord"))) {
             coordinator.publish(env.chain);
             try (ChildJvm agent = env.startAgent(topics, url, "bt\\_%", "bench-agent")) {
+                awaitKnown(coordinator, agent, tenants);
                 long start = System.nanoTime();
+                java.time.Instant requested = java.time.Instant.now();
                 coordinator.rollout("head");
                 long deadline = start + Duration.ofSeconds(60 + tenants).toNanos();
                 while (true) {
@@ -115,8 +117,25 @@ final class ConvergenceBench {
                 double seconds = seconds(start);
                 ChildJvm.Memory memory = agent.memory();
                 requireAllAt(url, schemas, env.head());
+                printStepSpan(url, schemas, requested, seconds);
                 return new Agent(seconds, memory);
             }
+        }
+    }
+
+    /**
+     * Waits until the coordinator knows every tenant (the agent has looked at each once), so
+     * that the clock measures a rollout over a known fleet, not the agent's first look at it.
+     */
+    private static void awaitKnown(CoordinatorProcess coordinator, ChildJvm agent, int tenants) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60 + tenants / 10).toNanos();
+        while (coordinator.fleet().path("tenants").asLong() < tenants) {
+            agent.requireAlive();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the coordinator never saw all " + tenants + " tenants: "
+                        + coordinator.fleet() + "\n" + agent.tail());
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -134,6 +153,29 @@ final class ConvergenceBench {
             if (rs.getLong(1) != schemas.size()) {
                 throw new IllegalStateException("only " + rs.getLong(1) + " of " + schemas.size() + " tenants are at " + head);
             }
+        }
+    }
+
+    /**
+     * Where the end-to-end time went: from the rollout request to the first step started, to
+     * the last step finished (the tenants' own history, the agent's clock on this machine),
+     * and to the coordinator counting the fleet converged.
+     */
+    private static void printStepSpan(String url, List<String> schemas, java.time.Instant requested, double seconds)
+            throws Exception {
+        StringBuilder sql = new StringBuilder("SELECT min(started_at), max(finished_at) FROM (");
+        for (int i = 0; i < schemas.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT started_at, finished_at FROM ")
+                    .append(schemas.get(i)).append(".schemafleet_history");
+        }
+        sql.append(") h");
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql.toString())) {
+            rs.next();
+            double first = Duration.between(requested, rs.getTimestamp(1).toInstant()).toMillis() / 1000.0;
+            double last = Duration.between(requested, rs.getTimestamp(2).toInstant()).toMillis() / 1000.0;
+            System.out.printf(Locale.ROOT, "    after the rollout request: first step started %.2f s, last step"
+                    + " finished %.2f s, the coordinator counted all converged %.2f s%n", first, last, seconds);
         }
     }
 

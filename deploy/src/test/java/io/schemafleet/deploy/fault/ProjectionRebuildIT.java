@@ -88,8 +88,10 @@ class ProjectionRebuildIT {
                     .containsExactlyElementsOf(live.get(table));
         }
         assertThat(live.get("tenants")).hasSize(fleet.tenants());
-        assertThat(live.get("tenant_events")).as("one history row per applying report at least")
-                .hasSizeGreaterThanOrEqualTo((int) fleet.totalSteps());
+        // Every step is in one applying report (assertConvergedExactlyOnce counted them in the
+        // rebuilt projection, equal row for row to this one); a tenant's quick steps share one.
+        assertThat(live.get("tenant_events")).as("history rows: every tenant reported")
+                .hasSizeGreaterThanOrEqualTo(fleet.tenants());
     }
 
     /** The end of every partition of the three topics, as a {@code read_committed} reader sees it. */
