@@ -83,6 +83,18 @@ final class BenchEnv implements AutoCloseable {
      * of the database at {@code dbUrl}, trusting the bench coordinator's key; returns once its
      * health check says it has read the log.
      */
+    /** The server's version and durability settings, for the report: the floor depends on them. */
+    String describePostgres() throws java.sql.SQLException {
+        try (java.sql.Connection c = postgres.admin(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT current_setting('server_version'), current_setting('fsync'),"
+                     + " current_setting('synchronous_commit'), current_setting('data_directory')")) {
+            rs.next();
+            return String.format(Locale.ROOT, "%s %s, fsync=%s, synchronous_commit=%s, data in %s",
+                    System.getenv("SCHEMAFLEET_TEST_PG_URL") == null ? "embedded" : "existing server", rs.getString(1),
+                    rs.getString(2), rs.getString(3), rs.getString(4));
+        }
+    }
+
     ChildJvm startAgent(Topics topics, String dbUrl, String pattern, String id) throws IOException, InterruptedException {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

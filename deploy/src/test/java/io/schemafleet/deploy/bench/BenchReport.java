@@ -12,6 +12,8 @@ final class BenchReport {
     final List<ConvergenceBench.Result> convergence = new ArrayList<>();
     final List<ProjectionBench.Result> projection = new ArrayList<>();
     PublishLatencyBench.Result latency;
+    /** Which PostgreSQL ran everything, and whether it flushed its commits. */
+    String postgres = "";
 
     BenchReport(BenchSettings settings) {
         this.settings = settings;
@@ -19,11 +21,11 @@ final class BenchReport {
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Run %s on %d CPUs, Java %s; embedded Kafka and PostgreSQL in the benchmark JVM;"
-                        + " agent JVM `%s`, coordinator JVM `%s`. Load is `uptime`'s 1-minute average before→after"
-                        + " each figure, then the 5- and 15-minute ones.%n%n", LocalDate.now(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), settings.agentJvm(),
-                settings.coordinatorJvm()));
+        md.append(String.format(Locale.ROOT, "Run %s on %d CPUs, Java %s; embedded Kafka in the benchmark JVM;"
+                        + " PostgreSQL: %s; agent JVM `%s`, coordinator JVM `%s`. Load is `uptime`'s 1-minute"
+                        + " average before→after each figure, then the 5- and 15-minute ones.%n%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), postgres,
+                settings.agentJvm(), settings.coordinatorJvm()));
         if (!convergence.isEmpty()) {
             md.append(String.format(Locale.ROOT, "**Convergence**: N schema tenants × %d revisions, %d at once on every side.%n%n",
                     settings.revisions(), settings.parallel()));

@@ -25,6 +25,8 @@ class FleetBenchmark {
         BenchReport report = new BenchReport(settings);
         System.out.println("Schemafleet fleet benchmarks: " + settings);
         try (BenchEnv env = new BenchEnv(settings)) {
+            report.postgres = env.describePostgres();
+            System.out.println("PostgreSQL: " + report.postgres);
             if (settings.runs("convergence")) {
                 ConvergenceBench bench = new ConvergenceBench(env);
                 bench.warmUp();
