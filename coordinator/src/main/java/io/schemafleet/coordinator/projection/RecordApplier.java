@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one record of the log to the projection's tables, on a connection inside the
@@ -203,11 +204,6 @@ final class RecordApplier {
                                                 TenantReport e) {
         TenantReport.Failure f = e.error();
         String heads = Heads.key(e.heads());
-        ArrayNode steps = JSON.createArrayNode();
-        for (TenantReport.Step step : e.steps()) {
-            steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
-                    .put("duration_ms", step.durationMs());
-        }
         String error = null;
         if (f != null) {
             ObjectNode o = JSON.createObjectNode().put("code", f.code());
@@ -222,9 +218,32 @@ final class RecordApplier {
         return new PreparedRecord.Report(e, new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(),
                         e.destination(), e.rolloutId(), f == null ? null : f.code(), f == null ? null : f.revision(),
                         f == null ? null : f.sqlstate(), f == null ? null : f.message(), e.fingerprint(), e.attempts(),
-                        e.agent(), e.at(), envelope.at(), JSON.valueToTree(e.labels()).toString(), e.bucket()),
+                        e.agent(), e.at(), envelope.at(), labels(e.labels()), e.bucket()),
                 new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(), e.tenant(), e.at(),
-                        envelope.type().code(), e.state().code(), heads, steps.toString(), error, e.agent()));
+                        envelope.type().code(), e.state().code(), heads, steps(e.steps()), error, e.agent()));
+    }
+
+    // Resyncs carry no steps, and agents without labels none: such JSON needs no tree built and written.
+
+    private static String steps(List<TenantReport.Step> steps) {
+        if (steps.isEmpty()) {
+            return "[]";
+        }
+        ArrayNode out = JSON.createArrayNode();
+        for (TenantReport.Step step : steps) {
+            out.addObject().put("revision", step.revision()).put("direction", step.direction().code())
+                    .put("duration_ms", step.durationMs());
+        }
+        return out.toString();
+    }
+
+    private static String labels(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return "{}";
+        }
+        ObjectNode out = JSON.createObjectNode();
+        labels.forEach(out::put);
+        return out.toString();
     }
 
     /**
