@@ -29,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -38,6 +42,9 @@ import java.util.concurrent.TimeoutException;
  * the beginning when there are none. Each poll's records are applied
  * ({@link RecordApplier}) and the new positions stored in ONE database transaction, so
  * the tables and the offsets never disagree: a crash replays the last batch or nothing.
+ * Two batches are in flight: while one is written, the next poll's records are decoded
+ * and their signatures verified on a second thread, so that this work, about half of a
+ * report's cost, overlaps the database's (docs/benchmarks.md).
  *
  * <p>A database failure rolls the batch back, rewinds the consumer to the stored
  * positions, and tries again after a pause; a bad record never stops it (it is recorded
@@ -70,6 +77,8 @@ public class Projection implements AutoCloseable {
      */
     private final Map<TopicPartition, Long> carefulUntil = new HashMap<>();
     private KafkaConsumer<byte[], byte[]> consumer;
+    /** Decodes and verifies a poll's records ({@link RecordApplier#prepare}) while the batch before is written. */
+    private ExecutorService decoder;
     private Thread thread;
 
     public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx,
@@ -106,6 +115,11 @@ public class Projection implements AutoCloseable {
         }
         LOG.info("projection starts on {} partitions ({} with stored offsets)", partitions.size(), stored.size());
         running = true;
+        decoder = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "schemafleet-projection-decoder");
+            t.setDaemon(true);
+            return t;
+        });
         thread = new Thread(this::run, "schemafleet-projection");
         thread.setDaemon(true);
         thread.start();
@@ -162,66 +176,28 @@ public class Projection implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A poll's records on their way to the database: decoded on the decoding thread while
+     * the projection thread writes the batch before it. {@code next} is the position after
+     * the poll of every partition that moved since the last commit.
+     */
+    private record Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
+                         Future<List<PreparedRecord>> prepared) {
+    }
+
     private void run() {
+        Batch pending = null;
         try {
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                Map<TopicPartition, Long> next = new HashMap<>();
-                for (TopicPartition tp : consumer.assignment()) {
-                    long position = consumer.position(tp);
-                    if (!Long.valueOf(position).equals(applied.get(tp))) {
-                        next.put(tp, position);
+                // While a batch waits to be written, only collect what the consumer already fetched.
+                Batch polled = poll(pending == null ? POLL : Duration.ZERO, pending);
+                if (pending != null && !write(pending)) {
+                    if (polled != null) {
+                        polled.prepared().cancel(false); // read past the rewind: it comes again
                     }
-                    // Known from the last fetch response, so free: no request to the broker.
-                    java.util.OptionalLong lag = consumer.currentLag(tp);
-                    if (lag.isPresent()) {
-                        ends.put(tp, position + lag.getAsLong());
-                    }
+                    polled = null;
                 }
-                if (records.isEmpty() && next.isEmpty()) {
-                    continue;
-                }
-                List<TenantReport.Step> steps = new ArrayList<>();
-                boolean oneByOne = !carefulUntil.isEmpty();
-                try {
-                    tx.executeWrite(status -> {
-                        steps.clear(); // a retried batch starts over
-                        applyBatch(status.getConnection(), records, next, steps, oneByOne);
-                        return null;
-                    });
-                    carefulUntil.entrySet().removeIf(e -> next.getOrDefault(e.getKey(),
-                            applied.getOrDefault(e.getKey(), 0L)) >= e.getValue());
-                } catch (Exception e) { // not just RuntimeException: the transaction rethrows SQLException as it is
-                    if (!running) {
-                        break;
-                    }
-                    rewind();
-                    if (!oneByOne && dataException(e) != null) {
-                        // A value the database refuses: find the record, one savepoint each, and skip it.
-                        LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
-                                records.count(), dataException(e).getMessage());
-                        for (TopicPartition tp : records.partitions()) {
-                            List<ConsumerRecord<byte[], byte[]>> in = records.records(tp);
-                            carefulUntil.put(tp, in.get(in.size() - 1).offset() + 1);
-                        }
-                        continue;
-                    }
-                    LOG.error("projection batch of {} records failed; rewinding and retrying in {} ms: {}",
-                            records.count(), RETRY_PAUSE_MS, e.toString());
-                    Thread.sleep(RETRY_PAUSE_MS);
-                    continue;
-                }
-                synchronized (progress) {
-                    applied.putAll(next);
-                    progress.notifyAll();
-                }
-                // Only after the commit: a rolled-back batch is applied again and must not count twice.
-                for (TenantReport.Step step : steps) {
-                    stepObservers.forEach(o -> o.stepApplied(step));
-                }
-                if (!records.isEmpty()) {
-                    changed();
-                }
+                pending = polled;
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
@@ -229,6 +205,100 @@ public class Projection implements AutoCloseable {
             LOG.error("projection stopped: {}", e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+            decoder.shutdownNow();
+        }
+    }
+
+    /**
+     * Polls and hands the records to the decoding thread; null when nothing moved beyond
+     * {@code pending} (the batch polled before, not yet written).
+     */
+    private Batch poll(Duration timeout, Batch pending) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+        Map<TopicPartition, Long> next = new HashMap<>();
+        boolean moved = false;
+        for (TopicPartition tp : consumer.assignment()) {
+            long position = consumer.position(tp);
+            Long committed = applied.get(tp);
+            if (!Long.valueOf(position).equals(committed)) {
+                next.put(tp, position);
+            }
+            Long before = pending == null ? committed : pending.next().getOrDefault(tp, committed);
+            moved |= !Long.valueOf(position).equals(before);
+            // Known from the last fetch response, so free: no request to the broker.
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                ends.put(tp, position + lag.getAsLong());
+            }
+        }
+        if (records.isEmpty() && !moved) {
+            return null;
+        }
+        return new Batch(records, next, decoder.submit(() -> {
+            List<PreparedRecord> out = new ArrayList<>(records.count());
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                out.add(applier.prepare(record));
+            }
+            return out;
+        }));
+    }
+
+    /**
+     * Writes {@code batch} and its positions in one transaction. Returns false if it failed:
+     * the consumer is then rewound to the committed positions.
+     */
+    private boolean write(Batch batch) throws InterruptedException {
+        ConsumerRecords<byte[], byte[]> records = batch.records();
+        List<TenantReport.Step> steps = new ArrayList<>();
+        boolean oneByOne = !carefulUntil.isEmpty();
+        try {
+            List<PreparedRecord> prepared = prepared(batch);
+            tx.executeWrite(status -> {
+                steps.clear(); // a retried batch starts over
+                applyBatch(status.getConnection(), records, prepared, batch.next(), steps, oneByOne);
+                return null;
+            });
+            carefulUntil.entrySet().removeIf(e -> batch.next().getOrDefault(e.getKey(),
+                    applied.getOrDefault(e.getKey(), 0L)) >= e.getValue());
+        } catch (Exception e) { // not just RuntimeException: the transaction rethrows SQLException as it is
+            if (!running) {
+                return false;
+            }
+            rewind();
+            if (!oneByOne && dataException(e) != null) {
+                // A value the database refuses: find the record, one savepoint each, and skip it.
+                LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
+                        records.count(), dataException(e).getMessage());
+                for (TopicPartition tp : records.partitions()) {
+                    List<ConsumerRecord<byte[], byte[]>> in = records.records(tp);
+                    carefulUntil.put(tp, in.get(in.size() - 1).offset() + 1);
+                }
+                return false;
+            }
+            LOG.error("projection batch of {} records failed; rewinding and retrying in {} ms: {}",
+                    records.count(), RETRY_PAUSE_MS, e.toString());
+            Thread.sleep(RETRY_PAUSE_MS);
+            return false;
+        }
+        synchronized (progress) {
+            applied.putAll(batch.next());
+            progress.notifyAll();
+        }
+        // Only after the commit: a rolled-back batch is applied again and must not count twice.
+        for (TenantReport.Step step : steps) {
+            stepObservers.forEach(o -> o.stepApplied(step));
+        }
+        if (!records.isEmpty()) {
+            changed();
+        }
+        return true;
+    }
+
+    private static List<PreparedRecord> prepared(Batch batch) throws InterruptedException {
+        try {
+            return batch.prepared().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("decoding the batch failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -242,12 +312,15 @@ public class Projection implements AutoCloseable {
         }
     }
 
-    private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
-                            List<TenantReport.Step> steps, boolean oneByOne) throws SQLException {
+    private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, List<PreparedRecord> prepared,
+                            Map<TopicPartition, Long> next, List<TenantReport.Step> steps, boolean oneByOne)
+            throws SQLException {
         int poison = 0;
         applier.discardPending();
+        int i = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (oneByOne ? applyAlone(c, record, steps) : applier.apply(c, record, steps)) {
+            PreparedRecord p = prepared.get(i++);
+            if (oneByOne ? applyAlone(c, record, p, steps) : applier.apply(c, record, p, steps)) {
                 poison++;
             }
         }
@@ -273,12 +346,12 @@ public class Projection implements AutoCloseable {
      * recorded as poison {@code unprojectable} instead of stopping the projection for good.
      * Any other failure fails the batch as usual.
      */
-    private boolean applyAlone(Connection c, ConsumerRecord<byte[], byte[]> record, List<TenantReport.Step> steps)
-            throws SQLException {
+    private boolean applyAlone(Connection c, ConsumerRecord<byte[], byte[]> record, PreparedRecord prepared,
+                               List<TenantReport.Step> steps) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         int stepsBefore = steps.size();
         try {
-            boolean poison = applier.apply(c, record, steps);
+            boolean poison = applier.apply(c, record, prepared, steps);
             applier.flush(c); // reports are batched: write this one now, inside its savepoint
             c.releaseSavepoint(savepoint);
             return poison;

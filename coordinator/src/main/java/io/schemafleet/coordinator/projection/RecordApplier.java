@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies one record of the log to the projection's tables, on a connection inside the
@@ -62,46 +63,66 @@ final class RecordApplier {
     }
 
     /**
-     * Applies {@code record}; returns true if it was poison (recorded and skipped). The
-     * steps an agent reports as it commits them are added to {@code steps}. Tenant reports
-     * are batched: the caller {@link #flush}es before it commits.
+     * Decodes and checks {@code record}: everything that needs no table. Keeps no state, so
+     * it may run on another thread than {@link #apply}.
      */
-    boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record, List<TenantReport.Step> steps)
-            throws SQLException {
+    PreparedRecord prepare(ConsumerRecord<byte[], byte[]> record) {
         if (record.value() == null) {
-            return false; // a tombstone: compaction's business, not an event
+            return new PreparedRecord.Tombstone();
         }
         Decoded decoded = EventCodec.decode(record.value());
         if (decoded instanceof Decoded.Rejected rejected) {
-            return poison(c, record, rejected.kind().code(), rejected.reason());
+            return new PreparedRecord.Poison(rejected.kind().code(), rejected.reason());
         }
         Decoded.Event event = (Decoded.Event) decoded;
         Envelope envelope = event.envelope();
         if (!topics.allows(record.topic(), envelope.type())) {
-            return poison(c, record, "misplaced", "event type " + envelope.type().code() + " does not belong on "
-                    + record.topic() + " (it goes to " + topics.topicFor(envelope.type()) + ")");
+            return new PreparedRecord.Poison("misplaced", "event type " + envelope.type().code()
+                    + " does not belong on " + record.topic() + " (it goes to " + topics.topicFor(envelope.type()) + ")");
         }
         if (topics.signed(record.topic())) {
             Verification verification = trust.check(envelope);
             if (!trust.accepts(verification)) {
-                return poison(c, record, verification.verdict().code(), envelope.type().code() + " event "
+                return new PreparedRecord.Poison(verification.verdict().code(), envelope.type().code() + " event "
                         + envelope.id() + " refused: " + verification.reason());
             }
         }
-        if (!(event.body() instanceof TenantReport)) {
-            flush(c);
+        if (event.body() instanceof TenantReport e) {
+            return report(record, envelope, e);
         }
+        return new PreparedRecord.Event(envelope, event.body());
+    }
+
+    /**
+     * Applies {@code record}, {@link #prepare}d as {@code prepared}; returns true if it was
+     * poison (recorded and skipped). The steps an agent reports as it commits them are added
+     * to {@code steps}. Tenant reports are batched: the caller {@link #flush}es before it
+     * commits.
+     */
+    boolean apply(Connection c, ConsumerRecord<byte[], byte[]> record, PreparedRecord prepared,
+                  List<TenantReport.Step> steps) throws SQLException {
+        if (prepared instanceof PreparedRecord.Tombstone) {
+            return false;
+        }
+        if (prepared instanceof PreparedRecord.Poison p) {
+            return poison(c, record, p.kind(), p.reason());
+        }
+        if (prepared instanceof PreparedRecord.Report r) {
+            batch.add(r.tenant(), r.event());
+            // An agent reports each step once as it commits it (state applying) and again in the
+            // tenant's final report; only the first counts, or every step would count twice.
+            if (r.report().state() == TenantState.APPLYING) {
+                steps.addAll(r.report().steps());
+            }
+            return false;
+        }
+        PreparedRecord.Event event = (PreparedRecord.Event) prepared;
+        Envelope envelope = event.envelope();
+        flush(c); // the event may read what the reports before it wrote
         if (event.body() instanceof RevisionPublished e) {
             return revisionPublished(c, record, envelope, e);
         } else if (event.body() instanceof RolloutStarted e) {
             rolloutStarted(c, record, envelope, e);
-        } else if (event.body() instanceof TenantReport e) {
-            tenantReport(record, envelope, e);
-            // An agent reports each step once as it commits it (state applying) and again in the
-            // tenant's final report; only the first counts, or every step would count twice.
-            if (e.state() == TenantState.APPLYING) {
-                steps.addAll(e.steps());
-            }
         } else if (event.body() instanceof AgentHeartbeat e) {
             heartbeat(c, e);
         } else if (event.body() instanceof TenantRetryRequested e) {
@@ -178,15 +199,11 @@ final class RecordApplier {
         }
     }
 
-    /** Added to {@link #batch}: written with the reports around it, at the next {@link #flush}. */
-    private void tenantReport(ConsumerRecord<byte[], byte[]> record, Envelope envelope, TenantReport e) {
+    /** The report with its rows, written with the reports around it at the next {@link #flush}. */
+    private static PreparedRecord.Report report(ConsumerRecord<byte[], byte[]> record, Envelope envelope,
+                                                TenantReport e) {
         TenantReport.Failure f = e.error();
         String heads = Heads.key(e.heads());
-        ArrayNode steps = JSON.createArrayNode();
-        for (TenantReport.Step step : e.steps()) {
-            steps.addObject().put("revision", step.revision()).put("direction", step.direction().code())
-                    .put("duration_ms", step.durationMs());
-        }
         String error = null;
         if (f != null) {
             ObjectNode o = JSON.createObjectNode().put("code", f.code());
@@ -198,12 +215,35 @@ final class RecordApplier {
             }
             error = o.put("message", f.message()).toString();
         }
-        batch.add(new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(), e.destination(), e.rolloutId(),
-                        f == null ? null : f.code(), f == null ? null : f.revision(), f == null ? null : f.sqlstate(),
-                        f == null ? null : f.message(), e.fingerprint(), e.attempts(), e.agent(), e.at(), envelope.at(),
-                        JSON.valueToTree(e.labels()).toString(), e.bucket()),
+        return new PreparedRecord.Report(e, new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(),
+                        e.destination(), e.rolloutId(), f == null ? null : f.code(), f == null ? null : f.revision(),
+                        f == null ? null : f.sqlstate(), f == null ? null : f.message(), e.fingerprint(), e.attempts(),
+                        e.agent(), e.at(), envelope.at(), labels(e.labels()), e.bucket()),
                 new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(), e.tenant(), e.at(),
-                        envelope.type().code(), e.state().code(), heads, steps.toString(), error, e.agent()));
+                        envelope.type().code(), e.state().code(), heads, steps(e.steps()), error, e.agent()));
+    }
+
+    // Resyncs carry no steps, and agents without labels none: such JSON needs no tree built and written.
+
+    private static String steps(List<TenantReport.Step> steps) {
+        if (steps.isEmpty()) {
+            return "[]";
+        }
+        ArrayNode out = JSON.createArrayNode();
+        for (TenantReport.Step step : steps) {
+            out.addObject().put("revision", step.revision()).put("direction", step.direction().code())
+                    .put("duration_ms", step.durationMs());
+        }
+        return out.toString();
+    }
+
+    private static String labels(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return "{}";
+        }
+        ObjectNode out = JSON.createObjectNode();
+        labels.forEach(out::put);
+        return out.toString();
     }
 
     /**

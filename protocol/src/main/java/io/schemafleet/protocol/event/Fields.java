@@ -85,7 +85,7 @@ final class Fields {
     Instant instant(String name) {
         String text = text(name);
         try {
-            return Instant.parse(text);
+            return InstantText.parse(text);
         } catch (DateTimeParseException e) {
             throw fail(name, "must be an ISO-8601 instant like 2024-05-01T12:00:00Z, got " + Checks.shown(text));
         }

@@ -88,4 +88,52 @@ class CanonicalJsonTest {
     private static String canonical(com.fasterxml.jackson.databind.JsonNode node) {
         return new String(CanonicalJson.write(node), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void normalizingGivesWhatReadingTheCanonicalBytesGives() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            com.fasterxml.jackson.databind.JsonNode tree = randomTree(random, 3);
+            if (random.nextBoolean()) {
+                tree = JSON.readTree(CanonicalJson.write(tree)); // as decoded: canonical already
+            }
+            com.fasterxml.jackson.databind.JsonNode roundTrip = JSON.readTree(CanonicalJson.write(tree));
+            com.fasterxml.jackson.databind.JsonNode normalized = CanonicalJson.normalize(tree);
+            assertThat(normalized).as("normalized %s", tree).isEqualTo(roundTrip);
+            assertThat(normalized.toString()).as("members' order of %s", tree).isEqualTo(roundTrip.toString());
+            if (tree.isContainerNode()) {
+                assertThat(normalized).as("a copy").isNotSameAs(tree);
+            }
+        }
+    }
+
+    /** Objects with members in any order and null members, arrays with nulls, numbers of every kind, odd strings. */
+    private static com.fasterxml.jackson.databind.JsonNode randomTree(java.util.Random random, int depth) {
+        var factory = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        switch (random.nextInt(depth > 0 ? 12 : 9)) {
+            case 0: return factory.numberNode(random.nextInt(1000) - 500);
+            case 1: return factory.numberNode(random.nextBoolean() ? (long) random.nextInt(100) : Long.MAX_VALUE - random.nextInt(9));
+            case 2: return factory.numberNode(random.nextInt(100) / 8.0);
+            case 3: return factory.numberNode(java.math.BigInteger.valueOf(random.nextInt(100)));
+            case 4: return factory.textNode(List.of("", "a", "\u00e9\n\"", "\ud83d\ude00", "x\ud800").get(random.nextInt(5)));
+            case 5: return factory.booleanNode(random.nextBoolean());
+            case 6: return factory.nullNode();
+            case 7: return factory.numberNode((short) random.nextInt(100));
+            case 8: return factory.textNode("t" + random.nextInt(10));
+            case 9: case 10: {
+                ObjectNode o = factory.objectNode();
+                for (int k = random.nextInt(5); k > 0; k--) {
+                    o.set(List.of("b", "a", "c", "aa", "B").get(random.nextInt(5)), randomTree(random, depth - 1));
+                }
+                return o;
+            }
+            default: {
+                var a = factory.arrayNode();
+                for (int k = random.nextInt(4); k > 0; k--) {
+                    a.add(randomTree(random, depth - 1));
+                }
+                return a;
+            }
+        }
+    }
 }
