@@ -58,7 +58,7 @@ final class StepExecutor {
                                          boolean createTables) throws StepFailedException, SQLException {
         c.setAutoCommit(false);
         Instant started = Instant.now();
-        String script = store.stepScript(new StepScript(options.lockTimeout().toMillis(),
+        String script = store.stepScript(c, new StepScript(options.lockTimeout().toMillis(),
                 options.statementTimeout().toMillis(), createTables, expectedRows, step.sql(), step.versionChanges(),
                 row(step, started, null, HistoryOutcome.APPLIED, null)));
         try (Statement st = c.createStatement()) {

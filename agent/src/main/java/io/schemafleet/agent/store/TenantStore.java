@@ -49,7 +49,7 @@ public final class TenantStore {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             lockTransaction(c);
-            st.execute(createTablesSql());
+            st.execute(createTablesSql(c));
             c.commit();
         } catch (SQLException e) {
             c.rollback();
@@ -59,23 +59,51 @@ public final class TenantStore {
         }
     }
 
-    private String createTablesSql() {
+    /**
+     * The tenant's schema and Schemafleet's two tables. Their creation is most of what the
+     * agent adds to a new tenant's first step (a relation costs as much to create as a small
+     * migration's table), so the history table is one relation, not five: its {@code id} is
+     * assigned by the agent ({@link #nextHistoryId}) rather than by a sequence with a primary
+     * key index, and on PostgreSQL 16 and later every text column is stored {@code PLAIN}, so
+     * no TOAST table and index come with it (errors are cut to {@link #MAX_ERROR_CHARS} to
+     * keep a row within a page). {@code REPLICA IDENTITY FULL} keeps it updatable in a
+     * database that publishes updates for logical replication.
+     */
+    private String createTablesSql(Connection c) throws SQLException {
+        String plain = c.getMetaData().getDatabaseMajorVersion() >= 16 ? " STORAGE PLAIN" : "";
         return "CREATE SCHEMA IF NOT EXISTS " + tenant.quotedSchema() + ";\n"
                 + "CREATE TABLE IF NOT EXISTS " + versionTable
                 + " (version_num varchar(64) NOT NULL, CONSTRAINT "
                 + quote(pkName()) + " PRIMARY KEY (version_num));\n"
                 + "CREATE TABLE IF NOT EXISTS " + historyTable + " ("
-                + "id bigserial PRIMARY KEY, "
-                + "revision varchar(64) NOT NULL, "
-                + "direction varchar(9) NOT NULL, "
-                + "checksum char(64) NOT NULL, "
+                + "id bigint NOT NULL, "
+                + "revision varchar(64)" + plain + " NOT NULL, "
+                + "direction varchar(9)" + plain + " NOT NULL, "
+                + "checksum char(64)" + plain + " NOT NULL, "
                 + "started_at timestamptz NOT NULL, "
                 + "finished_at timestamptz, "
                 + "duration_ms bigint, "
-                + "agent varchar(200) NOT NULL, "
-                + "outcome varchar(24) NOT NULL, "
-                + "sqlstate varchar(5), "
-                + "error text)";
+                + "agent varchar(200)" + plain + " NOT NULL, "
+                + "outcome varchar(24)" + plain + " NOT NULL, "
+                + "sqlstate varchar(5)" + plain + ", "
+                + "error text" + plain + ");\n"
+                + "ALTER TABLE " + historyTable + " REPLICA IDENTITY FULL";
+    }
+
+    /** Errors are kept to this many characters in the history table (the report carries them whole). */
+    public static final int MAX_ERROR_CHARS = 1_000;
+
+    private static String bounded(String error) {
+        return error == null || error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS - 1) + "…";
+    }
+
+    /**
+     * The next history row's id: one more than the largest. Every insert but a failure's
+     * runs under the tenant's lock; two failures recorded at the same moment may share an
+     * id, which only orders them by {@code started_at} instead.
+     */
+    private String nextHistoryId() {
+        return "(SELECT coalesce(max(id), 0) + 1 FROM " + historyTable + ")";
     }
 
     private String pkName() {
@@ -178,7 +206,7 @@ public final class TenantStore {
      * every {@code CREATE INDEX CONCURRENTLY} in the database (it waits for all older
      * transactions) while that index's own agent holds the lock: a deadlock.
      */
-    public String stepScript(StepScript step) {
+    public String stepScript(Connection c, StepScript step) throws SQLException {
         List<String> after = VersionTableChange.applyAll(step.rowsBefore(), step.changes());
         StringBuilder sql = new StringBuilder()
                 .append("SELECT set_config('lock_timeout', '").append(step.lockTimeoutMillis()).append("', true),")
@@ -187,7 +215,7 @@ public final class TenantStore {
                 .append(" CASE WHEN pg_try_advisory_xact_lock(").append(LOCK_NAMESPACE).append(", hashtext('")
                 .append(tenant.schema()).append("')) THEN 0 ELSE ").append(StepRefusal.LOCK_BUSY.raise()).append(" END;\n");
         if (step.createTables()) {
-            sql.append(createTablesSql()).append(";\n");
+            sql.append(createTablesSql(c)).append(";\n");
         }
         sql.append("SELECT CASE WHEN EXISTS (SELECT 1 FROM ").append(historyTable).append(" WHERE outcome = 'pending')")
                 .append(" THEN ").append(StepRefusal.DIRTY.raise())
@@ -213,8 +241,8 @@ public final class TenantStore {
         }
         HistoryRow row = step.history();
         sql.append("INSERT INTO ").append(historyTable)
-                .append(" (revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome) VALUES (")
-                .append(literal(row.revision())).append(", ").append(literal(row.direction())).append(", ")
+                .append(" (id, revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome) VALUES (")
+                .append(nextHistoryId()).append(", ").append(literal(row.revision())).append(", ").append(literal(row.direction())).append(", ")
                 .append(literal(row.checksum())).append(", now(), clock_timestamp(),")
                 .append(" (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::bigint, ")
                 .append(literal(row.agent())).append(", ").append(literal(row.outcome().code())).append(");\n");
@@ -307,8 +335,8 @@ public final class TenantStore {
     /** A history row; returns its id. */
     public long record(Connection c, HistoryRow row) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + historyTable
-                + " (revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome, sqlstate, error)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+                + " (id, revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome, sqlstate, error)"
+                + " VALUES (" + nextHistoryId() + ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
             ps.setString(1, row.revision());
             ps.setString(2, row.direction());
             ps.setString(3, row.checksum());
@@ -322,7 +350,7 @@ public final class TenantStore {
             ps.setString(7, row.agent());
             ps.setString(8, row.outcome().code());
             ps.setString(9, row.sqlState());
-            ps.setString(10, row.error());
+            ps.setString(10, bounded(row.error()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -335,13 +363,13 @@ public final class TenantStore {
                        String error) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + historyTable
                 + " SET outcome = ?, finished_at = ?, duration_ms = (EXTRACT(EPOCH FROM (?::timestamptz - started_at)) * 1000)::bigint,"
-                + " sqlstate = ?, error = ? WHERE id = ?")) {
+                + " sqlstate = ?, error = ? WHERE id = ? AND outcome = 'pending'")) {
             Timestamp finished = Timestamp.from(finishedAt);
             ps.setString(1, outcome.code());
             ps.setTimestamp(2, finished);
             ps.setTimestamp(3, finished);
             ps.setString(4, sqlState);
-            ps.setString(5, error);
+            ps.setString(5, bounded(error));
             ps.setLong(6, id);
             ps.executeUpdate();
         }
@@ -352,7 +380,7 @@ public final class TenantStore {
         List<HistoryRow> out = new ArrayList<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT revision, direction, checksum, started_at, finished_at, agent,"
-                     + " outcome, sqlstate, error FROM " + historyTable + " ORDER BY id")) {
+                     + " outcome, sqlstate, error FROM " + historyTable + " ORDER BY id, started_at")) {
             while (rs.next()) {
                 Timestamp finished = rs.getTimestamp("finished_at");
                 out.add(new HistoryRow(rs.getString("revision"), rs.getString("direction"), rs.getString("checksum"),

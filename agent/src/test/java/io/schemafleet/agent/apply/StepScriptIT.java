@@ -114,6 +114,50 @@ class StepScriptIT {
         });
     }
 
+    @Test
+    void aNewTenantsHistoryTableIsOneRelationAndKeepsItsRowsInOrder() throws Exception {
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", "DROP TABLE base;"),
+                rev(LONG, List.of(BASE), List.of(), List.of(), true, "CREATE TABLE t (n int);", "DROP TABLE t;")),
+                "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        assertThat(reconciler.reconcile(tenant, LONG).state()).isEqualTo(TenantState.CONVERGED);
+        assertThat(reconciler.reconcile(tenant, "base").state()).isEqualTo(TenantState.CONVERGED);
+
+        // No sequence, no index and (PostgreSQL 16 and later) no TOAST table: one relation.
+        assertThat(db.query("SELECT count(*) FROM pg_depend d JOIN pg_class c ON c.oid = d.objid"
+                + " WHERE d.refobjid = 'tenant_000.schemafleet_history'::regclass AND d.classid = 'pg_class'::regclass"))
+                .containsExactly("0");
+        assertThat(db.query("SELECT reltoastrelid::int FROM pg_class WHERE oid = 'tenant_000.schemafleet_history'::regclass"))
+                .containsExactly("0");
+        assertThat(db.query("SELECT relreplident::text FROM pg_class WHERE oid = 'tenant_000.schemafleet_history'::regclass"))
+                .containsExactly("f");
+        assertThat(fixture.history(tenant)).extracting(HistoryRow::revision, HistoryRow::direction).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(BASE, "upgrade"), org.assertj.core.groups.Tuple.tuple(LONG, "upgrade"),
+                org.assertj.core.groups.Tuple.tuple(LONG, "downgrade"),
+                org.assertj.core.groups.Tuple.tuple(BASE, "downgrade"));
+        assertThat(db.query("SELECT string_agg(id::text, ',' ORDER BY id) FROM tenant_000.schemafleet_history"))
+                .containsExactly("1,2,3,4");
+    }
+
+    @Test
+    void aLongErrorIsCutInHistoryAndWholeInTheResult() throws Exception {
+        String longName = "x".repeat(60);
+        StringBuilder up = new StringBuilder("DO $$ BEGIN RAISE EXCEPTION '%', repeat('").append(longName)
+                .append("', 100); END $$;");
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, up.toString(), "")), "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        TenantResult result = reconciler.reconcile(tenant, BASE);
+
+        assertThat(result.state()).isEqualTo(TenantState.FAILED);
+        assertThat(result.error().message()).contains(longName.repeat(20));
+        assertThat(fixture.history(tenant)).singleElement().satisfies(r ->
+                assertThat(r.error()).hasSize(io.schemafleet.agent.store.TenantStore.MAX_ERROR_CHARS).endsWith("…"));
+    }
+
     private TenantReconciler reconciler(List<Revision> revisions, String agentId) {
         return new TenantReconciler(RevisionGraph.of(revisions), fixture.databases, AgentFixture.options(agentId),
                 new DdlThrottle(4), Fingerprinter.NONE);
