@@ -158,6 +158,20 @@ class StepScriptIT {
                 assertThat(r.error()).hasSize(io.schemafleet.agent.store.TenantStore.MAX_ERROR_CHARS).endsWith("…"));
     }
 
+    @Test
+    void theStepsSqlReachesPostgresqlAsWrittenWithoutJdbcEscapesRewritten() throws Exception {
+        // A driver that processed JDBC escapes would turn {fn now()} into now() and succeed.
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base AS SELECT {fn now()} AS at;", "")),
+                "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        TenantResult result = reconciler.reconcile(tenant, BASE);
+
+        assertThat(result.state()).isEqualTo(TenantState.FAILED);
+        assertThat(result.error().sqlState()).isEqualTo("42601");
+    }
+
     private TenantReconciler reconciler(List<Revision> revisions, String agentId) {
         return new TenantReconciler(RevisionGraph.of(revisions), fixture.databases, AgentFixture.options(agentId),
                 new DdlThrottle(4), Fingerprinter.NONE);

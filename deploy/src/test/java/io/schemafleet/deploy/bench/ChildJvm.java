@@ -60,6 +60,32 @@ final class ChildJvm implements AutoCloseable {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 
+    /**
+     * Waits until the process has used less than a tenth of a core over a second (a JVM just
+     * started compiles its startup code for a while), or {@code limit} has passed: so that a
+     * timed run measures the work, not the JIT compiler of a process started just before it.
+     */
+    void awaitQuiet(java.time.Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long ticksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
+        long before = cpuTicks();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            long now = cpuTicks();
+            if (now - before < ticksPerSecond / 10) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    /** User and system CPU time so far, in clock ticks ({@code /proc/PID/stat} fields 14 and 15). */
+    private long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     /** Throws, with the end of its log, if the process has exited. */
     void requireAlive() {
         if (!process.isAlive()) {

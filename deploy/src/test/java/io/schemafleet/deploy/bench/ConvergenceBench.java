@@ -99,6 +99,9 @@ final class ConvergenceBench {
             coordinator.publish(env.chain);
             try (ChildJvm agent = env.startAgent(topics, url, "bt\\_%", "bench-agent")) {
                 awaitKnown(coordinator, agent, tenants);
+                // Both processes started moments ago: let their startup compilation finish first.
+                coordinator.jvm.awaitQuiet(Duration.ofSeconds(30));
+                agent.awaitQuiet(Duration.ofSeconds(30));
                 long start = System.nanoTime();
                 java.time.Instant requested = java.time.Instant.now();
                 coordinator.rollout("head");
