@@ -435,9 +435,11 @@ class OneShotCliIT {
 
     /** What an agent killed in the middle of a non-transactional upgrade leaves behind. */
     private void markPending(String schema, Revision revision) throws SQLException {
+        // The agent numbers its history rows itself (no sequence): one more than the largest.
         try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO " + schema + ".schemafleet_history"
-                + " (revision, direction, checksum, started_at, agent, outcome)"
-                + " VALUES (?, 'upgrade', ?, now() - interval '1 hour', 'agent@killed', 'pending')")) {
+                + " (id, revision, direction, checksum, started_at, agent, outcome)"
+                + " SELECT coalesce(max(id), 0) + 1, ?, 'upgrade', ?, now() - interval '1 hour', 'agent@killed',"
+                + " 'pending' FROM " + schema + ".schemafleet_history")) {
             ps.setString(1, revision.id());
             ps.setString(2, revision.checksum());
             ps.executeUpdate();
