@@ -77,6 +77,13 @@ class AgentLoopIT {
         topics = Topics.withPrefix(kafka.uniquePrefix("agentloop"));
         try (Admin admin = kafka.admin()) {
             new TopicAdmin(admin).ensure(topics);
+            // Produce only once the broker knows each new partition's leader: an idempotent
+            // producer that meets NOT_LEADER_OR_FOLLOWER right after creation can end up with
+            // its first batches out of sequence (seen once in CI), and then this test's events too.
+            List<String> names = List.of(topics.revisions(), topics.rollouts(), topics.reports());
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    admin.describeTopics(names).allTopicNames().get().values().stream()
+                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null)));
         }
         db = TestDatabase.create("agentloop");
         StringBuilder ddl = new StringBuilder();
