@@ -55,9 +55,9 @@ public final class SchemaFingerprint {
             WITH rel AS MATERIALIZED (
                 SELECT c.* FROM pg_class c
                 WHERE c.oid IN (%s) AND c.relnamespace = ? AND c.relkind IN %s AND c.relname NOT IN %s)
-            """.formatted(SCHEMA_OBJECTS.formatted("pg_class"), "%s", EXCLUDED);
+            """.formatted(SCHEMA_OBJECTS.formatted("pg_class"), RELKINDS, EXCLUDED);
 
-    private static final String RELATIONS = OWN_RELATIONS.formatted(RELKINDS) + """
+    private static final String RELATIONS = OWN_RELATIONS + """
             SELECT quote_ident(c.relname), c.relkind::text, c.relpersistence = 'u',
                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                    (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
@@ -69,7 +69,7 @@ public final class SchemaFingerprint {
 
     // Identity and generated columns: attidentity 'a' always / 'd' by default; attgenerated
     // 's' stored, its expression is in pg_attrdef like a default.
-    private static final String COLUMNS = OWN_RELATIONS.formatted(RELKINDS) + """
+    private static final String COLUMNS = OWN_RELATIONS + """
             SELECT quote_ident(c.relname), quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
                    a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
                    CASE WHEN a.attcollation <> t.typcollation THEN quote_ident(co.collname) END
@@ -82,13 +82,13 @@ public final class SchemaFingerprint {
             """;
 
     // NOT NULL constraints ('n', PostgreSQL 18+) are already on the column line.
-    private static final String CONSTRAINTS = OWN_RELATIONS.formatted(RELKINDS) + """
+    private static final String CONSTRAINTS = OWN_RELATIONS + """
             SELECT quote_ident(c.relname), quote_ident(k.conname), pg_get_constraintdef(k.oid)
             FROM rel c
             CROSS JOIN LATERAL (SELECT * FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype <> 'n' OFFSET 0) k
             """;
 
-    private static final String INDEXES = OWN_RELATIONS.formatted(RELKINDS) + """
+    private static final String INDEXES = OWN_RELATIONS + """
             SELECT quote_ident(c.relname), quote_ident(i.relname), pg_get_indexdef(i.oid), x.indisvalid
             FROM rel c
             CROSS JOIN LATERAL (SELECT * FROM pg_index x WHERE x.indrelid = c.oid OFFSET 0) x
