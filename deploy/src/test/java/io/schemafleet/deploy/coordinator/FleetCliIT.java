@@ -11,9 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -97,10 +99,14 @@ class FleetCliIT {
         assertThat(nobody.exit()).isEqualTo(1);
         assertThat(nobody.err()).startsWith("error: no tenant 'nobody' has reported (404 NotFound from GET ");
 
-        // Fix the cause and retry: the tenant converges (it may already have when watch starts).
+        // Fix the cause and retry: the tenant converges. Until its agent has tried again, the
+        // coordinator shows the failed report, and watch would stop at it.
         db.execute("DROP TABLE cli_02.audit_log");
         CliRun retry = ok("retry", "cli_02", "--url", url);
         assertThat(retry.out()).startsWith("retry of cli_02 requested");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> coordinator.get("/api/tenants/cli_02").json().path("tenant").path("state").asText(),
+                        "converged"::equals);
         CliRun recovered = ok("watch", "--url", url, "--expect", "3", "--timeout", "2m");
         assertThat(recovered.out()).contains("all 3 converged");
     }
