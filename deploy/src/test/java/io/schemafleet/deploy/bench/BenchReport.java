@@ -42,7 +42,9 @@ final class BenchReport {
                 for (double s : r.flywaySeconds().values()) {
                     md.append(String.format(Locale.ROOT, " %.1f s |", s));
                 }
-                md.append(String.format(Locale.ROOT, " %.1f× | %.0f MB (%.0f MB) | %s |%n", flywayLoop(r) / r.agentSeconds(),
+                double speedup = flywayLoop(r) / r.agentSeconds();
+                md.append(String.format(Locale.ROOT, " %s | %.0f MB (%.0f MB) | %s |%n",
+                        Double.isNaN(speedup) ? "not run" : String.format(Locale.ROOT, "%.1f×", speedup),
                         r.agentMemory().rssMb(), r.agentMemory().peakMb(), r.load()));
             }
             md.append('\n');
@@ -72,10 +74,13 @@ final class BenchReport {
         return md.toString();
     }
 
-    /** The Flyway loop the goal is stated against: one thread, as a shell loop over tenants runs it. */
+    /**
+     * The Flyway loop the goal is stated against: one thread, as a shell loop over tenants
+     * runs it; NaN when {@code bench.flyway-threads} is empty.
+     */
     private static double flywayLoop(ConvergenceBench.Result r) {
         Map<Integer, Double> f = r.flywaySeconds();
-        return f.containsKey(1) ? f.get(1) : f.values().iterator().next();
+        return f.containsKey(1) ? f.get(1) : f.values().stream().findFirst().orElse(Double.NaN);
     }
 
     private String goals() {
@@ -85,8 +90,10 @@ final class BenchReport {
             md.append(row(String.format(Locale.ROOT, "%,d tenants: ≤ 1.3× the plain-JDBC floor", r.tenants()),
                     String.format(Locale.ROOT, "%.2f×", r.ratio()), r.ratio() <= 1.3));
             double speedup = flywayLoop(r) / r.agentSeconds();
-            md.append(row(String.format(Locale.ROOT, "%,d tenants: ≥ 5× faster than a Flyway loop", r.tenants()),
-                    String.format(Locale.ROOT, "%.1f×", speedup), speedup >= 5));
+            if (!Double.isNaN(speedup)) {
+                md.append(row(String.format(Locale.ROOT, "%,d tenants: ≥ 5× faster than a Flyway loop", r.tenants()),
+                        String.format(Locale.ROOT, "%.1f×", speedup), speedup >= 5));
+            }
             md.append(row(String.format(Locale.ROOT, "agent RSS at %,d tenants ≤ 256 MB", r.tenants()),
                     String.format(Locale.ROOT, "%.0f MB (peak %.0f MB)", r.agentMemory().rssMb(), r.agentMemory().peakMb()),
                     r.agentMemory().peakMb() <= 256));

@@ -1,0 +1,41 @@
+package io.schemafleet.deploy.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchReportTest {
+    private static final Load LOAD = new Load("1.0", "1.0", "1.0");
+    private static final ChildJvm.Memory MEMORY = new ChildJvm.Memory(200 * 1024, 210 * 1024);
+
+    @Test
+    void theFlywayGoalIsCheckedAgainstTheOneThreadLoop() {
+        BenchReport report = report(List.of(1, 4), Map.of(1, 100.0, 4, 40.0));
+
+        assertThat(report.markdown()).contains("| 1,000 | 10.0 s | 20.0 s | 2.00× | 100.0 s | 40.0 s | 5.0× |")
+                .contains("| 1,000 tenants: ≥ 5× faster than a Flyway loop | 5.0× | yes |");
+        assertThat(report.charts()).hasSize(2);
+    }
+
+    @Test
+    void withoutAFlywayLoopTheReportSaysNotRunAndDrawsTheRest() {
+        BenchReport report = report(List.of(), Map.of());
+
+        assertThat(report.markdown()).contains("| 1,000 | 10.0 s | 20.0 s | 2.00× | not run |")
+                .doesNotContain("faster than a Flyway loop");
+        assertThat(report.charts()).hasSize(2);
+    }
+
+    private static BenchReport report(List<Integer> flywayThreads, Map<Integer, Double> flywaySeconds) {
+        BenchSettings settings = new BenchSettings(List.of(1000), 20, 4, List.of(), 0, 0, 0, "", "", flywayThreads,
+                Set.of("convergence"), Path.of("target/bench"));
+        BenchReport report = new BenchReport(settings);
+        report.convergence.add(new ConvergenceBench.Result(1000, 10.0, 20.0, flywaySeconds, MEMORY, LOAD));
+        return report;
+    }
+}
