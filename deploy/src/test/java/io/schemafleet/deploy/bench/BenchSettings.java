@@ -38,8 +38,9 @@ record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<In
                 Integer.getInteger("bench.min-reports", 20_000),
                 Integer.getInteger("bench.publishes", 30),
                 Integer.getInteger("bench.latency-tenants", 10),
-                // As the image (deploy/Dockerfile) runs the JVM in the k8s manifests' memory limits.
-                System.getProperty("bench.agent-jvm", "-XX:MaxRAM=768m -XX:MaxRAMPercentage=75"),
+                // As the image (deploy/Dockerfile) and the k8s manifests run the JVM: their memory
+                // limits, and C1 only for the agent (deploy/k8s/agent.yaml).
+                System.getProperty("bench.agent-jvm", "-XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1"),
                 System.getProperty("bench.coordinator-jvm", "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75"),
                 ints(System.getProperty("bench.flyway-threads", "1," + parallel)),
                 Arrays.stream(System.getProperty("bench.sections", "convergence,latency,projection").split(","))
