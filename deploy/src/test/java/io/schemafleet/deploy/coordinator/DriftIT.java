@@ -5,8 +5,8 @@ import io.schemafleet.agent.apply.ApplyOptions;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.CliRun;
 import io.schemafleet.deploy.Resources;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,12 +20,8 @@ class DriftIT {
     private static final int TENANTS = 5;
 
     private CoordinatorFixture coordinator;
-    private final Resources resources = new Resources();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @Test
     void aHandMadeColumnMakesItsTenantDriftedAndTheDiffShowsIt() throws Exception {

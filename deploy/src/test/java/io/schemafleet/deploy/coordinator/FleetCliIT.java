@@ -5,8 +5,8 @@ import io.schemafleet.agent.apply.ApplyOptions;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.CliRun;
 import io.schemafleet.deploy.Resources;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -33,12 +33,8 @@ class FleetCliIT {
     Path tmp;
 
     private CoordinatorFixture coordinator;
-    private final Resources resources = new Resources();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @Test
     void anOperatorDrivesTheFleetFromTheCommandLine() throws Exception {

@@ -13,8 +13,8 @@ import io.schemafleet.agent.tenant.LabelRules;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.deploy.Resources;
 import io.schemafleet.protocol.fleet.Buckets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,12 +42,8 @@ class RolloutsIT {
     private static final LabelRules CANARIES = LabelRules.parse(List.of("region=eu"), List.of("t_0*:tier=canary"));
 
     private CoordinatorFixture coordinator;
-    private final Resources resources = new Resources();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @Test
     void threeWavesOverSixtyTenantsEachAfterThePreviousConvergedAndSoaked() throws Exception {

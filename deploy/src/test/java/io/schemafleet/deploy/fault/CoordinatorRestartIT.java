@@ -4,8 +4,8 @@ import io.schemafleet.deploy.Resources;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.TestKafka;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -23,12 +23,8 @@ import static org.awaitility.Awaitility.await;
  * once in each stage of a longer chain.
  */
 class CoordinatorRestartIT {
-    private final Resources resources = new Resources();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @Test
     void theFleetConvergesThroughACoordinatorRestartMidRollout() throws Exception {

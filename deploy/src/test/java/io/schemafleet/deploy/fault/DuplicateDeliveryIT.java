@@ -15,8 +15,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -60,13 +60,9 @@ class DuplicateDeliveryIT {
     private static final long SEED = Long.getLong("schemafleet.fault.seed", 20261121L);
 
     private final int replaysAfter = Integer.getInteger("schemafleet.fault.replays", 3);
-    private final Resources resources = new Resources();
+    @RegisterExtension
+    final Resources resources = new Resources();
     private CoordinatorFixture coordinator;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
 
     @Test
     void reSentOldEventsInAnyOrderApplyNoExtraStepAndRegressNoTenant() throws Exception {

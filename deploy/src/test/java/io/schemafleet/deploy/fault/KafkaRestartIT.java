@@ -3,8 +3,8 @@ package io.schemafleet.deploy.fault;
 import io.schemafleet.deploy.Resources;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,12 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each stage of a longer chain.
  */
 class KafkaRestartIT {
-    private final Resources resources = new Resources();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @Test
     void theFleetConvergesThroughABrokerRestartMidRollout() throws Exception {

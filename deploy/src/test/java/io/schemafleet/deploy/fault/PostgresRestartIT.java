@@ -3,8 +3,8 @@ package io.schemafleet.deploy.fault;
 import io.schemafleet.deploy.Resources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.deploy.kafka.TestKafka;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,12 +29,8 @@ import static org.awaitility.Awaitility.await;
 class PostgresRestartIT {
     private static final String AGENT = "agent-p";
 
-    private final Resources resources = new Resources();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        resources.close();
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     @Test
     void anAgentReconnectsAfterItsPostgresRestartsMidRolloutAndConverges() throws Exception {
