@@ -36,6 +36,7 @@ final class BenchEnv implements AutoCloseable {
     final List<Revision> chain;
     final Path keyFile;
     final Path trustedKeyFile;
+    private final List<String> databases = new java.util.ArrayList<>();
 
     BenchEnv(BenchSettings settings) throws IOException {
         this.settings = settings;
@@ -48,6 +49,16 @@ final class BenchEnv implements AutoCloseable {
 
     String head() {
         return chain.get(chain.size() - 1).id();
+    }
+
+    /**
+     * A fresh database for one measurement, dropped when the benchmarks end: a run against an
+     * existing server leaves nothing behind.
+     */
+    String createDatabase(String prefix) {
+        String name = postgres.createDatabaseNamed(prefix);
+        databases.add(name);
+        return postgres.jdbcUrl(name);
     }
 
     /** Fresh topics under a prefix of their own, created as the coordinator would. */
@@ -126,6 +137,13 @@ final class BenchEnv implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        for (String name : databases) {
+            try {
+                postgres.dropDatabase(name);
+            } catch (RuntimeException e) {
+                System.err.println("could not drop benchmark database " + name + ": " + e.getMessage());
+            }
+        }
         Files.deleteIfExists(keyFile);
         Files.deleteIfExists(trustedKeyFile);
     }

@@ -56,21 +56,21 @@ final class ConvergenceBench {
 
     /** A little of each side first, so that the first measured size does not pay for a cold JVM or server. */
     void warmUp() throws Exception {
-        String url = env.postgres.createDatabase("bench_warm");
+        String url = env.createDatabase("bench_warm");
         floor(url, 10);
         flyway(url, 10, 1);
     }
 
     Result run(int tenants) throws Exception {
         Load before = Load.now();
-        double floor = floor(env.postgres.createDatabase("bench_floor"), tenants);
+        double floor = floor(env.createDatabase("bench_floor"), tenants);
         System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s%n", tenants, floor);
-        Agent agent = agent(env.postgres.createDatabase("bench_agent"), tenants);
+        Agent agent = agent(env.createDatabase("bench_agent"), tenants);
         System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s (%.2fx), RSS %.0f MB, peak %.0f MB%n", tenants,
                 agent.seconds, agent.seconds / floor, agent.memory.rssMb(), agent.memory.peakMb());
         Map<Integer, Double> flyway = new LinkedHashMap<>();
         for (int threads : env.settings.flywayThreads()) {
-            double s = flyway(env.postgres.createDatabase("bench_flyway"), tenants, threads);
+            double s = flyway(env.createDatabase("bench_flyway"), tenants, threads);
             flyway.put(threads, s);
             System.out.printf(Locale.ROOT, "  %d tenants: Flyway on %d thread(s) %.2f s%n", tenants, threads, s);
         }
@@ -95,7 +95,7 @@ final class ConvergenceBench {
     private Agent agent(String url, int tenants) throws Exception {
         List<String> schemas = BenchEnv.createSchemas(url, "bt_", tenants);
         Topics topics = env.topics("converge" + tenants);
-        try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, env.postgres.createDatabase("bench_coord"))) {
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, env.createDatabase("bench_coord"))) {
             coordinator.publish(env.chain);
             try (ChildJvm agent = env.startAgent(topics, url, "bt\\_%", "bench-agent")) {
                 awaitKnown(coordinator, agent, tenants);

@@ -56,7 +56,7 @@ final class ProjectionBench {
     Result run(int tenants) throws Exception {
         Topics topics = env.topics("projection" + tenants);
         long reports = produce(topics, tenants, Math.max(tenants, env.settings.minReports()));
-        String dbUrl = env.postgres.createDatabase("bench_proj");
+        String dbUrl = env.createDatabase("bench_proj");
         Load before = Load.now();
         long started = System.nanoTime();
         try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, dbUrl);

@@ -39,11 +39,11 @@ final class PublishLatencyBench {
 
     Result run() throws Exception {
         int tenants = env.settings.latencyTenants();
-        String url = env.postgres.createDatabase("bench_latency");
+        String url = env.createDatabase("bench_latency");
         List<String> schemas = BenchEnv.createSchemas(url, "lt_", tenants);
         Topics topics = env.topics("latency");
         Load before = Load.now();
-        try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, env.postgres.createDatabase("bench_coord"));
+        try (CoordinatorProcess coordinator = CoordinatorProcess.start(env, topics, env.createDatabase("bench_coord"));
              Connection db = DriverManager.getConnection(url)) {
             coordinator.publish(env.chain);
             try (ChildJvm agent = env.startAgent(topics, url, "lt\\_%", "bench-latency-agent")) {
