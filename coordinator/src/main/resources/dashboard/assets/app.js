@@ -359,8 +359,10 @@ function retryButton(t) {
 async function retry(id, button) {
   if (button) button.disabled = true;
   try {
-    await post(`/api/tenants/${encodeURIComponent(id)}/retry`);
-    notice(`Retry requested for ${id}: its agent tries again now.`);
+    const answer = await post(`/api/tenants/${encodeURIComponent(id)}/retry`);
+    notice(answer && answer.applied === false
+      ? `Retry requested for ${id}: its agent tries again now; the coordinator shows it once it catches up.`
+      : `Retry requested for ${id}: its agent tries again now.`);
   } catch (e) {
     notice(`Retry of ${id} failed: ${e.message}`, true);
     if (button) button.disabled = false;

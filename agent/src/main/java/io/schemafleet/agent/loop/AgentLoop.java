@@ -182,6 +182,9 @@ public final class AgentLoop implements AutoCloseable {
             }
             if (retry) {
                 follower.retried(tenant.id());
+                // The coordinator shows a retried tenant behind until it hears how the new try went,
+                // so report it even if it fails exactly as before.
+                lastReported.remove(tenant.id());
             }
         }
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,

@@ -13,6 +13,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.schemafleet.coordinator.projection.Heads;
 import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.RequestRefused;
+import io.schemafleet.coordinator.publish.RetryResult;
 import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.protocol.event.InvalidEventException;
 import io.schemafleet.protocol.event.Names;
@@ -58,20 +59,26 @@ public class TenantsController {
         return queries.tenants(states, heads == null ? null : Heads.parse(heads), p, s);
     }
 
-    /** The retry request appended. */
-    public record RetryAnswer(String tenant, String eventId) {
+    /**
+     * The retry request appended; {@code applied} false if the projection had not applied it
+     * within {@code schemafleet.await-projection} (it still takes effect, later).
+     */
+    public record RetryAnswer(String tenant, String eventId, boolean applied) {
     }
 
     /**
      * Asks the tenant's agent to try it again ({@code TenantRetryRequested}); answers once
-     * the projection has the request (it shows in the tenant's history).
+     * the projection has the request (it shows in the tenant's history, and a failed tenant
+     * is {@code behind} until its agent reports again), or with {@code applied} false if
+     * the projection is late.
      */
     @Post("/{id}/retry")
     public HttpResponse<?> retry(@PathVariable String id) {
         if (queries.tenant(requireTenantId(id, "tenant id")).isEmpty()) {
             return notFound(id);
         }
-        return HttpResponse.accepted().body(new RetryAnswer(id, writer.requestRetry(id, REQUESTED_BY)));
+        RetryResult result = writer.requestRetry(id, REQUESTED_BY);
+        return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied()));
     }
 
     @Get("/{id}")

@@ -104,7 +104,8 @@ public class CoordinatorConfig {
     /**
      * {@code schemafleet.await-projection}: how long a publish or rollout request waits for
      * the projection to catch up with the log (before validating, and after appending so
-     * that the answer is visible to reads). Default 30 s.
+     * that the answer is visible to reads; a retry request answers anyway after this long,
+     * saying it is not applied yet). Default 30 s.
      */
     public Duration getAwaitProjection() {
         return awaitProjection;

@@ -8,7 +8,9 @@ import java.util.List;
 /** {@code schemafleet retry TENANT}. */
 @Command(name = "retry", mixinStandardHelpOptions = true,
         description = {"Ask the tenant's agent to try a failed tenant again (POST /api/tenants/{id}/retry).",
-                "A failed tenant waits for this, a new destination or new revisions."})
+                "A failed tenant waits for this, a new destination or new revisions.",
+                "Answers once the coordinator counts a failed tenant behind, so a watch right after waits"
+                        + " for the new try."})
 final class RetryCommand extends ApiCommand {
     @Parameters(paramLabel = "TENANT", description = "The tenant to retry.")
     String tenant;
@@ -16,7 +18,14 @@ final class RetryCommand extends ApiCommand {
     @Override
     public Integer call() {
         var answer = client().retry(tenant);
-        return print(answer, List.of("retry of " + answer.path("tenant").asText(tenant) + " requested"
+        String name = answer.path("tenant").asText(tenant);
+        // A coordinator whose projection is late still took the request: say so, but it is no failure.
+        if (!answer.path("applied").asBoolean(true) && !json()) {
+            spec.commandLine().getErr().println("warning: the request is in the log but the coordinator has not"
+                    + " applied it yet (its projection is behind): until it has, it shows " + name + " as before and"
+                    + " a watch may stop at its failure");
+        }
+        return print(answer, List.of("retry of " + name + " requested"
                 + (answer.hasNonNull("event_id") ? " (event " + answer.get("event_id").asText() + ")" : "")));
     }
 }

@@ -126,7 +126,7 @@ final class RecordApplier {
         } else if (event.body() instanceof AgentHeartbeat e) {
             heartbeat(c, e);
         } else if (event.body() instanceof TenantRetryRequested e) {
-            history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
+            retryRequested(c, record, envelope, e);
         } else if (event.body() instanceof TenantDescribed e) {
             described(c, e);
         } else {
@@ -195,6 +195,34 @@ final class RecordApplier {
                 + " rollout_id = EXCLUDED.rollout_id")) {
             s.setString(1, e.to());
             s.setString(2, e.rolloutId());
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * A retry request: a row in the tenant's history, and a {@code failed} tenant becomes
+     * {@code behind} (error cleared) until its agent's next report. The agent tries it again
+     * on the request (once its rollout is not paused) and reports the outcome even if it
+     * failed the same way, so the old failure would only make a {@code watch} started right
+     * after the retry stop at it. Blocked and dirty tenants stay as they are: the agent
+     * refuses them again until an operator fixes their version rows.
+     *
+     * <p>Only a failure reported no later than the request is cleared: reports and requests
+     * travel on different topics, so the report of the new try, failed again, may be applied
+     * before the request that caused it (on a rebuild, or behind a lagging partition). No
+     * event links a report to the request it answers, so this compares the report's
+     * {@code at} (agent clock) with the request's (coordinator clock); clocks further apart
+     * than an agent takes to react can misjudge only that reordered case. A request applied
+     * before the older failure it meant to clear leaves it standing until the agent's answer.
+     */
+    private static void retryRequested(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
+                                       TenantRetryRequested e) throws SQLException {
+        history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
+        try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET state = 'behind', error_code = NULL,"
+                + " error_revision = NULL, error_sqlstate = NULL, error_message = NULL"
+                + " WHERE id = ? AND state = 'failed' AND last_report_at <= ?")) {
+            s.setString(1, e.tenant());
+            s.setObject(2, ts(e.at()));
             s.executeUpdate();
         }
     }

@@ -214,34 +214,61 @@ public class EventWriter implements AutoCloseable {
     }
 
     /**
-     * Asks the agent of {@code tenant} to try it again ({@code TenantRetryRequested}). The
-     * caller checks that the tenant has reported; the agent leaves a tenant that is not
-     * failed alone.
+     * Asks the agent of {@code tenant} to try it again ({@code TenantRetryRequested}) and
+     * waits for the projection to apply the request, as every append does, so that a read
+     * right after sees the tenant as the request left it (a failed tenant {@code behind}).
+     * Unlike other appends, a projection that does not get there in time does not fail the
+     * call: the request is in the log and takes effect, only later. The caller checks that
+     * the tenant has reported; the agent leaves a tenant that is not failed alone.
      *
-     * @return the appended event's id
      * @throws RequestRefused INVALID for a tenant id the protocol refuses, UNAVAILABLE if
-     *     Kafka or the projection does not answer
+     *     Kafka does not take the event (then nothing was written)
      */
-    public synchronized String requestRetry(String tenant, String requestedBy) {
+    public synchronized RetryResult requestRetry(String tenant, String requestedBy) {
         TenantRetryRequested event;
         try {
             event = new TenantRetryRequested(tenant, requestedBy, Instant.now());
         } catch (RuntimeException e) {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", e.getMessage());
         }
-        String id = append(topics.rollouts(), List.of(event)).get(0);
+        Appended appended = send(topics.rollouts(), List.of(event));
+        String id = appended.ids().get(0);
+        boolean applied;
+        try {
+            projection.awaitApplied(appended.partition(), appended.next(), await);
+            applied = true;
+        } catch (TimeoutException e) {
+            LOG.warn("retry of tenant {} (event {}) is in the log but not applied yet: {}", tenant, id, e.getMessage());
+            applied = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            applied = false;
+        }
         LOG.info("retry of tenant {} requested by {} (event {})", tenant, requestedBy, id);
-        return id;
+        return new RetryResult(id, applied);
     }
 
     /**
      * Appends {@code bodies} to {@code topic} in one Kafka transaction and waits for the
-     * projection to apply them. Every event the coordinator produces passes here, and is
-     * signed here.
+     * projection to apply them.
      *
      * @return the events' ids, in order
      */
     private List<String> append(String topic, List<EventBody> bodies) {
+        Appended appended = send(topic, bodies);
+        awaitProjection(appended.partition(), appended.next());
+        return appended.ids();
+    }
+
+    /** Events appended: their ids, in order, and the offset after the last of them in their partition. */
+    private record Appended(List<String> ids, TopicPartition partition, long next) {
+    }
+
+    /**
+     * Appends {@code bodies} to {@code topic} (one partition) in one Kafka transaction.
+     * Every event the coordinator produces passes here, and is signed here.
+     */
+    private Appended send(String topic, List<EventBody> bodies) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         try {
@@ -277,8 +304,7 @@ public class EventWriter implements AutoCloseable {
                 throw new IllegalStateException("a committed send has no metadata", e);
             }
         }
-        awaitProjection(new TopicPartition(topic, 0), last + 1);
-        return ids;
+        return new Appended(List.copyOf(ids), new TopicPartition(topic, 0), last + 1);
     }
 
     private void abort() {

@@ -151,6 +151,19 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aRetryTheProjectionHasNotAppliedYetSucceedsWithAWarning() {
+        api.answer("POST /api/tenants/t25/retry", 202, "{\"tenant\":\"t25\",\"event_id\":\"e-9\",\"applied\":false}");
+
+        CliRunner.Result result = run("retry", "t25", "--url", api.url());
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.out()).isEqualTo("retry of t25 requested (event e-9)\n");
+        assertThat(result.errLines()).as("%s", result).singleElement().asString()
+                .startsWith("warning: the request is in the log but the coordinator has not applied it yet")
+                .contains("shows t25 as before");
+    }
+
+    @Test
     void theTokenComesFromTheTokenFileAsABearerHeader() throws Exception {
         api.answer("GET /api/fleet", 200, FLEET);
         Path token = Files.writeString(tmp.resolve("token"), "sfro_secret\n");

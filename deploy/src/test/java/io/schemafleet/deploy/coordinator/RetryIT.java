@@ -1,0 +1,182 @@
+package io.schemafleet.deploy.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.coordinator.projection.Projection;
+import io.schemafleet.deploy.Resources;
+import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
+import io.schemafleet.protocol.event.TenantReport;
+import io.schemafleet.protocol.event.TenantRetryRequested;
+import io.schemafleet.protocol.fleet.TenantState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code POST /api/tenants/{id}/retry} against a real coordinator (real Kafka and
+ * PostgreSQL). Once it answers, a failed tenant counts as {@code behind}, not failed, so a
+ * {@code watch} started right after a {@code retry} waits for the new try instead of
+ * stopping at the old failure. A failure reported after the request stands, even when the
+ * projection applies it first; a retry that fails again shows as failed again; and a
+ * projection too late to apply the request still answers 202, the request taking effect later.
+ */
+class RetryIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String BROKEN = "9a2355b7dd59";
+    private static final TenantReport.Failure AUDIT_LOG_EXISTS = new TenantReport.Failure("sql_failed", BROKEN,
+            "42P07", "relation \"audit_log\" already exists");
+
+    @RegisterExtension
+    final Resources resources = new Resources();
+    private CoordinatorFixture coordinator;
+
+    @Test
+    void aFailedTenantCountsAsBehindOnceRetryAnswers() {
+        // given: a failed tenant, a converged one and a blocked one
+        coordinator = resources.add(new CoordinatorFixture("retry"));
+        coordinator.start();
+        Instant before = Instant.now().minusSeconds(60);
+        report("r_failed", TenantState.FAILED, AUDIT_LOG_EXISTS, before);
+        report("r_ok", TenantState.CONVERGED, null, before);
+        report("r_blocked", TenantState.BLOCKED, new TenantReport.Failure("checksum_mismatch", BROKEN, null,
+                "applied with another checksum"), before);
+        await().atMost(DEADLINE).until(() -> coordinator.get("/api/fleet").json().path("tenants").asLong() == 3);
+        assertThat(byState()).containsEntry("failed", 1L);
+
+        // when
+        Reply retry = retry("r_failed");
+        Reply blocked = retry("r_blocked");
+
+        // then: read right after the answers, the failure is gone from the tenant and the counts
+        assertThat(retry.json().path("applied").asBoolean()).as("%s", retry).isTrue();
+        assertThat(blocked.json().path("applied").asBoolean()).as("%s", blocked).isTrue();
+        JsonNode tenant = coordinator.get("/api/tenants/r_failed").json();
+        assertThat(tenant.path("tenant").path("state").asText()).isEqualTo("behind");
+        assertThat(tenant.path("tenant").path("error").isNull()).as("%s", tenant).isTrue();
+        assertThat(tenant.path("history").get(0).path("type").asText()).isEqualTo("tenant_retry_requested");
+        assertThat(tenant.path("history").get(1).path("error").path("sqlstate").asText())
+                .as("the failure stays in the history").isEqualTo("42P07");
+        assertThat(byState()).doesNotContainKey("failed").containsEntry("behind", 1L)
+                .containsEntry("blocked", 1L).containsEntry("converged", 1L);
+        assertThat(coordinator.get("/api/tenants?state=failed").json().path("total").asLong()).isZero();
+        // a retry does not unblock a tenant: its agent refuses it again until an operator fixes it
+        assertThat(coordinator.get("/api/tenants/r_blocked").json().path("tenant").path("state").asText())
+                .isEqualTo("blocked");
+    }
+
+    @Test
+    void aFailureReportedAfterTheRequestStandsEvenIfAppliedFirst() {
+        // given: the report of a try that failed again, applied before the retry request that
+        // caused it (they travel on different topics)
+        coordinator = resources.add(new CoordinatorFixture("retry_order"));
+        coordinator.start();
+        Instant requested = Instant.now().minusSeconds(60);
+        report("r_again", TenantState.FAILED, AUDIT_LOG_EXISTS, requested.plusSeconds(2));
+        await().atMost(DEADLINE).until(() -> coordinator.get("/api/tenants/r_again").status() == 200);
+
+        // when
+        coordinator.produce(new TenantRetryRequested("r_again", "ops", requested), "user:ops");
+
+        // then
+        await().atMost(DEADLINE).until(() -> coordinator.get("/api/tenants/r_again").json().path("history").size() == 2);
+        assertThat(coordinator.get("/api/tenants/r_again").json().path("tenant").path("state").asText())
+                .isEqualTo("failed");
+        assertThat(byState()).containsEntry("failed", 1L).doesNotContainKey("behind");
+    }
+
+    @Test
+    void aRetriedTenantShowsItsAgentsNewTry() throws Exception {
+        // given: an agent with two tenants that fail at the audit_log revision
+        coordinator = resources.add(new CoordinatorFixture("retry_agent"));
+        coordinator.start();
+        TestDatabase db = resources.add(TestDatabase.create("retry"));
+        db.execute("CREATE SCHEMA rt_fixed; CREATE SCHEMA rt_broken; CREATE TABLE rt_fixed.audit_log (id int);"
+                + " CREATE TABLE rt_broken.audit_log (id int)");
+        coordinator.startAgent(resources, db.url(), "rt_%", 2, ApplyOptions.defaults("retry-agent"));
+        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
+                .status()).isEqualTo(201);
+        assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"))
+                .status()).isEqualTo(201);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> byState().get("failed"),
+                n -> n != null && n == 2);
+
+        // when: one is fixed and retried
+        db.execute("DROP TABLE rt_fixed.audit_log");
+        Reply fixed = retry("rt_fixed");
+
+        // then: from the answer on it is not failed (its new try cannot fail), and the fleet counts one failure
+        assertThat(fixed.json().path("applied").asBoolean()).as("%s", fixed).isTrue();
+        assertThat(coordinator.get("/api/tenants/rt_fixed").json().path("tenant").path("state").asText())
+                .isIn("behind", "applying", "converged");
+        assertThat(byState()).containsEntry("failed", 1L);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> state("rt_fixed"), "converged"::equals);
+
+        // when: the other is retried as it is
+        retry("rt_broken");
+
+        // then: its agent's new try, failed exactly as before, is reported and shows
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode history = coordinator.get("/api/tenants/rt_broken").json().path("history");
+            assertThat(history.get(0).path("type").asText()).isEqualTo("tenant_report");
+            assertThat(history.get(0).path("state").asText()).isEqualTo("failed");
+            assertThat(history.get(1).path("type").asText()).isEqualTo("tenant_retry_requested");
+        });
+        assertThat(state("rt_broken")).isEqualTo("failed");
+        assertThat(byState()).containsEntry("failed", 1L).containsEntry("converged", 1L);
+    }
+
+    @Test
+    void aRetryTheProjectionIsTooLateForStillSucceeds() {
+        // given: a failed tenant, and a projection that stopped
+        coordinator = resources.add(new CoordinatorFixture("retry_late"));
+        coordinator.start(Map.of("schemafleet.await-projection", "1s", "schemafleet.rollout-tick", "1h"));
+        report("r_late", TenantState.FAILED, AUDIT_LOG_EXISTS, Instant.now().minusSeconds(60));
+        await().atMost(DEADLINE).until(() -> coordinator.get("/api/tenants/r_late").status() == 200);
+        coordinator.context().getBean(Projection.class).close();
+
+        // when
+        Reply retry = retry("r_late");
+
+        // then: accepted, and said not to be applied yet
+        assertThat(retry.json().path("applied").asBoolean(true)).as("%s", retry).isFalse();
+        assertThat(retry.json().path("event_id").asText()).isNotBlank();
+        assertThat(state("r_late")).isEqualTo("failed");
+
+        // and: the request is in the log: a coordinator that reads it shows it
+        coordinator.stop();
+        coordinator.start();
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> state("r_late"), "behind"::equals);
+        assertThat(coordinator.get("/api/tenants/r_late").json().path("history").get(0).path("type").asText())
+                .isEqualTo("tenant_retry_requested");
+    }
+
+    private void report(String tenant, TenantState state, TenantReport.Failure error, Instant at) {
+        coordinator.produce(new TenantReport(tenant, "a1", List.of(), state, "head", null, List.of(), error, null, 1,
+                at), "agent:a1");
+    }
+
+    private Reply retry(String tenant) {
+        Reply reply = coordinator.post("/api/tenants/" + tenant + "/retry", CoordinatorFixture.JSON.createObjectNode());
+        assertThat(reply.status()).as("%s", reply).isEqualTo(202);
+        return reply;
+    }
+
+    private String state(String tenant) {
+        return coordinator.get("/api/tenants/" + tenant).json().path("tenant").path("state").asText();
+    }
+
+    private Map<String, Long> byState() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        coordinator.get("/api/fleet").json().path("by_state").fields()
+                .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
+    }
+}
