@@ -58,9 +58,12 @@ final class StepExecutor {
                                          boolean createTables) throws StepFailedException, SQLException {
         c.setAutoCommit(false);
         Instant started = Instant.now();
-        String script = store.stepScript(c, new StepScript(options.lockTimeout().toMillis(),
-                options.statementTimeout().toMillis(), createTables, expectedRows, step.sql(), step.versionChanges(),
-                row(step, started, null, HistoryOutcome.APPLIED, null)));
+        StepScript parts = new StepScript(options.lockTimeout().toMillis(), options.statementTimeout().toMillis(),
+                createTables, expectedRows, step.sql(), step.versionChanges(),
+                row(step, started, null, HistoryOutcome.APPLIED, null));
+        String script = store.stepScript(c, parts);
+        boolean preparedAgain = false;
+        boolean ranToEnd = false;
         try (Statement st = c.createStatement()) {
             // The revision's SQL goes to PostgreSQL as written: no JDBC escapes ({fn ...}, {d ...})
             // rewritten by the driver, and one pass over the script fewer on every step.
@@ -70,6 +73,7 @@ final class StepExecutor {
                 try {
                     st.execute(script);
                     drain(st);
+                    ranToEnd = true;
                     return StepOutcome.APPLIED;
                 } catch (SQLException e) {
                     StepRefusal refusal = StepRefusal.of(e).orElseThrow(() -> e);
@@ -84,6 +88,15 @@ final class StepExecutor {
                         }
                         case BOOKKEEPING -> throw new SQLException("version table bookkeeping did not touch exactly "
                                 + "the planned rows: the version table is not what the plan assumed", "55000", e);
+                        case STALE_STATEMENTS -> {
+                            if (preparedAgain) {
+                                throw new SQLException("the connection's prepared bookkeeping statements are still"
+                                        + " another tenant's after preparing them again", "55000", e);
+                            }
+                            store.forgetPrepared(c);
+                            script = store.stepScript(c, parts);
+                            preparedAgain = true;
+                        }
                     }
                 }
             }
@@ -97,6 +110,9 @@ final class StepExecutor {
             recordFailure(c, store, step, started, failure, createTables);
             throw new StepFailedException(failure, e);
         } finally {
+            if (!ranToEnd) {
+                store.forgetPrepared(c);
+            }
             resetQuietly(c);
         }
     }

@@ -17,7 +17,12 @@ public enum StepRefusal {
     /** The version rows are not those the plan started from; nothing ran. */
     ROWS_CHANGED("schemafleet: version rows changed"),
     /** After the step the version rows were not the planned ones; all of it was rolled back. */
-    BOOKKEEPING("schemafleet: version rows not as planned after the step");
+    BOOKKEEPING("schemafleet: version rows not as planned after the step"),
+    /**
+     * The connection's prepared bookkeeping statements are another tenant's
+     * ({@link PreparedBookkeeping}); nothing ran. Prepare them again and retry.
+     */
+    STALE_STATEMENTS("schemafleet: prepared statements of another tenant");
 
     private final String marker;
 

@@ -194,6 +194,8 @@ public final class TenantStore {
      * is {@code SET LOCAL}), then the tenant's transaction-scoped advisory lock, tried, never
      * waited for ({@link StepRefusal#LOCK_BUSY} when taken);</li>
      * <li>on a tenant's first step, its schema and Schemafleet's tables;</li>
+     * <li>unless the connection holds them for this tenant already, the bookkeeping statements
+     * the rest of the script executes, prepared ({@link PreparedBookkeeping});</li>
      * <li>a check that no step is pending ({@link StepRefusal#DIRTY}) and that the version rows are
      * those the plan started from ({@link StepRefusal#ROWS_CHANGED}), so the step's SQL never runs
      * on a tenant another agent moved;</li>
@@ -217,10 +219,9 @@ public final class TenantStore {
         if (step.createTables()) {
             sql.append(createTablesSql(c)).append(";\n");
         }
-        sql.append("SELECT CASE WHEN EXISTS (SELECT 1 FROM ").append(historyTable).append(" WHERE outcome = 'pending')")
-                .append(" THEN ").append(StepRefusal.DIRTY.raise())
-                .append(" WHEN ").append(rowsText()).append(" <> ").append(literal(rowsKey(step.rowsBefore())))
-                .append(" THEN ").append(StepRefusal.ROWS_CHANGED.raise()).append(" ELSE 0 END;\n");
+        sql.append(PreparedBookkeeping.ensure(c, bookkeepingKey(), prepareBookkeeping()));
+        sql.append("EXECUTE ").append(PreparedBookkeeping.CHECK).append('(').append(literal(bookkeepingKey()))
+                .append(", ").append(literal(rowsKey(step.rowsBefore()))).append(");\n");
         String body = step.sql().strip();
         if (!body.isEmpty()) {
             // The newline ends a trailing "--" comment in the SQL.
@@ -228,29 +229,66 @@ public final class TenantStore {
         }
         for (VersionTableChange change : step.changes()) {
             if (change instanceof VersionTableChange.Insert i) {
-                sql.append("INSERT INTO ").append(versionTable).append(" (version_num) VALUES (")
+                sql.append("EXECUTE ").append(PreparedBookkeeping.INSERT_ROW).append('(')
                         .append(literal(i.version())).append(");\n");
             } else if (change instanceof VersionTableChange.Delete d) {
-                sql.append("DELETE FROM ").append(versionTable).append(" WHERE version_num = ")
-                        .append(literal(d.version())).append(";\n");
+                sql.append("EXECUTE ").append(PreparedBookkeeping.DELETE_ROW).append('(')
+                        .append(literal(d.version())).append(");\n");
             } else {
                 VersionTableChange.Update u = (VersionTableChange.Update) change;
-                sql.append("UPDATE ").append(versionTable).append(" SET version_num = ").append(literal(u.to()))
-                        .append(" WHERE version_num = ").append(literal(u.from())).append(";\n");
+                sql.append("EXECUTE ").append(PreparedBookkeeping.UPDATE_ROW).append('(').append(literal(u.to()))
+                        .append(", ").append(literal(u.from())).append(");\n");
             }
         }
-        // The history row's outcome carries the last check: this statement sees the version
-        // changes above, and one statement fewer is one parse and plan fewer on every step.
         HistoryRow row = step.history();
-        sql.append("INSERT INTO ").append(historyTable)
-                .append(" (id, revision, direction, checksum, started_at, finished_at, duration_ms, agent, outcome) VALUES (")
-                .append(nextHistoryId()).append(", ").append(literal(row.revision())).append(", ").append(literal(row.direction())).append(", ")
-                .append(literal(row.checksum())).append(", now(), clock_timestamp(),")
-                .append(" (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::bigint, ")
-                .append(literal(row.agent())).append(", CASE WHEN ").append(rowsText()).append(" <> ")
-                .append(literal(rowsKey(after))).append(" THEN ").append(StepRefusal.BOOKKEEPING.raise())
-                .append("::text ELSE ").append(literal(row.outcome().code())).append(" END);\n");
+        sql.append("EXECUTE ").append(PreparedBookkeeping.HISTORY).append('(').append(literal(row.revision()))
+                .append(", ").append(literal(row.direction())).append(", ").append(literal(row.checksum()))
+                .append(", ").append(literal(row.agent())).append(", ").append(literal(rowsKey(after)))
+                .append(", ").append(literal(row.outcome().code())).append(");\n");
         return sql.append("COMMIT").toString();
+    }
+
+    /**
+     * The step script's bookkeeping statements for this tenant's tables ({@link PreparedBookkeeping}):
+     * the check that no step is pending and the rows are those the plan started from; the
+     * version-table changes; and the history row, whose outcome carries the last check (it
+     * sees the changes above, and one statement fewer is one fewer to run on every step).
+     */
+    private String prepareBookkeeping() {
+        return "PREPARE " + PreparedBookkeeping.CHECK + "(text, text) AS SELECT CASE WHEN $1 <> "
+                + literal(bookkeepingKey()) + " THEN " + StepRefusal.STALE_STATEMENTS.raise()
+                + " WHEN EXISTS (SELECT 1 FROM " + historyTable + " WHERE outcome = 'pending') THEN "
+                + StepRefusal.DIRTY.raise() + " WHEN " + rowsText() + " <> $2 THEN " + StepRefusal.ROWS_CHANGED.raise()
+                + " ELSE 0 END;\n"
+                + "PREPARE " + PreparedBookkeeping.INSERT_ROW + "(text) AS INSERT INTO " + versionTable
+                + " (version_num) VALUES ($1);\n"
+                + "PREPARE " + PreparedBookkeeping.DELETE_ROW + "(text) AS DELETE FROM " + versionTable
+                + " WHERE version_num = $1;\n"
+                + "PREPARE " + PreparedBookkeeping.UPDATE_ROW + "(text, text) AS UPDATE " + versionTable
+                + " SET version_num = $1 WHERE version_num = $2;\n"
+                + "PREPARE " + PreparedBookkeeping.HISTORY + "(text, text, text, text, text, text) AS INSERT INTO "
+                + historyTable + " (id, revision, direction, checksum, started_at, finished_at, duration_ms, agent,"
+                + " outcome) VALUES (" + nextHistoryId() + ", $1, $2, $3, now(), clock_timestamp(),"
+                + " (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::bigint, $4, CASE WHEN " + rowsText()
+                + " <> $5 THEN " + StepRefusal.BOOKKEEPING.raise() + "::text ELSE $6 END);\n";
+    }
+
+    /**
+     * The tables the bookkeeping statements name. The check takes it as an argument and
+     * compares it with the one it was prepared with, so a connection whose statements are
+     * another tenant's refuses ({@link StepRefusal#STALE_STATEMENTS}) instead of writing there,
+     * whatever {@link PreparedBookkeeping} believes.
+     */
+    private String bookkeepingKey() {
+        return versionTable + " " + historyTable;
+    }
+
+    /**
+     * A step script did not run to its end on {@code c}: what bookkeeping statements the
+     * connection holds is read back before its next script.
+     */
+    public void forgetPrepared(Connection c) {
+        PreparedBookkeeping.forget(c);
     }
 
     /** The version rows as one text, sorted bytewise (never by the database's collation), comma-joined. */

@@ -1,13 +1,18 @@
 package io.schemafleet.agent.apply;
 
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
+import io.schemafleet.agent.store.StepRefusal;
+import io.schemafleet.agent.store.StepScript;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.agent.store.VersionLayout;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.graph.VersionTableChange;
 import io.schemafleet.protocol.revision.Revision;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +22,7 @@ import java.util.List;
 
 import static io.schemafleet.agent.apply.FleetRevisions.rev;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A transactional step is one script sent in one round trip (settings, lock, checks, SQL,
@@ -173,6 +179,80 @@ class StepScriptIT {
 
         assertThat(result.state()).isEqualTo(TenantState.FAILED);
         assertThat(result.error().sqlState()).isEqualTo("42601");
+    }
+
+    @Test
+    void oneConnectionServingTenantsInTurnPreparesEachOnesBookkeepingAndSurvivesAFailedScript() throws Exception {
+        String bad = "a3bad";
+        List<Revision> chain = List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", "DROP TABLE base;"),
+                rev(LONG, List.of(BASE), List.of(), List.of(), true, "CREATE TABLE t (n int);", "DROP TABLE t;"),
+                rev(bad, List.of(LONG), List.of(), List.of(), true, "CREATE TABLE u (n int) oops;", ""));
+        List<Tenant> tenants = AgentFixture.schemaTenants(db, 2);
+        Tenant a = tenants.get(0);
+        Tenant b = tenants.get(1);
+        // One connection for everything: each tenant's steps find the other's statements prepared on it.
+        try (Databases one = new Databases(DbCredentials.NONE, 1)) {
+            TenantReconciler reconciler = new TenantReconciler(RevisionGraph.of(chain), one,
+                    AgentFixture.options("agent-a"), new DdlThrottle(4), Fingerprinter.NONE);
+
+            assertThat(reconciler.reconcile(a, LONG).state()).isEqualTo(TenantState.CONVERGED);
+            // b's failing step prepared b's statements before its SQL failed; PostgreSQL keeps
+            // them through the rollback, so a's next step must find that out and replace them.
+            TenantResult failed = reconciler.reconcile(b, bad);
+            assertThat(failed.state()).isEqualTo(TenantState.FAILED);
+            assertThat(failed.heads()).containsExactly(LONG);
+            assertThat(reconciler.reconcile(a, BASE).state()).isEqualTo(TenantState.CONVERGED);
+
+            try (java.sql.Connection c = one.open(a.jdbcUrl());
+                 java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE statement LIKE '%tenant_000%'),"
+                         + " count(*) FILTER (WHERE statement LIKE '%tenant_001%') FROM pg_prepared_statements")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("a's statements held").isEqualTo(5);
+                assertThat(rs.getInt(2)).as("b's statements held").isZero();
+            }
+        }
+        assertThat(fixture.history(a)).extracting(HistoryRow::revision, HistoryRow::direction, HistoryRow::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(BASE, "upgrade", HistoryOutcome.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple(LONG, "upgrade", HistoryOutcome.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple(LONG, "downgrade", HistoryOutcome.APPLIED));
+        assertThat(fixture.rows(a)).containsExactly(BASE);
+        assertThat(fixture.rows(b)).containsExactly(LONG);
+    }
+
+    @Test
+    void aConnectionHoldingAnotherTenantsStatementsRefusesInsteadOfWritingThere() throws Exception {
+        List<Tenant> tenants = AgentFixture.schemaTenants(db, 2);
+        TenantStore a = new TenantStore(tenants.get(0), VersionLayout.SCHEMAFLEET);
+        TenantStore b = new TenantStore(tenants.get(1), VersionLayout.SCHEMAFLEET);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(tenants.get(0).jdbcUrl());
+             java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute(a.stepScript(c, firstStep("CREATE TABLE base (id int);")));
+            // A script for b that never ran: what the agent believes the connection holds is now
+            // wrong (b's statements), while it still holds a's.
+            b.stepScript(c, firstStep("CREATE TABLE base (id int);"));
+            String stale = b.stepScript(c, firstStep("CREATE TABLE base (id int);"));
+
+            assertThatThrownBy(() -> st.execute(stale)).isInstanceOf(java.sql.SQLException.class)
+                    .satisfies(e -> assertThat(StepRefusal.of((java.sql.SQLException) e))
+                            .contains(StepRefusal.STALE_STATEMENTS));
+            c.rollback();
+            b.forgetPrepared(c);
+            st.execute(b.stepScript(c, firstStep("CREATE TABLE base (id int);")));
+        }
+        assertThat(fixture.rows(tenants.get(0))).containsExactly(BASE);
+        assertThat(fixture.history(tenants.get(0))).hasSize(1);
+        assertThat(fixture.rows(tenants.get(1))).containsExactly(BASE);
+        assertThat(fixture.history(tenants.get(1))).hasSize(1);
+    }
+
+    private static StepScript firstStep(String sql) {
+        return new StepScript(5_000, 60_000, true, List.of(), sql, List.of(new VersionTableChange.Insert(BASE)),
+                new HistoryRow(BASE, "upgrade", "0".repeat(64), java.time.Instant.now(), null, "agent-a",
+                        HistoryOutcome.APPLIED, null, null));
     }
 
     private TenantReconciler reconciler(List<Revision> revisions, String agentId) {
