@@ -1,14 +1,15 @@
 package io.schemafleet.agent.fingerprint;
 
+import io.schemafleet.agent.db.SqlText;
 import io.schemafleet.protocol.SchemafleetException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -130,61 +131,93 @@ public final class SchemaFingerprint {
     }
 
     /**
-     * Fingerprints {@code schema} as seen through {@code c}. Sets {@code search_path} to the
-     * schema while it reads (so deparsed SQL names its objects unqualified) and restores it.
+     * Fingerprints {@code schema} as seen through {@code c}, in one round trip: a script sets
+     * {@code search_path} to the schema for its own transaction (so deparsed SQL names its
+     * objects unqualified), reads the catalog and ends that transaction, or, inside the
+     * caller's transaction, rolls back to a savepoint of its own; either way the caller's
+     * {@code search_path} is as it was. Ten round trips took longer than the reads on a busy
+     * database server, each a wait for a turn on its CPUs.
      *
      * @throws SchemafleetException if the schema does not exist
      */
     public static Fingerprint of(Connection c, String schema) throws SQLException {
-        Namespace namespace = namespace(c, schema);
-        String savedPath = queryString(c, "SELECT current_setting('search_path')");
-        setSearchPath(c, "SELECT set_config('search_path', quote_ident(?), false)", schema);
-        String description;
-        try {
-            description = describe(c, namespace);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                setSearchPath(c, "SELECT set_config('search_path', ?, false)", savedPath);
-            } catch (SQLException restore) {
-                e.addSuppressed(restore);
-            }
-            throw e;
+        String name = SqlText.literal(schema);
+        String namespaceOid = "(SELECT oid FROM pg_namespace WHERE nspname = " + name + ")";
+        boolean ownTransaction = c.getAutoCommit();
+        StringBuilder script = new StringBuilder(ownTransaction ? "" : "SAVEPOINT schemafleet_fingerprint;\n")
+                .append("SELECT quote_ident(nspname), set_config('search_path', quote_ident(nspname), true)")
+                .append(" FROM pg_namespace WHERE nspname = ").append(name).append(";\n");
+        for (String query : List.of(RELATIONS, COLUMNS, CONSTRAINTS, INDEXES, SEQUENCES, ENUMS)) {
+            script.append(query.replace("?", namespaceOid)).append(";\n");
         }
-        setSearchPath(c, "SELECT set_config('search_path', ?, false)", savedPath);
-        return new Fingerprint(sha256(description), description);
-    }
-
-    private static String describe(Connection c, Namespace namespace) throws SQLException {
-        // Relations sorted by name, each followed by its own lines sorted: the order is
-        // the same whatever order the catalog returns rows in.
-        Map<String, String> relations = new TreeMap<>();
-        Map<String, List<String>> members = new TreeMap<>();
-        List<String> others = new ArrayList<>();
-        query(c, RELATIONS, namespace, rs -> relations.put(rs.getString(1), relationLine(rs)));
+        script.append(ownTransaction ? "COMMIT"
+                : "ROLLBACK TO SAVEPOINT schemafleet_fingerprint;\nRELEASE SAVEPOINT schemafleet_fingerprint");
+        List<ResultHandler> handlers = new ArrayList<>();
+        String[] quoted = new String[1];
+        Description d = new Description();
+        handlers.add(rs -> {
+            if (rs.next()) {
+                quoted[0] = rs.getString(1);
+            }
+        });
+        handlers.add(rows(rs -> d.relations.put(rs.getString(1), relationLine(rs))));
         // Columns in name order, not attnum order: a column dropped and added back, or a
         // table rebuilt from a squashed baseline, has the same columns at other positions,
         // and dropped columns leave attnum gaps. Applications name their columns.
-        query(c, COLUMNS, namespace, rs -> member(members, rs, "column " + columnLine(rs)));
-        query(c, CONSTRAINTS, namespace, rs -> member(members, rs,
-                "constraint " + rs.getString(2) + " " + oneLine(rs.getString(3))));
+        handlers.add(rows(rs -> d.member(rs, "column " + columnLine(rs))));
+        handlers.add(rows(rs -> d.member(rs, "constraint " + rs.getString(2) + " " + oneLine(rs.getString(3)))));
         // An index left invalid by a failed CREATE INDEX CONCURRENTLY is drift too.
-        query(c, INDEXES, namespace, rs -> member(members, rs, "index " + rs.getString(2) + " "
-                + oneLine(namespace.unqualifiedIndex(rs.getString(3))) + (rs.getBoolean(4) ? "" : " INVALID")));
-        query(c, SEQUENCES, namespace, rs -> others.add(sequenceLine(rs)));
-        query(c, ENUMS, namespace, rs -> others.add("enum " + rs.getString(1) + " (" + oneLine(rs.getString(2)) + ")"));
-
-        StringBuilder out = new StringBuilder();
-        relations.forEach((name, line) -> {
-            out.append(line).append('\n');
-            members.getOrDefault(name, List.of()).stream().sorted()
-                    .forEach(member -> out.append("  ").append(member).append('\n'));
-        });
-        others.stream().sorted().forEach(line -> out.append(line).append('\n'));
-        return out.toString();
+        handlers.add(rows(rs -> d.member(rs, "index " + rs.getString(2) + " "
+                + oneLine(unqualifiedIndex(quoted[0], rs.getString(3))) + (rs.getBoolean(4) ? "" : " INVALID"))));
+        handlers.add(rows(rs -> d.others.add(sequenceLine(rs))));
+        handlers.add(rows(rs -> d.others.add("enum " + rs.getString(1) + " (" + oneLine(rs.getString(2)) + ")")));
+        if (ownTransaction) {
+            c.setAutoCommit(false);
+        }
+        try {
+            run(c, script.toString(), handlers);
+        } catch (SQLException | RuntimeException e) {
+            if (ownTransaction) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+            }
+            throw e;
+        } finally {
+            if (ownTransaction) {
+                c.setAutoCommit(true);
+            }
+        }
+        if (quoted[0] == null) {
+            throw new SchemafleetException("cannot fingerprint schema '" + schema + "': it does not exist");
+        }
+        String description = d.text();
+        return new Fingerprint(sha256(description), description);
     }
 
-    private static void member(Map<String, List<String>> members, ResultSet rs, String line) throws SQLException {
-        members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(line);
+    /** The schema's lines: relations sorted by name, each followed by its own lines sorted, then the rest. */
+    private static final class Description {
+        final Map<String, String> relations = new TreeMap<>();
+        final Map<String, List<String>> members = new TreeMap<>();
+        final List<String> others = new ArrayList<>();
+
+        void member(ResultSet rs, String line) throws SQLException {
+            members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(line);
+        }
+
+        /** The same text whatever order the catalog returned rows in. */
+        String text() {
+            StringBuilder out = new StringBuilder();
+            relations.forEach((name, line) -> {
+                out.append(line).append('\n');
+                members.getOrDefault(name, List.of()).stream().sorted()
+                        .forEach(member -> out.append("  ").append(member).append('\n'));
+            });
+            others.stream().sorted().forEach(line -> out.append(line).append('\n'));
+            return out.toString();
+        }
     }
 
     private static String relationLine(ResultSet rs) throws SQLException {
@@ -264,58 +297,42 @@ public final class SchemaFingerprint {
         void row(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, Namespace namespace, RowHandler handler) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, namespace.oid());
-            s.setLong(2, namespace.oid());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    handler.row(rs);
+    private interface ResultHandler {
+        void result(ResultSet rs) throws SQLException;
+    }
+
+    private static ResultHandler rows(RowHandler handler) {
+        return rs -> {
+            while (rs.next()) {
+                handler.row(rs);
+            }
+        };
+    }
+
+    /** Runs a multi-statement script and hands its result sets, in order, to {@code handlers}. */
+    private static void run(Connection c, String script, List<ResultHandler> handlers) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.setEscapeProcessing(false);
+            boolean isResultSet = st.execute(script);
+            int next = 0;
+            while (isResultSet || st.getUpdateCount() != -1) {
+                if (isResultSet) {
+                    try (ResultSet rs = st.getResultSet()) {
+                        handlers.get(next++).result(rs);
+                    }
                 }
+                isResultSet = st.getMoreResults();
             }
         }
     }
 
-    private static Namespace namespace(Connection c, String schema) throws SQLException {
-        String sql = "SELECT oid, quote_ident(nspname) FROM pg_namespace WHERE nspname = ?";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, schema);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SchemafleetException("cannot fingerprint schema '" + schema + "': it does not exist");
-                }
-                return new Namespace(rs.getLong(1), rs.getString(2));
-            }
-        }
-    }
-
-    /**
-     * @param oid    the schema's oid
-     * @param quoted its name as PostgreSQL prints it in deparsed SQL
-     */
-    private record Namespace(long oid, String quoted) {
-        /** pg_get_indexdef qualifies the table whatever the search_path: drop our own schema. */
-        String unqualifiedIndex(String definition) {
-            Matcher m = INDEX_TABLE.matcher(definition);
-            String prefix = quoted + ".";
-            return m.matches() && m.group(2).startsWith(prefix)
-                    ? m.group(1) + m.group(2).substring(prefix.length())
-                    : definition;
-        }
-    }
-
-    private static void setSearchPath(Connection c, String sql, String value) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, value);
-            s.executeQuery().close();
-        }
-    }
-
-    private static String queryString(Connection c, String sql) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        }
+    /** pg_get_indexdef qualifies the table whatever the search_path: drop our own schema ({@code quoted}). */
+    private static String unqualifiedIndex(String quoted, String definition) {
+        Matcher m = INDEX_TABLE.matcher(definition);
+        String prefix = quoted + ".";
+        return m.matches() && m.group(2).startsWith(prefix)
+                ? m.group(1) + m.group(2).substring(prefix.length())
+                : definition;
     }
 
     private static String sha256(String text) {

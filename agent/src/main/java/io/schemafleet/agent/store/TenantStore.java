@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.schemafleet.agent.db.SqlText.literal;
+
 /**
  * Schemafleet's bookkeeping inside one tenant: the version table (one row per applied
  * head, exactly like {@code alembic_version}) and the history table. Every name that
@@ -300,25 +302,6 @@ public final class TenantStore {
     /** What {@link #rowsText} reads for these rows. Ids are ASCII without commas, so Java's order is bytewise. */
     private static String rowsKey(List<String> rows) {
         return String.join(",", rows.stream().sorted().toList());
-    }
-
-    /**
-     * A string literal for any server setting: an escape string ({@code E'...'}) reads
-     * backslashes the same whether or not {@code standard_conforming_strings} is on.
-     */
-    static String literal(String value) {
-        StringBuilder out = new StringBuilder("E'");
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch == 0) {
-                throw new IllegalArgumentException("a NUL character cannot reach PostgreSQL");
-            }
-            if (ch == '\'' || ch == '\\') {
-                out.append(ch);
-            }
-            out.append(ch);
-        }
-        return out.append('\'').toString();
     }
 
     /** The interrupted non-transactional step, if there is one. */

@@ -235,6 +235,53 @@ class SchemaFingerprintTest {
     }
 
     @Test
+    void insideTheCallersTransactionItsWorkAndSearchPathAreKept() throws SQLException {
+        create("tenant_a");
+        String alone = fingerprint("tenant_a").sha256();
+        Connection c = db.connection();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL search_path = public");
+            s.execute("CREATE TABLE public.kept (id int)");
+
+            assertThat(fingerprint("tenant_a").sha256()).isEqualTo(alone);
+
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('search_path'), to_regclass('kept')::text")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("public");
+                assertThat(rs.getString(2)).as("the caller's uncommitted table").isEqualTo("kept");
+            }
+            assertThat(c.getAutoCommit()).isFalse();
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    @Test
+    void aFailureLeavesTheConnectionUsableAndItsSearchPathAsItWas() throws SQLException {
+        create("tenant_a");
+        Connection c = db.connection();
+        db.execute("SET search_path = public", "SET lock_timeout = 200");
+        try (Connection other = java.sql.DriverManager.getConnection(db.url()); Statement s = other.createStatement()) {
+            // The catalog the fingerprint reads, locked: its read waits, then fails.
+            other.setAutoCommit(false);
+            s.execute("LOCK TABLE pg_catalog.pg_depend IN ACCESS EXCLUSIVE MODE");
+
+            assertThatThrownBy(() -> fingerprint("tenant_a")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("lock timeout");
+            other.rollback();
+        }
+
+        assertThat(c.getAutoCommit()).isTrue();
+        assertThat(fingerprint("tenant_a").description()).contains("table accounts");
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW search_path")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("public");
+        }
+    }
+
+    @Test
     void aMissingSchemaIsAnError() {
         assertThatThrownBy(() -> fingerprint("tenant_missing"))
                 .isInstanceOf(SchemafleetException.class).hasMessageContaining("'tenant_missing': it does not exist");
