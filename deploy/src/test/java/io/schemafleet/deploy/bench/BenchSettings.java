@@ -39,9 +39,9 @@ record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<In
                 Integer.getInteger("bench.publishes", 30),
                 Integer.getInteger("bench.latency-tenants", 10),
                 // As the image (deploy/Dockerfile) and the k8s manifests run the JVM: their memory
-                // limits, and C1 only for the agent (deploy/k8s/agent.yaml).
+                // limits and heap shares, C1 only (deploy/k8s/agent.yaml, coordinator.yaml).
                 System.getProperty("bench.agent-jvm", "-XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1"),
-                System.getProperty("bench.coordinator-jvm", "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75"),
+                System.getProperty("bench.coordinator-jvm", "-XX:MaxRAM=640m -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1"),
                 ints(System.getProperty("bench.flyway-threads", "1," + parallel)),
                 Arrays.stream(System.getProperty("bench.sections", "convergence,latency,projection").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
