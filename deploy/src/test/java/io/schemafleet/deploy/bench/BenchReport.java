@@ -63,7 +63,7 @@ final class BenchReport {
                     + " coordinator RSS (peak) | load |\n|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (ProjectionBench.Result r : projection) {
                 md.append(String.format(Locale.ROOT, "| %,d | %,d | %s | %.1f s | %.1f ms | %.1f ms | %.0f MB (%.0f MB) | %s |%n",
-                        r.tenants(), r.reports(), Double.isNaN(r.reportsPerSecond()) ? "one batch"
+                        r.tenants(), r.reports(), Double.isNaN(r.reportsPerSecond()) ? "— (one batch held most)"
                                 : String.format(Locale.ROOT, "%,.0f", r.reportsPerSecond()),
                         r.projectSeconds(), r.fleetP50Millis(), r.fleetP99Millis(), r.memory().rssMb(), r.memory().peakMb(),
                         r.load()));
