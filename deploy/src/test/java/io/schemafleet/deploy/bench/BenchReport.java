@@ -39,8 +39,9 @@ final class BenchReport {
             for (ConvergenceBench.Result r : convergence) {
                 md.append(String.format(Locale.ROOT, "| %,d | %.1f s | %.1f s | %.2f× |", r.tenants(), r.floorSeconds(),
                         r.agentSeconds(), r.ratio()));
-                for (double s : r.flywaySeconds().values()) {
-                    md.append(String.format(Locale.ROOT, " %.1f s |", s));
+                for (int t : settings.flywayThreads()) { // the header's order, whatever the map's
+                    Double s = r.flywaySeconds().get(t);
+                    md.append(s == null ? " — |" : String.format(Locale.ROOT, " %.1f s |", s));
                 }
                 double speedup = flywayLoop(r) / r.agentSeconds();
                 md.append(String.format(Locale.ROOT, " %s | %.0f MB (%.0f MB) | %s |%n",
