@@ -180,7 +180,7 @@ public final class SchemaFingerprint {
         }
         try {
             run(c, script.toString(), handlers);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             if (ownTransaction) {
                 try {
                     c.rollback();
@@ -188,17 +188,8 @@ public final class SchemaFingerprint {
                     e.addSuppressed(rollback);
                 }
             }
-            if (INVALID_SCHEMA_NAME.equals(e.getSQLState())) {
-                throw new SchemafleetException("cannot fingerprint schema '" + schema + "': it does not exist");
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            if (ownTransaction) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
+            if (e instanceof SQLException sql && INVALID_SCHEMA_NAME.equals(sql.getSQLState())) {
+                throw missing(schema);
             }
             throw e;
         } finally {
@@ -207,10 +198,14 @@ public final class SchemaFingerprint {
             }
         }
         if (quoted[0] == null) {
-            throw new SchemafleetException("cannot fingerprint schema '" + schema + "': it does not exist");
+            throw missing(schema);
         }
         String description = d.text();
         return new Fingerprint(sha256(description), description);
+    }
+
+    private static SchemafleetException missing(String schema) {
+        return new SchemafleetException("cannot fingerprint schema '" + schema + "': it does not exist");
     }
 
     /** The schema's lines: relations sorted by name, each followed by its own lines sorted, then the rest. */
