@@ -22,7 +22,8 @@ import static io.schemafleet.agent.db.SqlText.literal;
 /**
  * Schemafleet's bookkeeping inside one tenant: the version table (one row per applied
  * head, exactly like {@code alembic_version}) and the history table. Every name that
- * reaches SQL is a validated, quoted identifier; every value is a bind parameter.
+ * reaches SQL is a validated, quoted identifier; every value is a bind parameter or, in a
+ * step's script, an escape-string literal ({@link io.schemafleet.agent.db.SqlText#literal}).
  */
 public final class TenantStore {
     /** Namespace of Schemafleet's advisory locks, so they never collide with an application's. */

@@ -233,15 +233,11 @@ public class EventWriter implements AutoCloseable {
         }
         Appended appended = send(topics.rollouts(), List.of(event));
         String id = appended.ids().get(0);
-        boolean applied;
+        boolean applied = true;
         try {
-            projection.awaitApplied(appended.partition(), appended.next(), await);
-            applied = true;
-        } catch (TimeoutException e) {
-            LOG.warn("retry of tenant {} (event {}) is in the log but not applied yet: {}", tenant, id, e.getMessage());
-            applied = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            awaitProjection(appended.partition(), appended.next());
+        } catch (RequestRefused late) {
+            LOG.warn("retry of tenant {} (event {}) is in the log but not applied yet: {}", tenant, id, late.getMessage());
             applied = false;
         }
         LOG.info("retry of tenant {} requested by {} (event {})", tenant, requestedBy, id);
