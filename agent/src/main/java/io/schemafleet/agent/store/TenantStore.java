@@ -222,7 +222,7 @@ public final class TenantStore {
         if (step.createTables()) {
             sql.append(createTablesSql(c)).append(";\n");
         }
-        sql.append(PreparedBookkeeping.ensure(c, bookkeepingKey(), prepareBookkeeping()));
+        sql.append(PreparedBookkeeping.HELD.ensure(c, bookkeepingKey(), prepareBookkeeping()));
         sql.append("EXECUTE ").append(PreparedBookkeeping.CHECK).append('(').append(literal(bookkeepingKey()))
                 .append(", ").append(literal(rowsKey(step.rowsBefore()))).append(");\n");
         String body = step.sql().strip();
@@ -291,7 +291,7 @@ public final class TenantStore {
      * connection holds is read back before its next script.
      */
     public void forgetPrepared(Connection c) {
-        PreparedBookkeeping.forget(c);
+        PreparedBookkeeping.HELD.forget(c);
     }
 
     /** The version rows as one text, sorted bytewise (never by the database's collation), comma-joined. */

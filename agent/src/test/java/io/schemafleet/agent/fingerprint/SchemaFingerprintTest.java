@@ -282,6 +282,64 @@ class SchemaFingerprintTest {
     }
 
     @Test
+    void aTableNamedLikeItsSchemaKeepsItsNameInViewsAndReferences() throws SQLException {
+        // A view qualifies its columns with table names: "acme.id" there is the table acme's column.
+        for (String schema : java.util.List.of("acme", "beta")) {
+            db.execute("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".acme (id int PRIMARY KEY)",
+                    "CREATE TABLE " + schema + ".refs (acme_id int REFERENCES " + schema + ".acme (id))",
+                    "CREATE VIEW " + schema + ".acme_ids AS SELECT acme.id FROM " + schema + ".acme");
+        }
+
+        Fingerprint acme = fingerprint("acme");
+
+        assertThat(acme.description()).contains("view acme_ids as SELECT id FROM acme;")
+                .contains("FOREIGN KEY (acme_id) REFERENCES acme(id)");
+        assertThat(fingerprint("beta")).isEqualTo(acme);
+    }
+
+    @Test
+    void anotherSchemaWhoseNameEndsLikeOursStaysQualified() throws SQLException {
+        db.execute("CREATE SCHEMA xa", "CREATE TABLE xa.t (id int PRIMARY KEY)",
+                "CREATE SCHEMA a", "CREATE TABLE a.t (id int PRIMARY KEY)",
+                "CREATE TABLE a.r (t_id int REFERENCES xa.t (id), own_id int REFERENCES a.t (id))");
+
+        assertThat(fingerprint("a").description()).contains("FOREIGN KEY (t_id) REFERENCES xa.t(id)")
+                .contains("FOREIGN KEY (own_id) REFERENCES t(id)");
+    }
+
+    @Test
+    void theReadsArePreparedOnceAndPlannedOncePerSession() throws SQLException {
+        create("tenant_a");
+        create("tenant_b");
+
+        for (int i = 0; i < 3; i++) {
+            fingerprint("tenant_a");
+            fingerprint("tenant_b");
+        }
+
+        // Six fingerprints of two schemas: every read ran on the one generic plan, none was planned per schema.
+        try (Statement s = db.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), min(generic_plans), max(custom_plans)"
+                     + " FROM pg_prepared_statements WHERE name LIKE 'schemafleet_fp_%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(6);
+            assertThat(rs.getLong(2)).isEqualTo(6);
+            assertThat(rs.getLong(3)).isZero();
+        }
+    }
+
+    @Test
+    void statementsDroppedBehindItsBackArePreparedAgain() throws SQLException {
+        create("tenant_a");
+        Fingerprint before = fingerprint("tenant_a");
+        // A failed fingerprint makes it read what the session holds before the next one.
+        assertThatThrownBy(() -> fingerprint("tenant_missing")).isInstanceOf(SchemafleetException.class);
+        db.execute("DEALLOCATE ALL");
+
+        assertThat(fingerprint("tenant_a")).isEqualTo(before);
+    }
+
+    @Test
     void aMissingSchemaIsAnError() {
         assertThatThrownBy(() -> fingerprint("tenant_missing"))
                 .isInstanceOf(SchemafleetException.class).hasMessageContaining("'tenant_missing': it does not exist");
