@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -284,7 +285,7 @@ class SchemaFingerprintTest {
     @Test
     void aTableNamedLikeItsSchemaKeepsItsNameInViewsAndReferences() throws SQLException {
         // A view qualifies its columns with table names: "acme.id" there is the table acme's column.
-        for (String schema : java.util.List.of("acme", "beta")) {
+        for (String schema : List.of("acme", "beta")) {
             db.execute("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".acme (id int PRIMARY KEY)",
                     "CREATE TABLE " + schema + ".refs (acme_id int REFERENCES " + schema + ".acme (id))",
                     "CREATE VIEW " + schema + ".acme_ids AS SELECT acme.id FROM " + schema + ".acme");
@@ -325,6 +326,36 @@ class SchemaFingerprintTest {
             assertThat(rs.getInt(1)).isEqualTo(6);
             assertThat(rs.getLong(2)).isEqualTo(6);
             assertThat(rs.getLong(3)).isZero();
+        }
+    }
+
+    @Test
+    void theKeptPlansLookUpByIndexSoTheyDoNotSlowDownAsTheCatalogGrows() throws SQLException {
+        // given: plans made while the database is young (the agent's first look at empty tenants)
+        db.execute("CREATE SCHEMA tenant_a");
+        fingerprint("tenant_a");
+        create("tenant_b");
+        fingerprint("tenant_b");
+        Connection c = db.connection();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // The plans kept for the session's statements (EXPLAIN reuses them under these settings).
+            s.execute("SET LOCAL search_path = pg_catalog");
+            s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+            for (String read : List.of("relations", "columns", "constraints", "indexes", "sequences", "enums")) {
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE schemafleet_fp_" + read
+                        + "('tenant_b'::regnamespace)")) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertThat(plan.toString()).as(read).contains("Index Scan")
+                        .doesNotContain("Seq Scan", "Hash Join", "Merge Join");
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 
