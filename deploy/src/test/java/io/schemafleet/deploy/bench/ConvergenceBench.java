@@ -26,7 +26,8 @@ import java.util.concurrent.Future;
 
 /**
  * N schema tenants through the revision chain three ways, each in a database of its own
- * (so that none works against a catalog the others grew), one after the other:
+ * (so that none works against a catalog the others grew), one after the other, each
+ * timed from a checkpoint ({@link BenchEnv#checkpoint}):
  * <ol>
  *   <li>the floor: plain JDBC, the same SQL, {@code parallel} tenants at once
  *       ({@link PlainJdbcFloor}), in this JVM;</li>
@@ -83,6 +84,7 @@ final class ConvergenceBench {
         List<Tenant> schemas = BenchEnv.createSchemas(url, "fl_", tenants).stream()
                 .map(s -> Tenant.schema(url, s)).toList();
         try (Databases pools = new Databases(env.credentials(), env.settings.parallel())) {
+            env.checkpoint();
             long start = System.nanoTime();
             PlainJdbcFloor.run(pools, schemas, env.chain, env.settings.parallel());
             return seconds(start);
@@ -102,6 +104,7 @@ final class ConvergenceBench {
                 // Both processes started moments ago: let their startup compilation finish first.
                 coordinator.jvm.awaitQuiet(Duration.ofSeconds(30));
                 agent.awaitQuiet(Duration.ofSeconds(30));
+                env.checkpoint();
                 long start = System.nanoTime();
                 java.time.Instant requested = java.time.Instant.now();
                 coordinator.rollout("head");
@@ -192,6 +195,7 @@ final class ConvergenceBench {
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
+                env.checkpoint();
                 long start = System.nanoTime();
                 List<Future<?>> futures = new ArrayList<>();
                 for (String schema : schemas) {
