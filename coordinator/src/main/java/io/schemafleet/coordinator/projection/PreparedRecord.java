@@ -21,8 +21,7 @@ sealed interface PreparedRecord {
     }
 
     /** A {@code TenantReport}, with the rows it writes (batched with the reports around it). */
-    record Report(TenantReport report, ReportBatch.TenantRow tenant, ReportBatch.EventRow event)
-            implements PreparedRecord {
+    record Report(TenantReport report, ReportBatch.Rows rows) implements PreparedRecord {
     }
 
     /** Any other event. */

@@ -108,7 +108,7 @@ final class RecordApplier {
             return poison(c, record, p.kind(), p.reason());
         }
         if (prepared instanceof PreparedRecord.Report r) {
-            batch.add(r.tenant(), r.event());
+            batch.add(r.rows());
             // An agent reports each step once as it commits it (state applying) and again in the
             // tenant's final report; only the first counts, or every step would count twice.
             if (r.report().state() == TenantState.APPLYING) {
@@ -243,12 +243,13 @@ final class RecordApplier {
             }
             error = o.put("message", f.message()).toString();
         }
-        return new PreparedRecord.Report(e, new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(),
-                        e.destination(), e.rolloutId(), f == null ? null : f.code(), f == null ? null : f.revision(),
-                        f == null ? null : f.sqlstate(), f == null ? null : f.message(), e.fingerprint(), e.attempts(),
-                        e.agent(), e.at(), envelope.at(), labels(e.labels()), e.bucket()),
-                new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(), e.tenant(), e.at(),
-                        envelope.type().code(), e.state().code(), heads, steps(e.steps()), error, e.agent()));
+        ReportBatch.TenantRow tenant = new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(),
+                e.destination(), e.rolloutId(), f == null ? null : f.code(), f == null ? null : f.revision(),
+                f == null ? null : f.sqlstate(), f == null ? null : f.message(), e.fingerprint(), e.attempts(),
+                e.agent(), e.at(), envelope.at(), labels(e.labels()), e.bucket());
+        ReportBatch.EventRow event = new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(),
+                e.tenant(), e.at(), envelope.type().code(), e.state().code(), heads, steps(e.steps()), error, e.agent());
+        return new PreparedRecord.Report(e, ReportBatch.Rows.of(tenant, event));
     }
 
     // Resyncs carry no steps, and agents without labels none: such JSON needs no tree built and written.

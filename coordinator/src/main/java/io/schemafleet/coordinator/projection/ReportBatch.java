@@ -3,6 +3,7 @@ package io.schemafleet.coordinator.projection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.Map;
  * (only its last report in the run: each report replaces the whole row, so the earlier
  * ones would be overwritten anyway) and one insert of every report's history row. Each
  * takes its values as arrays, so the text, and the server's plan, is the same for a run
- * of any length. The caller flushes before anything that reads or writes the same rows
+ * of any length ({@link Rows}). The caller flushes before anything that reads or writes the same rows
  * (any other event) and at the end of its transaction.
  */
 final class ReportBatch {
@@ -41,20 +42,39 @@ final class ReportBatch {
     record TenantRow(String id, String heads, String state, String destination, String rolloutId, String errorCode,
                      String errorRevision, String errorSqlstate, String errorMessage, String fingerprint, int attempts,
                      String agent, Instant lastReportAt, Instant lastSeenAt, String labelsJson, Integer bucket) {
+        List<String> elements() {
+            return elementsOf(id, heads, state, destination, rolloutId, errorCode, errorRevision, errorSqlstate,
+                    errorMessage, fingerprint, attempts, agent, text(lastReportAt), text(lastSeenAt), labelsJson, bucket);
+        }
     }
 
     /** A row of a tenant's history. */
     record EventRow(String topic, int partition, long offset, String tenant, Instant at, String type, String state,
                     String heads, String steps, String error, String agent) {
+        List<String> elements() {
+            return elementsOf(topic, partition, offset, tenant, text(at), type, state, heads, steps, error, agent);
+        }
     }
 
-    private final Map<String, TenantRow> tenants = new LinkedHashMap<>();
-    private final List<EventRow> events = new ArrayList<>();
+    /**
+     * A report's two rows as elements of the array literals the statements take, one per
+     * column. Made where the record is decoded ({@link RecordApplier#prepare}), so that
+     * quoting every value, half of writing a batch on the projection's thread when the
+     * driver did it, overlaps the database's work on the batch before.
+     */
+    record Rows(String tenant, List<String> tenantElements, List<String> eventElements) {
+        static Rows of(TenantRow tenant, EventRow event) {
+            return new Rows(tenant.id(), tenant.elements(), event.elements());
+        }
+    }
 
-    void add(TenantRow tenant, EventRow event) {
-        tenants.remove(tenant.id()); // keeps the map in report order, so upserts happen in log order
-        tenants.put(tenant.id(), tenant);
-        events.add(event);
+    private final Map<String, Rows> tenants = new LinkedHashMap<>();
+    private final List<Rows> events = new ArrayList<>();
+
+    void add(Rows rows) {
+        tenants.remove(rows.tenant()); // keeps the map in report order, so upserts happen in log order
+        tenants.put(rows.tenant(), rows);
+        events.add(rows);
     }
 
     /** Forgets what was added (a rolled-back transaction starts over). */
@@ -69,43 +89,49 @@ final class ReportBatch {
             return;
         }
         try {
-            List<TenantRow> t = List.copyOf(tenants.values());
-            try (PreparedStatement s = c.prepareStatement(UPSERT_TENANTS)) {
-                s.setArray(1, c.createArrayOf("text", t.stream().map(TenantRow::id).toArray()));
-                s.setArray(2, c.createArrayOf("text", t.stream().map(TenantRow::heads).toArray()));
-                s.setArray(3, c.createArrayOf("text", t.stream().map(TenantRow::state).toArray()));
-                s.setArray(4, c.createArrayOf("text", t.stream().map(TenantRow::destination).toArray()));
-                s.setArray(5, c.createArrayOf("text", t.stream().map(TenantRow::rolloutId).toArray()));
-                s.setArray(6, c.createArrayOf("text", t.stream().map(TenantRow::errorCode).toArray()));
-                s.setArray(7, c.createArrayOf("text", t.stream().map(TenantRow::errorRevision).toArray()));
-                s.setArray(8, c.createArrayOf("text", t.stream().map(TenantRow::errorSqlstate).toArray()));
-                s.setArray(9, c.createArrayOf("text", t.stream().map(TenantRow::errorMessage).toArray()));
-                s.setArray(10, c.createArrayOf("text", t.stream().map(TenantRow::fingerprint).toArray()));
-                s.setArray(11, c.createArrayOf("int4", t.stream().map(TenantRow::attempts).toArray()));
-                s.setArray(12, c.createArrayOf("text", t.stream().map(TenantRow::agent).toArray()));
-                s.setArray(13, c.createArrayOf("text", t.stream().map(r -> text(r.lastReportAt())).toArray()));
-                s.setArray(14, c.createArrayOf("text", t.stream().map(r -> text(r.lastSeenAt())).toArray()));
-                s.setArray(15, c.createArrayOf("text", t.stream().map(TenantRow::labelsJson).toArray()));
-                s.setArray(16, c.createArrayOf("int2", t.stream().map(TenantRow::bucket).toArray()));
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement(INSERT_EVENTS)) {
-                s.setArray(1, c.createArrayOf("text", events.stream().map(EventRow::topic).toArray()));
-                s.setArray(2, c.createArrayOf("int4", events.stream().map(EventRow::partition).toArray()));
-                s.setArray(3, c.createArrayOf("int8", events.stream().map(EventRow::offset).toArray()));
-                s.setArray(4, c.createArrayOf("text", events.stream().map(EventRow::tenant).toArray()));
-                s.setArray(5, c.createArrayOf("text", events.stream().map(r -> text(r.at())).toArray()));
-                s.setArray(6, c.createArrayOf("text", events.stream().map(EventRow::type).toArray()));
-                s.setArray(7, c.createArrayOf("text", events.stream().map(EventRow::state).toArray()));
-                s.setArray(8, c.createArrayOf("text", events.stream().map(EventRow::heads).toArray()));
-                s.setArray(9, c.createArrayOf("text", events.stream().map(EventRow::steps).toArray()));
-                s.setArray(10, c.createArrayOf("text", events.stream().map(EventRow::error).toArray()));
-                s.setArray(11, c.createArrayOf("text", events.stream().map(EventRow::agent).toArray()));
-                s.executeUpdate();
-            }
+            execute(c, UPSERT_TENANTS, tenants.values().stream().map(Rows::tenantElements).toList());
+            execute(c, INSERT_EVENTS, events.stream().map(Rows::eventElements).toList());
         } finally {
             clear();
         }
+    }
+
+    /** Runs {@code sql} with one array literal per column, made of the rows' elements. */
+    private static void execute(Connection c, String sql, List<List<String>> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int columns = rows.get(0).size();
+            for (int column = 0; column < columns; column++) {
+                StringBuilder literal = new StringBuilder(rows.size() * 16).append('{');
+                for (int row = 0; row < rows.size(); row++) {
+                    literal.append(row == 0 ? "" : ",").append(rows.get(row).get(column));
+                }
+                // Untyped, so the statement's own cast reads it (as the driver's arrays were read).
+                s.setObject(column + 1, literal.append('}').toString(), Types.OTHER);
+            }
+            s.executeUpdate();
+        }
+    }
+
+    /** Each value as an array literal's element: NULL, or double-quoted with quotes and backslashes escaped. */
+    private static List<String> elementsOf(Object... values) {
+        List<String> out = new ArrayList<>(values.length);
+        for (Object value : values) {
+            if (value == null) {
+                out.add("NULL");
+                continue;
+            }
+            String text = value.toString();
+            StringBuilder e = new StringBuilder(text.length() + 2).append('"');
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch == '"' || ch == '\\') {
+                    e.append('\\');
+                }
+                e.append(ch);
+            }
+            out.add(e.append('"').toString());
+        }
+        return out;
     }
 
     /** ISO-8601 with the offset, which PostgreSQL reads as timestamptz at full precision. */
