@@ -25,7 +25,7 @@ import java.util.WeakHashMap;
  */
 public final class SessionStatements {
     private final List<String> names;
-    /** Physical connection → the key its statements were prepared for ("" for none); absent: unknown. */
+    /** Physical connection → the key its statements were prepared for; absent: unknown. */
     private final Map<Object, String> held = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** {@code names}: every statement name the prepare SQL creates. */
@@ -45,7 +45,7 @@ public final class SessionStatements {
         if (key.equals(before)) {
             return "";
         }
-        List<String> present = before == null ? present(c) : before.isEmpty() ? List.of() : names;
+        List<String> present = before == null ? present(c) : names;
         StringBuilder sql = new StringBuilder();
         for (String name : present) {
             sql.append("DEALLOCATE ").append(name).append(";\n");

@@ -152,9 +152,9 @@ public final class SchemaFingerprint {
      * Fingerprints {@code schema} as seen through {@code c}, in one round trip (two if the
      * schema has views). The reads are statements the session prepared once ({@link
      * SessionStatements}) and runs with a generic plan under a fixed {@code search_path}
-     * (only {@code pg_catalog}; {@link #SETTINGS}), set for the script's own transaction, or, inside the
-     * caller's transaction, for a savepoint rolled back at its end; either way the caller's
-     * settings are as they were. A {@code search_path} per tenant made the server plan every
+     * (only {@code pg_catalog}; {@link #SETTINGS}), set for the script's own transaction,
+     * or, inside the caller's transaction, for a savepoint rolled back at its end; either
+     * way the caller's settings are as they were. A {@code search_path} per tenant made the server plan every
      * read anew for every tenant: 3.5 ms of a 5.6 ms fingerprint. Deparsed SQL then names the
      * schema's own objects qualified, and the qualifier is removed here ({@link #qualifier}).
      * View definitions are the exception: they qualify columns with table names, which a

@@ -12,7 +12,7 @@ import java.util.List;
  * was a quarter of the agent's own server time per step. The statements name the tenant's
  * tables, so a connection that moves on to another tenant drops them and prepares them anew.
  *
- * Which session holds them for which tenant is kept by {@link SessionStatements}.
+ * <p>Which session holds them for which tenant is kept by {@link SessionStatements}.
  */
 final class PreparedBookkeeping {
     static final String CHECK = "schemafleet_check";
@@ -21,7 +21,8 @@ final class PreparedBookkeeping {
     static final String UPDATE_ROW = "schemafleet_update_row";
     static final String HISTORY = "schemafleet_history_row";
     /** Keyed by the tables the statements name. */
-    static final SessionStatements HELD = new SessionStatements(List.of(CHECK, INSERT_ROW, DELETE_ROW, UPDATE_ROW, HISTORY));
+    static final SessionStatements HELD =
+            new SessionStatements(List.of(CHECK, INSERT_ROW, DELETE_ROW, UPDATE_ROW, HISTORY));
 
     private PreparedBookkeeping() {
     }
