@@ -30,6 +30,16 @@ public record SqlFailure(String sqlState, String message, boolean retryable) {
         return new SqlFailure(state, firstLine(e.getMessage()), isTransient(state));
     }
 
+    /**
+     * The connection broke (class 08, or the server shut down or is starting up: 57P01..57P03).
+     * A step that fails so may yet have committed ({@link InDoubtSteps}), and the tenant is
+     * unreachable rather than failed: nothing about its SQL is known to be wrong.
+     */
+    public boolean connectionLost() {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+                || sqlState.equals("57P03"));
+    }
+
     static boolean isTransient(String state) {
         if (state == null || state.length() != 5) {
             return false;

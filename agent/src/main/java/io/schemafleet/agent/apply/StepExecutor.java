@@ -137,7 +137,8 @@ final class StepExecutor {
         }
     }
 
-    private static boolean rowsMatch(List<String> rows, List<String> expected) {
+    /** The same version rows, in any order. */
+    static boolean rowsMatch(List<String> rows, List<String> expected) {
         return rows.size() == expected.size() && new HashSet<>(rows).equals(new HashSet<>(expected));
     }
 

@@ -1,6 +1,8 @@
 package io.schemafleet.agent.apply;
 
 import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.store.HistoryOutcome;
+import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.store.TenantSnapshot;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.agent.tenant.Tenant;
@@ -14,6 +16,7 @@ import io.schemafleet.protocol.graph.VersionTableChange;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,7 @@ public final class TenantReconciler {
     private final Fingerprinter fingerprinter;
     private final StepListener listener;
     private final Predicate<Tenant> mayStartStep;
+    private final InDoubtSteps inDoubt;
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter) {
@@ -50,16 +54,20 @@ public final class TenantReconciler {
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter, StepListener listener) {
-        this(graph, databases, options, throttle, fingerprinter, listener, tenant -> true);
+        this(graph, databases, options, throttle, fingerprinter, listener, tenant -> true, new InDoubtSteps());
     }
 
     /**
      * @param mayStartStep asked before every step; false stops the tenant where it is (state
      *                     {@code behind}, error {@code paused}): how a paused rollout holds its tenants
+     * @param inDoubt      steps whose connection broke as they ran, settled at their tenant's next
+     *                     read; shared by the reconcilers of successive passes
      */
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
-                            Fingerprinter fingerprinter, StepListener listener, Predicate<Tenant> mayStartStep) {
+                            Fingerprinter fingerprinter, StepListener listener, Predicate<Tenant> mayStartStep,
+                            InDoubtSteps inDoubt) {
         this.mayStartStep = mayStartStep;
+        this.inDoubt = inDoubt;
         this.listener = listener;
         this.graph = graph;
         this.planner = new DestinationPlanner(new MigrationPlanner(graph));
@@ -93,16 +101,18 @@ public final class TenantReconciler {
                     attempt = backOff(attempt);
                     continue;
                 }
-                return result(tenant, destination, new Verdict(TenantState.FAILED, lastRows(tenant, store),
-                        new TenantError("sql_failed", e.revision, f.sqlState(), f.message()), null), done, attempt, start);
+                // A broken connection says nothing against the step: the tenant is tried again next pass.
+                TenantState state = f.connectionLost() ? TenantState.UNREACHABLE : TenantState.FAILED;
+                return result(tenant, destination, new Verdict(state, lastRows(tenant, store),
+                        new TenantError(f.connectionLost() ? "unreachable" : "sql_failed", e.revision, f.sqlState(),
+                                f.message()), null), done, attempt, start);
             } catch (SQLException e) {
                 SqlFailure f = SqlFailure.classify(e);
                 if (f.retryable() && attempt < options.maxAttempts()) {
                     attempt = backOff(attempt);
                     continue;
                 }
-                TenantState state = f.sqlState() != null && f.sqlState().startsWith("08")
-                        ? TenantState.UNREACHABLE : TenantState.FAILED;
+                TenantState state = f.connectionLost() ? TenantState.UNREACHABLE : TenantState.FAILED;
                 String code = state == TenantState.UNREACHABLE ? "unreachable" : "setup_failed";
                 return result(tenant, destination, new Verdict(state, List.of(),
                         new TenantError(code, null, f.sqlState(), f.message()), null), done, attempt, start);
@@ -168,6 +178,7 @@ public final class TenantReconciler {
                 Optional<TenantSnapshot> read = snapshot(c, store);
                 firstStep = read.isEmpty();
                 TenantSnapshot snapshot = read.orElse(NEW_TENANT);
+                settleInDoubt(c, tenant, store, destination, snapshot.rows(), done);
                 if (snapshot.pending().isPresent()) {
                     // Maybe another agent is running a non-transactional step right now: wait for
                     // it to finish, then look again. Only a marker nobody is working on is dirt.
@@ -215,6 +226,10 @@ public final class TenantReconciler {
                 outcome = executor.run(c, tenant, store, step, expected, createTables);
             } catch (StepFailedException e) {
                 e.revision = step.revision().id();
+                if (e.failure().connectionLost()) {
+                    inDoubt.add(tenant.id(), new InDoubtSteps.Step(step.revision().id(), step.direction().code(),
+                            VersionTableChange.applyAll(expected, step.versionChanges())));
+                }
                 throw e;
             }
             if (outcome != StepOutcome.APPLIED) {
@@ -228,6 +243,39 @@ public final class TenantReconciler {
             listener.stepApplied(tenant, destination, record, expected);
         }
         return expected;
+    }
+
+    /**
+     * The tenant's step in doubt, if it has one, looked up now that its tables have been read
+     * again: it committed if the version rows are those it would leave and the newest history
+     * row is its own, written by this agent (a step that did not commit leaves neither; one that
+     * another agent ran instead leaves that agent's row). If it did, it is reported now, as if
+     * its reply had come back.
+     */
+    private void settleInDoubt(Connection c, Tenant tenant, TenantStore store, String destination, List<String> rows,
+                               List<StepRecord> done) throws SQLException {
+        Optional<InDoubtSteps.Step> doubt = inDoubt.get(tenant.id());
+        if (doubt.isEmpty()) {
+            return;
+        }
+        InDoubtSteps.Step step = doubt.get();
+        if (StepExecutor.rowsMatch(rows, step.rowsAfter())) {
+            Optional<HistoryRow> newest = store.newestHistory(c);
+            if (newest.isPresent() && ranHere(newest.get(), step)) {
+                HistoryRow row = newest.get();
+                StepRecord record = new StepRecord(step.revision(), step.direction(),
+                        Duration.between(row.startedAt(), row.finishedAt()).toMillis());
+                done.add(record);
+                listener.stepApplied(tenant, destination, record, rows);
+            }
+        }
+        inDoubt.settled(tenant.id(), step);
+    }
+
+    private boolean ranHere(HistoryRow row, InDoubtSteps.Step step) {
+        return row.outcome() == HistoryOutcome.APPLIED && row.revision().equals(step.revision())
+                && row.direction().equals(step.direction()) && row.agent().equals(options.agentId())
+                && row.finishedAt() != null;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.schemafleet.agent.loop;
 import io.schemafleet.agent.apply.DdlThrottle;
 import io.schemafleet.agent.apply.Fingerprinter;
 import io.schemafleet.agent.apply.FleetApplier;
+import io.schemafleet.agent.apply.InDoubtSteps;
 import io.schemafleet.agent.apply.TenantReconciler;
 import io.schemafleet.agent.apply.TenantResult;
 import io.schemafleet.agent.db.Databases;
@@ -51,6 +52,7 @@ public final class AgentLoop implements AutoCloseable {
     private final DescribeResponder describer;
     private final AgentMetrics metrics;
     private final Refusals refusals = new Refusals();
+    private final InDoubtSteps inDoubt = new InDoubtSteps();
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
@@ -193,7 +195,7 @@ public final class AgentLoop implements AutoCloseable {
                     steps.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
                             tenant.labels());
                 },
-                tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())));
+                tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())), inDoubt);
         Map<String, Semaphore> waveSlots = new HashMap<>();
         for (RolloutBook.Target t : targets.values()) {
             if (t.parallelism() != null) {

@@ -403,17 +403,32 @@ public final class TenantStore {
     public List<HistoryRow> history(Connection c) throws SQLException {
         List<HistoryRow> out = new ArrayList<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT revision, direction, checksum, started_at, finished_at, agent,"
-                     + " outcome, sqlstate, error FROM " + historyTable + " ORDER BY id, started_at")) {
+             ResultSet rs = st.executeQuery(HISTORY_COLUMNS + historyTable + " ORDER BY id, started_at")) {
             while (rs.next()) {
-                Timestamp finished = rs.getTimestamp("finished_at");
-                out.add(new HistoryRow(rs.getString("revision"), rs.getString("direction"), rs.getString("checksum"),
-                        rs.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant(),
-                        rs.getString("agent"), outcomeOf(rs.getString("outcome")), rs.getString("sqlstate"),
-                        rs.getString("error")));
+                out.add(historyRow(rs));
             }
         }
         return out;
+    }
+
+    /** The last history row written (the largest id), if there is one. */
+    public Optional<HistoryRow> newestHistory(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(HISTORY_COLUMNS + historyTable
+                     + " ORDER BY id DESC, started_at DESC LIMIT 1")) {
+            return rs.next() ? Optional.of(historyRow(rs)) : Optional.empty();
+        }
+    }
+
+    private static final String HISTORY_COLUMNS = "SELECT revision, direction, checksum, started_at, finished_at,"
+            + " agent, outcome, sqlstate, error FROM ";
+
+    private static HistoryRow historyRow(ResultSet rs) throws SQLException {
+        Timestamp finished = rs.getTimestamp("finished_at");
+        return new HistoryRow(rs.getString("revision"), rs.getString("direction"), rs.getString("checksum"),
+                rs.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant(),
+                rs.getString("agent"), outcomeOf(rs.getString("outcome")), rs.getString("sqlstate"),
+                rs.getString("error"));
     }
 
     private static HistoryOutcome outcomeOf(String code) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.schemafleet.agent.apply.FleetRevisions.rev;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +162,87 @@ class FaultsIT {
         assertThat(permanent.error().revision()).isEqualTo("l3");
         assertThat(permanent.attempts()).isEqualTo(1);
         assertThat(fixture.rows(tenant)).containsExactly("l2");
+    }
+
+    @Test
+    void aStepWhoseReplyIsLostAfterItCommittedIsReportedOnce() throws Exception {
+        LossyNetwork.arm(LossyNetwork.Fault.LOSE_REPLY);
+        Reported reported = new Reported();
+        TenantResult result = reconciler(AgentFixture.options("agent-a"), reported, new InDoubtSteps())
+                .reconcile(lossyTenant(), "d3");
+
+        assertThat(LossyNetwork.broken()).as("connections broken").isEqualTo(1);
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(reported.revisions).as("steps reported").containsExactly("d1", "d2", "d3");
+        assertThat(result.steps()).extracting(StepRecord::revision).containsExactly("d1", "d2", "d3");
+        assertThat(appliedOnce()).containsExactly("d1", "d2", "d3");
+    }
+
+    @Test
+    void aStepWhoseRequestIsLostRunsAgainAndIsReportedOnce() throws Exception {
+        LossyNetwork.arm(LossyNetwork.Fault.LOSE_REQUEST);
+        Reported reported = new Reported();
+        TenantResult result = reconciler(AgentFixture.options("agent-a"), reported, new InDoubtSteps())
+                .reconcile(lossyTenant(), "d3");
+
+        assertThat(LossyNetwork.broken()).as("connections broken").isEqualTo(1);
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(reported.revisions).as("steps reported").containsExactly("d1", "d2", "d3");
+        assertThat(appliedOnce()).containsExactly("d1", "d2", "d3");
+    }
+
+    @Test
+    void aStepStillInDoubtWhenItsRetriesRunOutIsSettledInTheNextPass() throws Exception {
+        ApplyOptions once = AgentFixture.options("agent-a").withRetries(1, Duration.ZERO, Duration.ZERO);
+        InDoubtSteps inDoubt = new InDoubtSteps();
+        Reported reported = new Reported();
+        Tenant tenant = lossyTenant();
+        LossyNetwork.arm(LossyNetwork.Fault.LOSE_REPLY);
+        TenantResult cut = reconciler(once, reported, inDoubt).reconcile(tenant, "d3");
+
+        assertThat(LossyNetwork.broken()).as("connections broken").isEqualTo(1);
+        assertThat(cut.state()).as("a broken connection is no verdict on the step").isEqualTo(TenantState.UNREACHABLE);
+        assertThat(cut.error().sqlState()).isEqualTo("08006");
+        assertThat(cut.error().revision()).isEqualTo("d2");
+        assertThat(reported.revisions).as("reported before the next pass").containsExactly("d1");
+
+        TenantResult next = reconciler(once, reported, inDoubt).reconcile(tenant, "d3");
+        assertThat(next.state()).as("%s", next.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(reported.revisions).as("steps reported").containsExactly("d1", "d2", "d3");
+        assertThat(appliedOnce()).containsExactly("d1", "d2", "d3");
+    }
+
+    /** Three steps; the second's SQL is marked for {@link LossyNetwork}. */
+    private TenantReconciler reconciler(ApplyOptions options, Reported reported, InDoubtSteps inDoubt) {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("d1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("d2", List.of("d1"), List.of(), List.of(), true,
+                        "ALTER TABLE t ADD COLUMN c int /* " + LossyNetwork.MARKER + " */;", "ALTER TABLE t DROP COLUMN c;"),
+                rev("d3", List.of("d2"), List.of(), List.of(), true, "CREATE INDEX ix_t_c ON t (c);", "DROP INDEX ix_t_c;")));
+        return new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1), Fingerprinter.NONE, reported,
+                tenant -> true, inDoubt);
+    }
+
+    /** Tenant {@code tenant_000}, reached through {@link LossyNetwork}. */
+    private Tenant lossyTenant() throws SQLException {
+        return Tenant.schema(LossyNetwork.through(db.url()), AgentFixture.schemaTenants(db, 1).get(0).schema());
+    }
+
+    /** The revisions the tenant's history shows applied, each of which must be there once. */
+    private List<String> appliedOnce() throws SQLException {
+        return fixture.history(Tenant.schema(db.url(), "tenant_000")).stream()
+                .filter(r -> r.outcome() == HistoryOutcome.APPLIED).map(HistoryRow::revision).toList();
+    }
+
+    /** The steps a reconciler reported, in order. */
+    private static final class Reported implements StepListener {
+        final List<String> revisions = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void stepApplied(Tenant tenant, String destination, StepRecord step, List<String> headsAfter) {
+            revisions.add(step.revision());
+        }
     }
 
     /** Waits for the marked statement to run, then terminates its backend; returns how many were killed. */

@@ -40,6 +40,18 @@ class SqlFailureTest {
         assertThat(failure.sqlState()).isEqualTo(state);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"08006", "08001", "08003", "57P01", "57P02", "57P03"})
+    void aBrokenConnectionIsALostConnection(String state) {
+        assertThat(SqlFailure.classify(new SQLException("I/O error", state)).connectionLost()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"40001", "40P01", "55P03", "57014", "53300", "42P01", "57P04"})
+    void otherFailuresLeaveTheConnectionStanding(String state) {
+        assertThat(SqlFailure.classify(new SQLException("ERROR: boom", state)).connectionLost()).isFalse();
+    }
+
     @Test
     void aConnectionThePoolAlreadyClosedIsAConnectionLossNotAPermanentFailure() {
         // given: what HikariCP's proxy throws once it evicted a broken connection (no SQLSTATE)
@@ -51,6 +63,7 @@ class SqlFailureTest {
         // then
         assertThat(failure.sqlState()).isEqualTo("08003");
         assertThat(failure.retryable()).isTrue();
+        assertThat(failure.connectionLost()).isTrue();
     }
 
     @Test

@@ -68,7 +68,8 @@ class FleetCliIT {
                 .isEqualTo("nothing new: all 9 revisions are already published\n");
         ok("rollout", "start", "--to", "head", "--url", url);
         CliRun failed = coordinator.cli("watch", "--url", url, "--expect", "3", "--timeout", "2m");
-        assertThat(failed.exit()).as("%s", failed).isEqualTo(1);
+        assertThat(failed.exit()).as(() -> failed + "\nfleet: " + coordinator.get("/api/fleet").json()
+                + "\ncli_02: " + coordinator.get("/api/tenants/cli_02").json()).isEqualTo(1);
         assertThat(failed.out()).contains("cli_02 failed at " + AUDIT_LOG);
         assertThat(failed.err()).startsWith("error: 2 of 3 tenants at head (c8626eb4ecaa); 1 failed: see");
 
