@@ -1,5 +1,6 @@
 package io.schemafleet.protocol.event;
 
+import io.schemafleet.protocol.AsciiRun;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.revision.Revision;
 
@@ -9,18 +10,18 @@ import java.util.regex.Pattern;
 /** Field validation shared by the event records; every failure is an {@link InvalidEventException}. */
 final class Checks {
     /** Tenant and agent ids: no ':' so that they never collide with {@code agent:}/{@code retry:} keys. */
-    static final Pattern NAME = Names.NAME;
+    static final AsciiRun NAME = Names.NAME;
     static final String NAME_RULE = Names.RULE;
-    static final Pattern ROLLOUT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    static final AsciiRun ROLLOUT_ID = AsciiRun.of("A-Za-z0-9._-", 1, 128);
     static final String ROLLOUT_ID_RULE = "1 to 128 letters, digits, '.', '_' or '-'";
-    static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final AsciiRun EVENT_ID = AsciiRun.of("A-Za-z0-9._:-", 1, 128);
     static final String EVENT_ID_RULE = "1 to 128 letters, digits, '.', '_', ':' or '-'";
     /** Printable ASCII without spaces: producers, destinations. */
-    static final Pattern TOKEN = Pattern.compile("[!-~]{1,255}");
+    static final AsciiRun TOKEN = AsciiRun.of("!-~", 1, 255);
     static final String TOKEN_RULE = "1 to 255 printable ASCII characters without spaces";
-    static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    static final Pattern ERROR_CODE = Pattern.compile("[a-z0-9_]{1,64}");
-    static final Pattern SQLSTATE = Pattern.compile("[0-9A-Z]{5}");
+    static final AsciiRun SHA256_HEX = AsciiRun.of("0-9a-f", 64, 64);
+    static final AsciiRun ERROR_CODE = AsciiRun.of("a-z0-9_", 1, 64);
+    static final AsciiRun SQLSTATE = AsciiRun.of("0-9A-Z", 5, 5);
     static final Pattern LABEL_KEY = Names.LABEL_KEY;
 
     private Checks() {
@@ -36,12 +37,24 @@ final class Checks {
     static String matches(String value, Pattern pattern, String rule, String field) {
         present(value, field);
         if (!pattern.matcher(value).matches()) {
-            throw new InvalidEventException(field + " " + shown(value) + " is invalid: expected " + rule);
+            throw invalid(value, rule, field);
         }
         return value;
     }
 
-    static String matchesOrNull(String value, Pattern pattern, String rule, String field) {
+    static String matches(String value, AsciiRun run, String rule, String field) {
+        present(value, field);
+        if (!run.matches(value)) {
+            throw invalid(value, rule, field);
+        }
+        return value;
+    }
+
+    private static InvalidEventException invalid(String value, String rule, String field) {
+        return new InvalidEventException(field + " " + shown(value) + " is invalid: expected " + rule);
+    }
+
+    static String matchesOrNull(String value, AsciiRun pattern, String rule, String field) {
         return value == null ? null : matches(value, pattern, rule, field);
     }
 

@@ -1,5 +1,7 @@
 package io.schemafleet.protocol.event;
 
+import io.schemafleet.protocol.AsciiRun;
+
 import java.util.regex.Pattern;
 
 /**
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
 public final class Names {
     /** What a name may be, for messages. */
     public static final String RULE = "1 to 255 letters, digits, '_', '$', '.', '/' or '-'";
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$./-]{1,255}");
+    static final AsciiRun NAME = AsciiRun.of("A-Za-z0-9_$./-", 1, 255);
 
     /** What a label key may be, for messages. */
     public static final String LABEL_KEY_RULE = "1 to 253 letters, digits, '.', '_', '/' or '-', starting and ending"
@@ -29,7 +31,7 @@ public final class Names {
 
     /** Whether {@code name} is a valid tenant or agent name. */
     public static boolean isName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return name != null && NAME.matches(name);
     }
 
     /**

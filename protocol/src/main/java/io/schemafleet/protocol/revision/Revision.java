@@ -1,5 +1,6 @@
 package io.schemafleet.protocol.revision;
 
+import io.schemafleet.protocol.AsciiRun;
 import io.schemafleet.protocol.graph.RevisionGraphException;
 
 import java.util.List;
@@ -32,7 +33,7 @@ public record Revision(
     /** Longest id, so that it always fits {@code version_num varchar(64)}. */
     public static final int MAX_ID_LENGTH = 64;
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_]{1," + MAX_ID_LENGTH + "}");
+    private static final AsciiRun ID = AsciiRun.of("A-Za-z0-9_", 1, MAX_ID_LENGTH);
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.]*");
 
     public Revision {
@@ -92,7 +93,7 @@ public record Revision(
             throw new RevisionGraphException(RevisionGraphException.Kind.REVISION_ERROR,
                     "Character(s) '" + illegal + "' not allowed in revision identifier '" + id + "'");
         }
-        if (!ID.matcher(id).matches()) {
+        if (!ID.matches(id)) {
             throw new RevisionGraphException(RevisionGraphException.Kind.REVISION_ERROR,
                     "Revision identifier '" + id + "' must be 1 to " + MAX_ID_LENGTH
                             + " letters, digits or '_'");
