@@ -43,8 +43,8 @@ import java.util.concurrent.TimeoutException;
  * ({@link RecordApplier}) and the new positions stored in ONE database transaction, so
  * the tables and the offsets never disagree: a crash replays the last batch or nothing.
  * Two batches are in flight: while one is written, the next poll's records are decoded
- * and their signatures verified on a second thread, so that this work, about half of a
- * report's cost, overlaps the database's (docs/benchmarks.md).
+ * and their signatures verified by two more threads, each a share of them, so that this
+ * work, about half of a report's cost, overlaps the database's (docs/benchmarks.md).
  *
  * <p>A database failure rolls the batch back, rewinds the consumer to the stored
  * positions, and tries again after a pause; a bad record never stops it (it is recorded
@@ -57,6 +57,10 @@ public class Projection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Projection.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long RETRY_PAUSE_MS = 1000;
+    /** Threads decoding a poll's records, each a share of them. */
+    private static final int DECODERS = 2;
+    /** A poll smaller than two of these is decoded by one thread. */
+    private static final int MIN_DECODER_SHARE = 256;
 
     private final KafkaClients clients;
     private final TransactionOperations<Connection> tx;
@@ -115,7 +119,7 @@ public class Projection implements AutoCloseable {
         }
         LOG.info("projection starts on {} partitions ({} with stored offsets)", partitions.size(), stored.size());
         running = true;
-        decoder = Executors.newSingleThreadExecutor(r -> {
+        decoder = Executors.newFixedThreadPool(DECODERS, r -> {
             Thread t = new Thread(r, "schemafleet-projection-decoder");
             t.setDaemon(true);
             return t;
@@ -182,7 +186,10 @@ public class Projection implements AutoCloseable {
      * the poll of every partition that moved since the last commit.
      */
     private record Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
-                         Future<List<PreparedRecord>> prepared) {
+                         List<Future<List<PreparedRecord>>> prepared) {
+        void cancel() {
+            prepared.forEach(f -> f.cancel(false));
+        }
     }
 
     private void run() {
@@ -193,7 +200,7 @@ public class Projection implements AutoCloseable {
                 Batch polled = poll(pending == null ? POLL : Duration.ZERO, pending);
                 if (pending != null && !write(pending)) {
                     if (polled != null) {
-                        polled.prepared().cancel(false); // read past the rewind: it comes again
+                        polled.cancel(); // read past the rewind: it comes again
                     }
                     polled = null;
                 }
@@ -234,13 +241,21 @@ public class Projection implements AutoCloseable {
         if (records.isEmpty() && !moved) {
             return null;
         }
-        return new Batch(records, next, decoder.submit(() -> {
-            List<PreparedRecord> out = new ArrayList<>(records.count());
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                out.add(applier.prepare(record));
-            }
-            return out;
-        }));
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
+        records.forEach(all::add);
+        int share = Math.max(MIN_DECODER_SHARE, (all.size() + DECODERS - 1) / DECODERS);
+        List<Future<List<PreparedRecord>>> parts = new ArrayList<>(DECODERS);
+        for (int from = 0; from < all.size() || parts.isEmpty(); from += share) {
+            List<ConsumerRecord<byte[], byte[]>> part = all.subList(from, Math.min(all.size(), from + share));
+            parts.add(decoder.submit(() -> {
+                List<PreparedRecord> out = new ArrayList<>(part.size());
+                for (ConsumerRecord<byte[], byte[]> record : part) {
+                    out.add(applier.prepare(record));
+                }
+                return out;
+            }));
+        }
+        return new Batch(records, next, parts);
     }
 
     /**
@@ -296,7 +311,11 @@ public class Projection implements AutoCloseable {
 
     private static List<PreparedRecord> prepared(Batch batch) throws InterruptedException {
         try {
-            return batch.prepared().get();
+            List<PreparedRecord> out = new ArrayList<>(batch.records().count());
+            for (Future<List<PreparedRecord>> part : batch.prepared()) {
+                out.addAll(part.get());
+            }
+            return out;
         } catch (ExecutionException e) {
             throw new IllegalStateException("decoding the batch failed: " + e.getCause(), e.getCause());
         }

@@ -1,9 +1,13 @@
 package io.schemafleet.coordinator.projection;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,38 +16,47 @@ import java.util.Map;
 
 /**
  * The tenant rows and history rows of a run of consecutive {@code TenantReport}s, written
- * with two statements instead of two per report: one upsert of every reported tenant
- * (only its last report in the run: each report replaces the whole row, so the earlier
- * ones would be overwritten anyway) and one insert of every report's history row. Each
- * takes its values as arrays, so the text, and the server's plan, is the same for a run
- * of any length ({@link Rows}). The caller flushes before anything that reads or writes the same rows
- * (any other event) and at the end of its transaction.
+ * in a few round trips however long the run, all by COPY, PostgreSQL's cheapest way in:
+ * every reported tenant (only its last report in the run: each report replaces the whole
+ * row, so the earlier ones would be overwritten anyway) into a temporary table and from
+ * there, in one upsert, into {@code tenants}; and every report's history row straight into
+ * {@code tenant_events} ({@link Rows}). The caller flushes before anything that reads or
+ * writes the same rows (any other event) and at the end of its transaction.
  */
 final class ReportBatch {
-    private static final String UPSERT_TENANTS = "INSERT INTO tenants (id, heads, state, destination, rollout_id,"
-            + " error_code, error_revision, error_sqlstate, error_message, fingerprint, attempts, agent,"
-            + " last_report_at, last_seen_at, labels, bucket)"
-            + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-            + " ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::timestamptz[],"
-            + " ?::text[]::jsonb[], ?::smallint[])"
+    private static final String COLUMNS = "id, heads, state, destination, rollout_id, error_code, error_revision,"
+            + " error_sqlstate, error_message, fingerprint, attempts, agent, last_report_at, last_seen_at, labels, bucket";
+    /** The session's own table of reported tenant rows on their way into {@code tenants}; emptied at every commit. */
+    private static final String STAGE = "schemafleet_reported_tenants";
+    private static final String CREATE_STAGE = "CREATE TEMPORARY TABLE IF NOT EXISTS " + STAGE
+            + " ON COMMIT DELETE ROWS AS SELECT " + COLUMNS + " FROM tenants WITH NO DATA";
+    private static final String COPY_TENANTS = "COPY " + STAGE + " (" + COLUMNS + ") FROM STDIN";
+    /** The upsert, then the stage emptied for the next run of reports in the same transaction. */
+    private static final String UPSERT_TENANTS = "INSERT INTO tenants (" + COLUMNS + ") SELECT " + COLUMNS
+            + " FROM " + STAGE
             + " ON CONFLICT (id) DO UPDATE SET heads = EXCLUDED.heads, state = EXCLUDED.state,"
             + " destination = EXCLUDED.destination, rollout_id = EXCLUDED.rollout_id,"
             + " error_code = EXCLUDED.error_code, error_revision = EXCLUDED.error_revision,"
             + " error_sqlstate = EXCLUDED.error_sqlstate, error_message = EXCLUDED.error_message,"
             + " fingerprint = EXCLUDED.fingerprint, attempts = EXCLUDED.attempts, agent = EXCLUDED.agent,"
             + " last_report_at = EXCLUDED.last_report_at, last_seen_at = EXCLUDED.last_seen_at,"
-            + " labels = EXCLUDED.labels, bucket = EXCLUDED.bucket";
-    private static final String INSERT_EVENTS = "INSERT INTO tenant_events (topic, partition, \"offset\", tenant, at,"
-            + " type, state, heads, steps, error, agent)"
-            + " SELECT * FROM unnest(?::text[], ?::int[], ?::bigint[], ?::text[], ?::timestamptz[], ?::text[],"
-            + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) ON CONFLICT DO NOTHING";
+            + " labels = EXCLUDED.labels, bucket = EXCLUDED.bucket;\n"
+            + "DELETE FROM " + STAGE;
+    /**
+     * History rows only ever append (their key is the record's place in the log, and the
+     * offsets commit with them), so they need no conflict check.
+     */
+    private static final String COPY_EVENTS = "COPY tenant_events (topic, partition, \"offset\", tenant, at,"
+            + " type, state, heads, steps, error, agent) FROM STDIN";
+    /** COPY data is sent in messages of about this many bytes. */
+    private static final int COPY_CHUNK = 64 * 1024;
 
     /** A tenant row as a report writes it. */
     record TenantRow(String id, String heads, String state, String destination, String rolloutId, String errorCode,
                      String errorRevision, String errorSqlstate, String errorMessage, String fingerprint, int attempts,
                      String agent, Instant lastReportAt, Instant lastSeenAt, String labelsJson, Integer bucket) {
-        List<String> elements() {
-            return elementsOf(id, heads, state, destination, rolloutId, errorCode, errorRevision, errorSqlstate,
+        byte[] copyLine() {
+            return copyLineOf(id, heads, state, destination, rolloutId, errorCode, errorRevision, errorSqlstate,
                     errorMessage, fingerprint, attempts, agent, text(lastReportAt), text(lastSeenAt), labelsJson, bucket);
         }
     }
@@ -51,20 +64,20 @@ final class ReportBatch {
     /** A row of a tenant's history. */
     record EventRow(String topic, int partition, long offset, String tenant, Instant at, String type, String state,
                     String heads, String steps, String error, String agent) {
-        List<String> elements() {
-            return elementsOf(topic, partition, offset, tenant, text(at), type, state, heads, steps, error, agent);
+        byte[] copyLine() {
+            return copyLineOf(topic, partition, offset, tenant, text(at), type, state, heads, steps, error, agent);
         }
     }
 
     /**
-     * A report's two rows as elements of the array literals the statements take, one per
-     * column. Made where the record is decoded ({@link RecordApplier#prepare}), so that
-     * quoting every value, half of writing a batch on the projection's thread when the
-     * driver did it, overlaps the database's work on the batch before.
+     * A report's two rows as lines of COPY data. Made where the record is decoded
+     * ({@link RecordApplier#prepare}), so that escaping every value, half of writing a batch
+     * on the projection's thread when the driver did it, overlaps the database's work on the
+     * batch before.
      */
-    record Rows(String tenant, List<String> tenantElements, List<String> eventElements) {
+    record Rows(String tenant, byte[] tenantLine, byte[] eventLine) {
         static Rows of(TenantRow tenant, EventRow event) {
-            return new Rows(tenant.id(), tenant.elements(), event.elements());
+            return new Rows(tenant.id(), tenant.copyLine(), event.copyLine());
         }
     }
 
@@ -89,53 +102,84 @@ final class ReportBatch {
             return;
         }
         try {
-            execute(c, UPSERT_TENANTS, tenants.values().stream().map(Rows::tenantElements).toList());
-            execute(c, INSERT_EVENTS, events.stream().map(Rows::eventElements).toList());
+            try (Statement st = c.createStatement()) {
+                st.execute(CREATE_STAGE);
+                copy(c, COPY_TENANTS, tenants.values().stream().map(Rows::tenantLine).toList());
+                st.execute(UPSERT_TENANTS);
+            }
+            copy(c, COPY_EVENTS, events.stream().map(Rows::eventLine).toList());
         } finally {
             clear();
         }
     }
 
-    /** Runs {@code sql} with one array literal per column, made of the rows' elements. */
-    private static void execute(Connection c, String sql, List<List<String>> rows) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            int columns = rows.get(0).size();
-            for (int column = 0; column < columns; column++) {
-                StringBuilder literal = new StringBuilder(rows.size() * 16).append('{');
-                for (int row = 0; row < rows.size(); row++) {
-                    literal.append(row == 0 ? "" : ",").append(rows.get(row).get(column));
+    /** Sends {@code lines} of COPY text data to {@code sql}, a {@code COPY ... FROM STDIN}. */
+    private static void copy(Connection c, String sql, List<byte[]> lines) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream(COPY_CHUNK + 1024);
+            for (byte[] line : lines) {
+                chunk.writeBytes(line);
+                if (chunk.size() >= COPY_CHUNK) {
+                    in.writeToCopy(chunk.toByteArray(), 0, chunk.size());
+                    chunk.reset();
                 }
-                // Untyped, so the statement's own cast reads it (as the driver's arrays were read).
-                s.setObject(column + 1, literal.append('}').toString(), Types.OTHER);
             }
-            s.executeUpdate();
+            if (chunk.size() > 0) {
+                in.writeToCopy(chunk.toByteArray(), 0, chunk.size());
+            }
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
         }
     }
 
-    /** Each value as an array literal's element: NULL, or double-quoted with quotes and backslashes escaped. */
-    private static List<String> elementsOf(Object... values) {
-        List<String> out = new ArrayList<>(values.length);
-        for (Object value : values) {
-            if (value == null) {
-                out.add("NULL");
+    /**
+     * The values as a line of COPY's text format: tab-separated, {@code \N} for null, and
+     * backslash, newline, carriage return and tab escaped with a backslash.
+     */
+    private static byte[] copyLineOf(Object... values) {
+        StringBuilder line = new StringBuilder(256);
+        for (int v = 0; v < values.length; v++) {
+            if (v > 0) {
+                line.append('\t');
+            }
+            if (values[v] == null) {
+                line.append("\\N");
                 continue;
             }
-            String text = value.toString();
-            StringBuilder e = new StringBuilder(text.length() + 2).append('"');
+            String text = values[v].toString();
+            if (plain(text, '\\', '\n', '\r', '\t')) {
+                line.append(text);
+                continue;
+            }
             for (int i = 0; i < text.length(); i++) {
                 char ch = text.charAt(i);
-                if (ch == '"' || ch == '\\') {
-                    e.append('\\');
+                switch (ch) {
+                    case '\\' -> line.append("\\\\");
+                    case '\n' -> line.append("\\n");
+                    case '\r' -> line.append("\\r");
+                    case '\t' -> line.append("\\t");
+                    default -> line.append(ch);
                 }
-                e.append(ch);
             }
-            out.add(e.append('"').toString());
         }
-        return out;
+        return line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** ISO-8601 with the offset, which PostgreSQL reads as timestamptz at full precision. */
+    /** Whether {@code text} holds none of the {@code special} characters (most values: they are copied whole). */
+    private static boolean plain(String text, char... special) {
+        for (char c : special) {
+            if (text.indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String text(Instant at) {
-        return at == null ? null : at.toString();
+        return at == null ? null : TimestampText.of(at);
     }
 }

@@ -20,14 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The projection writes reports as array literals it quotes itself: whatever characters a
- * report's values hold (quotes, backslashes, braces, commas, the word NULL, an empty text,
- * control characters, non-ASCII), they reach the tables as sent, and a time keeps its
+ * The projection writes reports as COPY data it escapes itself: whatever characters a
+ * report's values hold (quotes, backslashes, braces, commas, the word NULL, \N, an empty
+ * text, tabs, line breaks, non-ASCII), they reach the tables as sent, and a time keeps its
  * microseconds.
  */
 class ProjectionValuesIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final String MESSAGE = "relation \"a,b\" {x} 'y' back\\slash \\\" NULL \u00fcnic\u00f8de\ttab\nline ";
+    private static final String MESSAGE = "relation \"a,b\" {x} 'y' back\\slash \\\" NULL \\N \u00fcnic\u00f8de\ttab\nline\r\nend ";
 
     @RegisterExtension
     final Resources resources = new Resources();
