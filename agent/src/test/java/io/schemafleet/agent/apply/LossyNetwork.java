@@ -63,9 +63,7 @@ public final class LossyNetwork extends SocketFactory {
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        Socket s = createSocket();
-        s.connect(new InetSocketAddress(host, port));
-        return s;
+        return connected(new InetSocketAddress(host, port));
     }
 
     @Override
@@ -75,15 +73,19 @@ public final class LossyNetwork extends SocketFactory {
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-        Socket s = createSocket();
-        s.connect(new InetSocketAddress(host, port));
-        return s;
+        return connected(new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
             throws IOException {
         return createSocket(address, port);
+    }
+
+    private Socket connected(InetSocketAddress address) throws IOException {
+        Socket s = createSocket();
+        s.connect(address);
+        return s;
     }
 
     /** A plain socket whose streams watch for the marker. */
