@@ -36,18 +36,20 @@ public record SqlFailure(String sqlState, String message, boolean retryable) {
      * unreachable rather than failed: nothing about its SQL is known to be wrong.
      */
     public boolean connectionLost() {
-        return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
-                || sqlState.equals("57P03"));
+        return lostConnection(sqlState);
+    }
+
+    private static boolean lostConnection(String state) {
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"));
     }
 
     static boolean isTransient(String state) {
         if (state == null || state.length() != 5) {
             return false;
         }
-        String cls = state.substring(0, 2);
-        return cls.equals("08") || cls.equals("53")
-                || state.equals("40001") || state.equals("40P01") || state.equals("55P03")
-                || state.equals("57014") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+        return lostConnection(state) || state.startsWith("53")
+                || state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("57014");
     }
 
     private static String firstLine(String message) {

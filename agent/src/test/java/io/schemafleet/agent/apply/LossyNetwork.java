@@ -133,21 +133,22 @@ public final class LossyNetwork extends SocketFactory {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
+                byte[] window = new byte[tailLength + len];
+                System.arraycopy(tail, 0, window, 0, tailLength);
+                System.arraycopy(b, off, window, tailLength, len);
                 Fault armed = ARMED.get();
-                if (armed != null && contains(b, off, len) && ARMED.compareAndSet(armed, null)) {
+                if (armed != null && contains(window) && ARMED.compareAndSet(armed, null)) {
                     if (armed == Fault.LOSE_REQUEST) {
                         throw breakOff("query lost on its way to the server");
                     }
                     swallowReply = true;
                 }
-                remember(b, off, len);
+                tailLength = Math.min(tail.length, window.length);
+                System.arraycopy(window, window.length - tailLength, tail, 0, tailLength);
                 out.write(b, off, len);
             }
 
-            private boolean contains(byte[] b, int off, int len) {
-                byte[] window = new byte[tailLength + len];
-                System.arraycopy(tail, 0, window, 0, tailLength);
-                System.arraycopy(b, off, window, tailLength, len);
+            private boolean contains(byte[] window) {
                 outer:
                 for (int i = 0; i + MARKER_BYTES.length <= window.length; i++) {
                     for (int j = 0; j < MARKER_BYTES.length; j++) {
@@ -158,15 +159,6 @@ public final class LossyNetwork extends SocketFactory {
                     return true;
                 }
                 return false;
-            }
-
-            private void remember(byte[] b, int off, int len) {
-                int keep = Math.min(tail.length, tailLength + len);
-                byte[] window = new byte[tailLength + len];
-                System.arraycopy(tail, 0, window, 0, tailLength);
-                System.arraycopy(b, off, window, tailLength, len);
-                System.arraycopy(window, window.length - keep, tail, 0, keep);
-                tailLength = keep;
             }
         }
 
