@@ -123,6 +123,27 @@ class StepScriptIT {
     }
 
     @Test
+    void theBookkeepingRunsOnGenericPlansAndTheStepsSqlUnderTheDatabasesSetting() throws Exception {
+        // The third step's SQL runs in the session that ran the first two, so it can see how
+        // that session planned the bookkeeping statements so far, and under which setting it runs.
+        TenantReconciler reconciler = reconciler(List.of(
+                rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", ""),
+                rev(LONG, List.of(BASE), List.of(), List.of(), true, "CREATE TABLE t (n int);", ""),
+                rev("a3seen", List.of(LONG), List.of(), List.of(), true,
+                        "CREATE TABLE seen AS SELECT current_setting('plan_cache_mode') AS mode,"
+                                + " name, generic_plans, custom_plans FROM pg_prepared_statements"
+                                + " WHERE name LIKE 'schemafleet%';", "")), "agent-a");
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+
+        assertThat(reconciler.reconcile(tenant, "a3seen").state()).isEqualTo(TenantState.CONVERGED);
+
+        assertThat(db.query("SELECT DISTINCT mode FROM tenant_000.seen")).containsExactly("auto");
+        assertThat(db.query("SELECT name || ' ' || generic_plans || ' ' || custom_plans FROM tenant_000.seen"
+                + " WHERE name IN ('schemafleet_check', 'schemafleet_history_row') ORDER BY name"))
+                .containsExactly("schemafleet_check 3 0", "schemafleet_history_row 2 0");
+    }
+
+    @Test
     void aNewTenantsHistoryTableIsOneRelationAndKeepsItsRowsInOrder() throws Exception {
         TenantReconciler reconciler = reconciler(List.of(
                 rev(BASE, List.of(), List.of(), List.of(), true, "CREATE TABLE base (id int);", "DROP TABLE base;"),
