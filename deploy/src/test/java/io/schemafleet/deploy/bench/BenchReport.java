@@ -29,7 +29,7 @@ final class BenchReport {
         if (!convergence.isEmpty()) {
             md.append(String.format(Locale.ROOT, "**Convergence**: N schema tenants × %d revisions, %d at once on every side.%n%n",
                     settings.revisions(), settings.parallel()));
-            md.append("| tenants | floor (plain JDBC) | Schemafleet through Kafka | ratio |");
+            md.append("| tenants | floor (plain JDBC): mean (before, after) | Schemafleet through Kafka | ratio |");
             for (int t : settings.flywayThreads()) {
                 md.append(" Flyway loop, ").append(t).append(t == 1 ? " thread" : " threads").append(" |");
             }
@@ -37,8 +37,8 @@ final class BenchReport {
             settings.flywayThreads().forEach(t -> md.append("---:|"));
             md.append("---:|---:|---|\n");
             for (ConvergenceBench.Result r : convergence) {
-                md.append(String.format(Locale.ROOT, "| %,d | %.1f s | %.1f s | %.2f× |", r.tenants(), r.floorSeconds(),
-                        r.agentSeconds(), r.ratio()));
+                md.append(String.format(Locale.ROOT, "| %,d | %.1f s (%.1f, %.1f) | %.1f s | %.2f× |", r.tenants(),
+                        r.floorSeconds(), r.floorBefore(), r.floorAfter(), r.agentSeconds(), r.ratio()));
                 for (int t : settings.flywayThreads()) { // the header's order, whatever the map's
                     Double s = r.flywaySeconds().get(t);
                     md.append(s == null ? " — |" : String.format(Locale.ROOT, " %.1f s |", s));

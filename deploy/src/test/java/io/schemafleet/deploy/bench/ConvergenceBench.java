@@ -48,27 +48,44 @@ final class ConvergenceBench {
     }
 
     /** One fleet size's figures. */
-    record Result(int tenants, double floorSeconds, double agentSeconds, Map<Integer, Double> flywaySeconds,
-                  ChildJvm.Memory agentMemory, Load load) {
+    record Result(int tenants, double floorBefore, double floorAfter, double agentSeconds,
+                  Map<Integer, Double> flywaySeconds, ChildJvm.Memory agentMemory, Load load) {
+        /** The mean of the floors run just before and just after the end-to-end run. */
+        double floorSeconds() {
+            return (floorBefore + floorAfter) / 2;
+        }
+
         double ratio() {
-            return agentSeconds / floorSeconds;
+            return agentSeconds / floorSeconds();
         }
     }
 
-    /** A little of each side first, so that the first measured size does not pay for a cold JVM or server. */
+    /**
+     * A little of each side first, so that the first measured size does not pay for a cold JVM
+     * or server: the benchmark JVM's floor and Flyway code, and a rollout end to end, whose
+     * broker (in this JVM) would otherwise spend a core's seconds compiling inside the clock.
+     */
     void warmUp() throws Exception {
         String url = env.createDatabase("bench_warm");
         floor(url, 10);
         flyway(url, 10, 1);
+        System.out.printf(Locale.ROOT, "  warm-up: 20 tenants end to end %.2f s, not counted%n",
+                agent(env.createDatabase("bench_warm_agent"), 20).seconds);
     }
 
     Result run(int tenants) throws Exception {
         Load before = Load.now();
-        double floor = floor(env.createDatabase("bench_floor"), tenants);
-        System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s%n", tenants, floor);
+        // The floor on either side of the end-to-end run, each in a database of its own: the
+        // server's speed drifts within a run (on this machine the same floor took 17 to 39 s
+        // from run to run), and a drift falls on both sides of the ratio alike.
+        double floorBefore = floor(env.createDatabase("bench_floor"), tenants);
+        System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s%n", tenants, floorBefore);
         Agent agent = agent(env.createDatabase("bench_agent"), tenants);
-        System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s (%.2fx), RSS %.0f MB, peak %.0f MB%n", tenants,
-                agent.seconds, agent.seconds / floor, agent.memory.rssMb(), agent.memory.peakMb());
+        System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s, RSS %.0f MB, peak %.0f MB%n", tenants,
+                agent.seconds, agent.memory.rssMb(), agent.memory.peakMb());
+        double floorAfter = floor(env.createDatabase("bench_floor"), tenants);
+        System.out.printf(Locale.ROOT, "  %d tenants: floor again %.2f s; agent against their mean %.2fx%n", tenants,
+                floorAfter, agent.seconds * 2 / (floorBefore + floorAfter));
         Map<Integer, Double> flyway = new LinkedHashMap<>();
         for (int threads : env.settings.flywayThreads()) {
             double s = flyway(env.createDatabase("bench_flyway"), tenants, threads);
@@ -76,7 +93,7 @@ final class ConvergenceBench {
             System.out.printf(Locale.ROOT, "  %d tenants: Flyway on %d thread(s) %.2f s%n", tenants, threads, s);
         }
         Load after = Load.now();
-        return new Result(tenants, floor, agent.seconds, flyway, agent.memory,
+        return new Result(tenants, floorBefore, floorAfter, agent.seconds, flyway, agent.memory,
                 new Load(before.one() + "→" + after.one(), after.five(), after.fifteen()));
     }
 
