@@ -41,7 +41,7 @@ record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<In
                 // As the image (deploy/Dockerfile) and the k8s manifests run the JVM: their memory
                 // limits and heap shares, C1 only (deploy/k8s/agent.yaml, coordinator.yaml).
                 System.getProperty("bench.agent-jvm", "-XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1"),
-                System.getProperty("bench.coordinator-jvm", "-XX:MaxRAM=640m -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1"),
+                System.getProperty("bench.coordinator-jvm", "-XX:MaxRAM=640m -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -XX:+UseParallelGC"),
                 ints(System.getProperty("bench.flyway-threads", "1," + parallel)),
                 Arrays.stream(System.getProperty("bench.sections", "convergence,latency,projection").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
