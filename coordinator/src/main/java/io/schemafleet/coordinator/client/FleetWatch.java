@@ -193,7 +193,9 @@ public final class FleetWatch {
     /** A line for every tenant that newly failed (blocked, dirty), and for every one that stopped failing. */
     private void reportTrouble(FleetView view) {
         String key = troubleKey(view);
-        if (key.equals(troubleKey)) {
+        // A tenant whose failure is from an older rollout may fail again under this one without
+        // any count changing: until none is left, look at the tenants themselves on every poll.
+        if (key.equals(troubleKey) && troubledBefore == 0) {
             return;
         }
         long before = 0;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -68,10 +69,11 @@ class FleetCliIT {
                 .isEqualTo("nothing new: all 9 revisions are already published\n");
         ok("rollout", "start", "--to", "head", "--url", url);
         CliRun failed = coordinator.cli("watch", "--url", url, "--expect", "3", "--timeout", "2m");
-        assertThat(failed.exit()).as(() -> failed + "\nfleet: " + coordinator.get("/api/fleet").json()
-                + "\ncli_02: " + coordinator.get("/api/tenants/cli_02").json()).isEqualTo(1);
-        assertThat(failed.out()).contains("cli_02 failed at " + AUDIT_LOG);
-        assertThat(failed.err()).startsWith("error: 2 of 3 tenants at head (c8626eb4ecaa); 1 failed: see");
+        Supplier<String> why = () -> failed + "\nfleet: " + coordinator.get("/api/fleet").json()
+                + "\ncli_02: " + coordinator.get("/api/tenants/cli_02").json();
+        assertThat(failed.exit()).as(why).isEqualTo(1);
+        assertThat(failed.out()).as(why).contains("cli_02 failed at " + AUDIT_LOG);
+        assertThat(failed.err()).as(why).startsWith("error: 2 of 3 tenants at head (c8626eb4ecaa); 1 failed: see");
 
         CliRun status = ok("status", "--url", url);
         assertThat(status.outLines()).contains("destination  head (c8626eb4ecaa)",

@@ -1,0 +1,93 @@
+package io.schemafleet.coordinator.client;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link FleetWatch} against a coordinator API that answers from a script: the cases where
+ * what the watch concludes depends on the order in which the projection shows things.
+ */
+class FleetWatchTest {
+    private static final String FLEET = """
+            {"destination": "head", "rollout": "r-2", "rollout_state": "running", "destination_heads": ["h2"],
+             "tenants": 3, "converged": 2, "by_state": {"converged": 2, "failed": 1}, "by_heads": {}, "agents": 1}""";
+
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aTenantThatFailsAgainUnderTheNewRolloutStopsTheWatchThoughNoCountChanges() throws Exception {
+        // The tenant failed under the older rollout r-1 and then fails again under r-2: the fleet's
+        // counts read the same before and after, only the tenant's own row says which rollout.
+        AtomicInteger tenantReads = new AtomicInteger();
+        start(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/api/fleet")) {
+                return FLEET;
+            }
+            String rollout = tenantReads.getAndIncrement() < 2 ? "r-1" : "r-2";
+            return """
+                    {"tenants": [{"id": "t3", "state": "failed", "heads": "h1", "rollout_id": "%s",
+                      "error": {"code": "sql_failed", "revision": "h2", "sqlstate": "42P07",
+                                "message": "relation \\"audit_log\\" already exists"}}]}""".formatted(rollout);
+        });
+        StringWriter text = new StringWriter();
+        FleetWatch watch = new FleetWatch(client(), 3, System.nanoTime(), new PrintWriter(text, true), false);
+
+        FleetWatch.Outcome outcome = watch.run(FleetWatch.Until.SETTLED, Duration.ofSeconds(20), () -> false);
+
+        assertThat(outcome).as(text.toString()).isEqualTo(FleetWatch.Outcome.STUCK);
+        assertThat(tenantReads.get()).isGreaterThanOrEqualTo(3);
+        assertThat(text.toString()).contains("t3 failed at h2 (heads h1): 42P07");
+    }
+
+    @Test
+    void aTenantFailedUnderAnOlderRolloutKeepsTheWatchWaitingForItsRetry() throws Exception {
+        start(exchange -> exchange.getRequestURI().getPath().equals("/api/fleet") ? FLEET : """
+                {"tenants": [{"id": "t3", "state": "failed", "heads": "h1", "rollout_id": "r-1"}]}""");
+        StringWriter text = new StringWriter();
+        FleetWatch watch = new FleetWatch(client(), 3, System.nanoTime(), new PrintWriter(text, true), false);
+
+        FleetWatch.Outcome outcome = watch.run(FleetWatch.Until.SETTLED, Duration.ofSeconds(1), () -> false);
+
+        assertThat(outcome).as(text.toString()).isEqualTo(FleetWatch.Outcome.TIMED_OUT);
+    }
+
+    private interface Script {
+        String answer(HttpExchange exchange);
+    }
+
+    private void start(Script script) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/", exchange -> {
+            byte[] body = script.answer(exchange).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    private FleetClient client() {
+        return new FleetClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), null);
+    }
+}
