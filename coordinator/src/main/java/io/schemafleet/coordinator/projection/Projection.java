@@ -23,10 +23,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -41,10 +45,17 @@ import java.util.concurrent.TimeoutException;
  * {@code read_committed}) from the offsets stored in {@code consumed_offsets}, or from
  * the beginning when there are none. Each poll's records are applied
  * ({@link RecordApplier}) and the new positions stored in ONE database transaction, so
- * the tables and the offsets never disagree: a crash replays the last batch or nothing.
- * Two batches are in flight: while one is written, the next poll's records are decoded
- * and their signatures verified by two more threads, each a share of them, so that this
- * work, about half of a report's cost, overlaps the database's (docs/benchmarks.md).
+ * the tables and the offsets never disagree: a crash replays the batches not committed.
+ * A poll's records are decoded and their signatures verified by two more threads, each a
+ * share of them, while the batches before it are written, so that this work, about half
+ * of a report's cost, overlaps the database's (docs/benchmarks.md).
+ *
+ * <p>Batches are written by two writer threads in turn, each in its own transaction on its
+ * own connection, and commit in log order: a writer waits for the batch before its own to
+ * commit before it touches anything that batch may have written, and rolls back if that
+ * batch did not commit. A batch of reports alone (the bulk of the log) first writes what
+ * no other transaction reads or locks, its history rows and the session's stage, while the
+ * batch before is still being written; so two PostgreSQL backends share the work.
  *
  * <p>A database failure rolls the batch back, rewinds the consumer to the stored
  * positions, and tries again after a pause; a bad record never stops it (it is recorded
@@ -56,16 +67,23 @@ import java.util.concurrent.TimeoutException;
 public class Projection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Projection.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a poll waits while a batch is being written. */
+    private static final Duration WRITING_POLL = Duration.ofMillis(10);
     private static final long RETRY_PAUSE_MS = 1000;
     /** Threads decoding a poll's records, each a share of them. */
     private static final int DECODERS = 2;
+    /** Batches written at once, each by its own thread and connection (at most: they commit in turn). */
+    private static final int WRITERS = 2;
     /** A poll smaller than two of these is decoded by one thread. */
     private static final int MIN_DECODER_SHARE = 256;
 
     private final KafkaClients clients;
     private final TransactionOperations<Connection> tx;
     private final Topics topics;
+    /** Decodes ({@link RecordApplier#prepare} keeps no state). */
     private final RecordApplier applier;
+    /** One per writer: an applier collects the reports of the transaction using it. */
+    private final RecordApplier[] writerAppliers = new RecordApplier[WRITERS];
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     /** The log end (last stable offset) per partition, as the consumer last heard it. */
     private final Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
@@ -83,6 +101,7 @@ public class Projection implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     /** Decodes and verifies a poll's records ({@link RecordApplier#prepare}) while the batch before is written. */
     private ExecutorService decoder;
+    private ExecutorService writers;
     private Thread thread;
 
     public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx,
@@ -92,6 +111,9 @@ public class Projection implements AutoCloseable {
         this.tx = tx;
         this.topics = config.topics();
         this.applier = new RecordApplier(topics, trust.policy());
+        for (int w = 0; w < WRITERS; w++) {
+            writerAppliers[w] = new RecordApplier(topics, trust.policy());
+        }
     }
 
     /** Assigns every partition of the three topics and starts consuming. */
@@ -121,6 +143,11 @@ public class Projection implements AutoCloseable {
         running = true;
         decoder = Executors.newFixedThreadPool(DECODERS, r -> {
             Thread t = new Thread(r, "schemafleet-projection-decoder");
+            t.setDaemon(true);
+            return t;
+        });
+        writers = Executors.newFixedThreadPool(WRITERS, r -> {
+            Thread t = new Thread(r, "schemafleet-projection-writer");
             t.setDaemon(true);
             return t;
         });
@@ -181,9 +208,9 @@ public class Projection implements AutoCloseable {
     }
 
     /**
-     * A poll's records on their way to the database: decoded on the decoding thread while
-     * the projection thread writes the batch before it. {@code next} is the position after
-     * the poll of every partition that moved since the last commit.
+     * A poll's records on their way to the database: decoded on the decoding threads while
+     * the batches before it are written. {@code next} is the position after the poll of
+     * every partition that moved since the last commit.
      */
     private record Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> next,
                          List<Future<List<PreparedRecord>>> prepared) {
@@ -192,33 +219,60 @@ public class Projection implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch handed to a writer. {@code committed} completes true when its transaction
+     * commits and false when it does not, for the writer of the next batch to wait on;
+     * {@code written} is what the writer came to: the steps reported, or its failure.
+     */
+    private record InFlight(Batch batch, CompletableFuture<Boolean> committed, Future<List<TenantReport.Step>> written) {
+    }
+
+    /** Thrown in a writer whose batch must not commit because the batch before it did not. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("the batch before this one did not commit", null, false, false);
+        }
+    }
+
     private void run() {
-        Batch pending = null;
+        Deque<InFlight> inFlight = new ArrayDeque<>();
+        CompletableFuture<Boolean> last = CompletableFuture.completedFuture(true);
+        long submitted = 0;
         try {
             while (running) {
-                // While a batch waits to be written, only collect what the consumer already fetched.
-                Batch polled = poll(pending == null ? POLL : Duration.ZERO, pending);
-                if (pending != null && !write(pending)) {
-                    if (polled != null) {
-                        polled.cancel(); // read past the rewind: it comes again
+                InFlight oldest = inFlight.peekFirst();
+                if (oldest != null && (inFlight.size() >= WRITERS || oldest.written().isDone())) {
+                    if (!finish(inFlight.removeFirst())) {
+                        drain(inFlight); // each rolls back: the batch before it did not commit
+                        last = CompletableFuture.completedFuture(true);
                     }
-                    polled = null;
+                    continue;
                 }
-                pending = polled;
+                InFlight newest = inFlight.peekLast();
+                // With a batch being written, poll briefly: the next batch is handed over as soon as
+                // it is fetched, and the written one finished soon after it commits.
+                Batch polled = poll(newest == null ? POLL : WRITING_POLL, newest == null ? null : newest.batch());
+                if (polled != null) {
+                    InFlight handed = hand(polled, writerAppliers[(int) (submitted++ % WRITERS)], last);
+                    inFlight.addLast(handed);
+                    last = handed.committed();
+                }
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (RuntimeException e) {
             LOG.error("projection stopped: {}", e.toString(), e);
         } finally {
+            drain(inFlight);
             consumer.close(Duration.ofSeconds(5));
             decoder.shutdownNow();
+            writers.shutdownNow();
         }
     }
 
     /**
      * Polls and hands the records to the decoding thread; null when nothing moved beyond
-     * {@code pending} (the batch polled before, not yet written).
+     * {@code pending} (the newest batch polled before, not yet written).
      */
     private Batch poll(Duration timeout, Batch pending) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
@@ -258,29 +312,75 @@ public class Projection implements AutoCloseable {
         return new Batch(records, next, parts);
     }
 
-    /**
-     * Writes {@code batch} and its positions in one transaction. Returns false if it failed:
-     * the consumer is then rewound to the committed positions.
-     */
-    private boolean write(Batch batch) throws InterruptedException {
-        ConsumerRecords<byte[], byte[]> records = batch.records();
-        List<TenantReport.Step> steps = new ArrayList<>();
+    /** Starts writing {@code batch} on a writer thread, to commit only after {@code previous} did. */
+    private InFlight hand(Batch batch, RecordApplier writer, CompletableFuture<Boolean> previous) {
         boolean oneByOne = !carefulUntil.isEmpty();
+        CompletableFuture<Boolean> committed = new CompletableFuture<>();
+        Future<List<TenantReport.Step>> written = writers.submit(() -> {
+            try {
+                List<TenantReport.Step> steps = write(batch, writer, previous, oneByOne);
+                committed.complete(true);
+                return steps;
+            } catch (Throwable e) {
+                committed.complete(false);
+                throw e;
+            }
+        });
+        return new InFlight(batch, committed, written);
+    }
+
+    /**
+     * Writes {@code batch} and its positions in one transaction, on the calling writer
+     * thread, and returns the steps it reported. A batch of reports alone stages first; its
+     * tenant rows, and anything of any other batch, wait until {@code previous} committed.
+     */
+    private List<TenantReport.Step> write(Batch batch, RecordApplier writer, CompletableFuture<Boolean> previous,
+                                          boolean oneByOne) throws InterruptedException {
+        List<PreparedRecord> prepared = prepared(batch);
+        boolean reportsOnly = !oneByOne && prepared.stream().allMatch(
+                p -> p instanceof PreparedRecord.Report || p instanceof PreparedRecord.Tombstone);
+        List<TenantReport.Step> steps = new ArrayList<>();
+        tx.executeWrite(status -> {
+            Connection c = status.getConnection();
+            steps.clear(); // a retried batch starts over
+            writer.discardPending();
+            if (reportsOnly) {
+                applyBatch(c, writer, batch.records(), prepared, steps, false);
+                writer.stage(c);
+            }
+            if (!previous.join()) {
+                throw new Abandoned();
+            }
+            if (!reportsOnly) {
+                applyBatch(c, writer, batch.records(), prepared, steps, oneByOne);
+            }
+            writer.flush(c);
+            storeOffsets(c, batch.next());
+            return null;
+        });
+        return steps;
+    }
+
+    /**
+     * Waits for the oldest batch in flight. Committed: moves the positions on and tells the
+     * observers. Not: rewinds the consumer to the committed positions and returns false.
+     */
+    private boolean finish(InFlight done) throws InterruptedException {
+        Batch batch = done.batch();
+        ConsumerRecords<byte[], byte[]> records = batch.records();
+        List<TenantReport.Step> steps;
         try {
-            List<PreparedRecord> prepared = prepared(batch);
-            tx.executeWrite(status -> {
-                steps.clear(); // a retried batch starts over
-                applyBatch(status.getConnection(), records, prepared, batch.next(), steps, oneByOne);
-                return null;
-            });
-            carefulUntil.entrySet().removeIf(e -> batch.next().getOrDefault(e.getKey(),
-                    applied.getOrDefault(e.getKey(), 0L)) >= e.getValue());
-        } catch (Exception e) { // not just RuntimeException: the transaction rethrows SQLException as it is
+            steps = done.written().get();
+        } catch (ExecutionException failed) {
+            Throwable e = failed.getCause();
             if (!running) {
                 return false;
             }
             rewind();
-            if (!oneByOne && dataException(e) != null) {
+            if (abandoned(e)) {
+                return false;
+            }
+            if (carefulUntil.isEmpty() && dataException(e) != null) {
                 // A value the database refuses: find the record, one savepoint each, and skip it.
                 LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
                         records.count(), dataException(e).getMessage());
@@ -295,6 +395,8 @@ public class Projection implements AutoCloseable {
             Thread.sleep(RETRY_PAUSE_MS);
             return false;
         }
+        carefulUntil.entrySet().removeIf(e -> batch.next().getOrDefault(e.getKey(),
+                applied.getOrDefault(e.getKey(), 0L)) >= e.getValue());
         synchronized (progress) {
             applied.putAll(batch.next());
             progress.notifyAll();
@@ -307,6 +409,21 @@ public class Projection implements AutoCloseable {
             changed();
         }
         return true;
+    }
+
+    /** Waits for every batch in flight to be done with, committed or not; they are read again. */
+    private static void drain(Deque<InFlight> inFlight) {
+        for (InFlight f : inFlight) {
+            f.batch().cancel();
+            try {
+                f.written().get();
+            } catch (ExecutionException | CancellationException e) {
+                // rolled back: read again after the rewind
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        inFlight.clear();
     }
 
     private static List<PreparedRecord> prepared(Batch batch) throws InterruptedException {
@@ -331,19 +448,23 @@ public class Projection implements AutoCloseable {
         }
     }
 
-    private void applyBatch(Connection c, ConsumerRecords<byte[], byte[]> records, List<PreparedRecord> prepared,
-                            Map<TopicPartition, Long> next, List<TenantReport.Step> steps, boolean oneByOne)
+    private void applyBatch(Connection c, RecordApplier writer, ConsumerRecords<byte[], byte[]> records,
+                            List<PreparedRecord> prepared, List<TenantReport.Step> steps, boolean oneByOne)
             throws SQLException {
         int poison = 0;
-        applier.discardPending();
         int i = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             PreparedRecord p = prepared.get(i++);
-            if (oneByOne ? applyAlone(c, record, p, steps) : applier.apply(c, record, p, steps)) {
+            if (oneByOne ? applyAlone(c, writer, record, p, steps) : writer.apply(c, record, p, steps)) {
                 poison++;
             }
         }
-        applier.flush(c);
+        if (poison > 0) {
+            LOG.debug("projected {} records ({} skipped as poison)", records.count(), poison);
+        }
+    }
+
+    private static void storeOffsets(Connection c, Map<TopicPartition, Long> next) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO consumed_offsets (topic, partition, next_offset)"
                 + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")) {
             for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
@@ -354,9 +475,6 @@ public class Projection implements AutoCloseable {
             }
             s.executeBatch();
         }
-        if (!records.isEmpty()) {
-            LOG.debug("projected {} records ({} skipped as poison)", records.count(), poison);
-        }
     }
 
     /**
@@ -365,8 +483,8 @@ public class Projection implements AutoCloseable {
      * recorded as poison {@code unprojectable} instead of stopping the projection for good.
      * Any other failure fails the batch as usual.
      */
-    private boolean applyAlone(Connection c, ConsumerRecord<byte[], byte[]> record, PreparedRecord prepared,
-                               List<TenantReport.Step> steps) throws SQLException {
+    private boolean applyAlone(Connection c, RecordApplier applier, ConsumerRecord<byte[], byte[]> record,
+                               PreparedRecord prepared, List<TenantReport.Step> steps) throws SQLException {
         Savepoint savepoint = c.setSavepoint();
         int stepsBefore = steps.size();
         try {
@@ -394,6 +512,15 @@ public class Projection implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static boolean abandoned(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Abandoned) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void rewind() {

@@ -54,7 +54,7 @@ final class RecordApplier {
     private final Topics topics;
     private final TrustPolicy trust;
     private final RolloutApplier rollouts = new RolloutApplier();
-    /** Reports of the current transaction not written yet; one consumer thread uses this applier. */
+    /** Reports of the current transaction not written yet; one transaction at a time uses this applier. */
     private final ReportBatch batch = new ReportBatch();
 
     RecordApplier(Topics topics, TrustPolicy trust) {
@@ -281,6 +281,15 @@ final class RecordApplier {
      */
     void flush(Connection c) throws SQLException {
         batch.flush(c);
+    }
+
+    /**
+     * Writes the reports added since the last flush as far as another transaction may still
+     * be open before them: history and stage, not {@code tenants} ({@link ReportBatch#stage}).
+     * {@link #flush} does the rest.
+     */
+    void stage(Connection c) throws SQLException {
+        batch.stage(c);
     }
 
     /** Forgets reports not flushed yet: the caller's transaction rolled back and starts over. */

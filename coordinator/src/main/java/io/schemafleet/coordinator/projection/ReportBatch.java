@@ -22,6 +22,11 @@ import java.util.Map;
  * there, in one upsert, into {@code tenants}; and every report's history row straight into
  * {@code tenant_events} ({@link Rows}). The caller flushes before anything that reads or
  * writes the same rows (any other event) and at the end of its transaction.
+ *
+ * <p>A flush is two halves: {@link #stage} writes nothing another transaction reads or
+ * locks (history rows, whose keys are their own offsets, and the session's stage), so it
+ * may run while the transaction before is still open; {@link #upsert} then moves the staged
+ * rows into {@code tenants}, which must wait for it.
  */
 final class ReportBatch {
     private static final String COLUMNS = "id, heads, state, destination, rollout_id, error_code, error_revision,"
@@ -83,6 +88,8 @@ final class ReportBatch {
 
     private final Map<String, Rows> tenants = new LinkedHashMap<>();
     private final List<Rows> events = new ArrayList<>();
+    /** Whether the stage holds rows not yet upserted. */
+    private boolean staged;
 
     void add(Rows rows) {
         tenants.remove(rows.tenant()); // keeps the map in report order, so upserts happen in log order
@@ -90,26 +97,48 @@ final class ReportBatch {
         events.add(rows);
     }
 
-    /** Forgets what was added (a rolled-back transaction starts over). */
+    /** Forgets what was added and staged (a rolled-back transaction starts over). */
     void clear() {
         tenants.clear();
         events.clear();
+        staged = false;
     }
 
     /** Writes what was added, if anything, and forgets it. */
     void flush(Connection c) throws SQLException {
+        stage(c);
+        upsert(c);
+    }
+
+    /**
+     * The first half of {@link #flush}: the history rows into {@code tenant_events} and the
+     * tenant rows into the stage; {@code tenants} is not touched until {@link #upsert}.
+     */
+    void stage(Connection c) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
         try {
             try (Statement st = c.createStatement()) {
                 st.execute(CREATE_STAGE);
-                copy(c, COPY_TENANTS, tenants.values().stream().map(Rows::tenantLine).toList());
-                st.execute(UPSERT_TENANTS);
             }
+            copy(c, COPY_TENANTS, tenants.values().stream().map(Rows::tenantLine).toList());
             copy(c, COPY_EVENTS, events.stream().map(Rows::eventLine).toList());
+            staged = true;
         } finally {
-            clear();
+            tenants.clear();
+            events.clear();
+        }
+    }
+
+    /** The second half of {@link #flush}: the staged tenant rows into {@code tenants}, if any. */
+    void upsert(Connection c) throws SQLException {
+        if (!staged) {
+            return;
+        }
+        staged = false;
+        try (Statement st = c.createStatement()) {
+            st.execute(UPSERT_TENANTS);
         }
     }
 

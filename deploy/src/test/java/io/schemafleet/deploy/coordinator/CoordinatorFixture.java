@@ -352,9 +352,31 @@ public final class CoordinatorFixture implements AutoCloseable {
      * coordinator writes them.
      */
     public void produce(EventBody body, String producerName) {
+        ProducerRecord<String, byte[]> record = record(body, producerName);
+        raw(record.topic(), record.key(), record.value());
+    }
+
+    /** Writes many events as {@link #produce} does one, all sent before any is waited for. */
+    public void produceAll(List<? extends EventBody> bodies, String producerName) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>(bodies.size());
+        for (EventBody body : bodies) {
+            sent.add(producer.send(record(body, producerName)));
+        }
+        producer.flush();
+        try {
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ProducerRecord<String, byte[]> record(EventBody body, String producerName) {
         String topic = topics.topicFor(body.type());
         var envelope = Envelopes.of(body, producerName);
-        raw(topic, Topics.keyFor(body), EventCodec.encode(topics.signed(topic) ? signingKey.sign(envelope) : envelope));
+        return new ProducerRecord<>(topic, Topics.keyFor(body),
+                EventCodec.encode(topics.signed(topic) ? signingKey.sign(envelope) : envelope));
     }
 
     /** Writes any bytes to any topic. */
