@@ -32,7 +32,7 @@ class BenchReportTest {
     }
 
     private static BenchReport report(List<Integer> flywayThreads, Map<Integer, Double> flywaySeconds) {
-        BenchSettings settings = new BenchSettings(List.of(1000), 20, 4, List.of(), 0, 0, 0, "", "", flywayThreads,
+        BenchSettings settings = new BenchSettings(List.of(1000), 20, 4, List.of(), 1, 0, 0, 0, "", "", flywayThreads,
                 Set.of("convergence"), Path.of("target/bench"));
         BenchReport report = new BenchReport(settings);
         report.convergence.add(new ConvergenceBench.Result(1000, 9.0, 11.0, 20.0, flywaySeconds, MEMORY, LOAD));

@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
  * @param revisions          revisions in the chain every tenant goes through
  * @param parallel           tenants at once: the agent's {@code --parallel}, the floor's and Flyway's threads
  * @param coordinatorTenants simulated tenants per projection run
+ * @param reportsPerTenant   reports per simulated tenant in a projection run: every tenant's
+ *                           row is written that many times, the last time converged
  * @param minReports         reports produced per projection run at least (spread over its tenants)
  * @param publishes          publishes timed for publish → first step
  * @param latencyTenants     schema tenants the agent keeps at head while publishes are timed
@@ -25,8 +27,8 @@ import java.util.stream.Collectors;
  * @param out                where results.md and growth.svg go
  */
 record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<Integer> coordinatorTenants,
-                     int minReports, int publishes, int latencyTenants, String agentJvm, String coordinatorJvm,
-                     List<Integer> flywayThreads, Set<String> sections, Path out) {
+                     int reportsPerTenant, int minReports, int publishes, int latencyTenants, String agentJvm,
+                     String coordinatorJvm, List<Integer> flywayThreads, Set<String> sections, Path out) {
 
     static BenchSettings fromSystemProperties() {
         int parallel = Integer.getInteger("bench.parallel", 4);
@@ -35,6 +37,7 @@ record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<In
                 Integer.getInteger("bench.revisions", 20),
                 parallel,
                 ints(System.getProperty("bench.coordinator-tenants", "100,1000,10000,100000")),
+                Integer.getInteger("bench.reports-per-tenant", 3),
                 Integer.getInteger("bench.min-reports", 20_000),
                 Integer.getInteger("bench.publishes", 30),
                 Integer.getInteger("bench.latency-tenants", 10),

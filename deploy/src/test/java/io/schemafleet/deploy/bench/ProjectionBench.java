@@ -30,8 +30,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The coordinator's projection under simulated agents: {@code TenantReport}s for N tenants
- * are written straight to a fresh reports topic first (at least {@code minReports}, spread
- * over the tenants), then a coordinator process starts on them. Throughput is what its
+ * are written straight to a fresh reports topic first ({@code reportsPerTenant} per tenant,
+ * as agents report every step, and at least {@code minReports}), then a coordinator process
+ * starts on them. Throughput is what its
  * committed offsets ({@code consumed_offsets}, written in the same transaction as the rows)
  * say: records from its first committed batch to its last, over that time. Then the chain
  * is published and a rollout to head started, and {@code GET /api/fleet} is timed over a
@@ -55,7 +56,8 @@ final class ProjectionBench {
 
     Result run(int tenants) throws Exception {
         Topics topics = env.topics("projection" + tenants);
-        long reports = produce(topics, tenants, Math.max(tenants, env.settings.minReports()));
+        long reports = produce(topics, tenants,
+                Math.max((long) tenants * env.settings.reportsPerTenant(), env.settings.minReports()));
         String dbUrl = env.createDatabase("bench_proj");
         Load before = Load.now();
         long started = System.nanoTime();
