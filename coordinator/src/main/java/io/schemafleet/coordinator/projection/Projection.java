@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,8 +49,8 @@ import java.util.concurrent.TimeoutException;
  * share of them, while the batches before it are written, so that this work, about half
  * of a report's cost, overlaps the database's (docs/benchmarks.md).
  *
- * <p>Batches are written by two writer threads in turn, each in its own transaction on its
- * own connection, and commit in log order: a writer waits for the batch before its own to
+ * <p>Batches are written by two writer threads in turn ({@link BatchWriter}), each in its own
+ * transaction on its own connection, and commit in log order: a writer waits for the batch before its own to
  * commit before it touches anything that batch may have written, and rolls back if that
  * batch did not commit. A batch of reports alone (the bulk of the log) first writes what
  * no other transaction reads or locks, its history rows and the session's stage, while the
@@ -82,8 +81,8 @@ public class Projection implements AutoCloseable {
     private final Topics topics;
     /** Decodes ({@link RecordApplier#prepare} keeps no state). */
     private final RecordApplier applier;
-    /** One per writer: an applier collects the reports of the transaction using it. */
-    private final RecordApplier[] writerAppliers = new RecordApplier[WRITERS];
+    /** Taken in turn by the writer threads, one batch each. */
+    private final BatchWriter[] batchWriters = new BatchWriter[WRITERS];
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     /** The log end (last stable offset) per partition, as the consumer last heard it. */
     private final Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
@@ -101,7 +100,7 @@ public class Projection implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     /** Decodes and verifies a poll's records ({@link RecordApplier#prepare}) while the batch before is written. */
     private ExecutorService decoder;
-    private ExecutorService writers;
+    private ExecutorService writerThreads;
     private Thread thread;
 
     public Projection(CoordinatorConfig config, KafkaClients clients, TransactionOperations<Connection> tx,
@@ -112,7 +111,7 @@ public class Projection implements AutoCloseable {
         this.topics = config.topics();
         this.applier = new RecordApplier(topics, trust.policy());
         for (int w = 0; w < WRITERS; w++) {
-            writerAppliers[w] = new RecordApplier(topics, trust.policy());
+            batchWriters[w] = new BatchWriter(tx, new RecordApplier(topics, trust.policy()));
         }
     }
 
@@ -146,7 +145,7 @@ public class Projection implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        writers = Executors.newFixedThreadPool(WRITERS, r -> {
+        writerThreads = Executors.newFixedThreadPool(WRITERS, r -> {
             Thread t = new Thread(r, "schemafleet-projection-writer");
             t.setDaemon(true);
             return t;
@@ -227,13 +226,6 @@ public class Projection implements AutoCloseable {
     private record InFlight(Batch batch, CompletableFuture<Boolean> committed, Future<List<TenantReport.Step>> written) {
     }
 
-    /** Thrown in a writer whose batch must not commit because the batch before it did not. */
-    private static final class Abandoned extends RuntimeException {
-        Abandoned() {
-            super("the batch before this one did not commit", null, false, false);
-        }
-    }
-
     private void run() {
         Deque<InFlight> inFlight = new ArrayDeque<>();
         CompletableFuture<Boolean> last = CompletableFuture.completedFuture(true);
@@ -253,7 +245,7 @@ public class Projection implements AutoCloseable {
                 // it is fetched, and the written one finished soon after it commits.
                 Batch polled = poll(newest == null ? POLL : WRITING_POLL, newest == null ? null : newest.batch());
                 if (polled != null) {
-                    InFlight handed = hand(polled, writerAppliers[(int) (submitted++ % WRITERS)], last);
+                    InFlight handed = hand(polled, batchWriters[(int) (submitted++ % WRITERS)], last);
                     inFlight.addLast(handed);
                     last = handed.committed();
                 }
@@ -266,7 +258,7 @@ public class Projection implements AutoCloseable {
             drain(inFlight);
             consumer.close(Duration.ofSeconds(5));
             decoder.shutdownNow();
-            writers.shutdownNow();
+            writerThreads.shutdownNow();
         }
     }
 
@@ -313,12 +305,13 @@ public class Projection implements AutoCloseable {
     }
 
     /** Starts writing {@code batch} on a writer thread, to commit only after {@code previous} did. */
-    private InFlight hand(Batch batch, RecordApplier writer, CompletableFuture<Boolean> previous) {
+    private InFlight hand(Batch batch, BatchWriter writer, CompletableFuture<Boolean> previous) {
         boolean oneByOne = !carefulUntil.isEmpty();
         CompletableFuture<Boolean> committed = new CompletableFuture<>();
-        Future<List<TenantReport.Step>> written = writers.submit(() -> {
+        Future<List<TenantReport.Step>> written = writerThreads.submit(() -> {
             try {
-                List<TenantReport.Step> steps = write(batch, writer, previous, oneByOne);
+                List<TenantReport.Step> steps = writer.write(batch.records(), prepared(batch), batch.next(), previous,
+                        oneByOne);
                 committed.complete(true);
                 return steps;
             } catch (Throwable e) {
@@ -327,38 +320,6 @@ public class Projection implements AutoCloseable {
             }
         });
         return new InFlight(batch, committed, written);
-    }
-
-    /**
-     * Writes {@code batch} and its positions in one transaction, on the calling writer
-     * thread, and returns the steps it reported. A batch of reports alone stages first; its
-     * tenant rows, and anything of any other batch, wait until {@code previous} committed.
-     */
-    private List<TenantReport.Step> write(Batch batch, RecordApplier writer, CompletableFuture<Boolean> previous,
-                                          boolean oneByOne) throws InterruptedException {
-        List<PreparedRecord> prepared = prepared(batch);
-        boolean reportsOnly = !oneByOne && prepared.stream().allMatch(
-                p -> p instanceof PreparedRecord.Report || p instanceof PreparedRecord.Tombstone);
-        List<TenantReport.Step> steps = new ArrayList<>();
-        tx.executeWrite(status -> {
-            Connection c = status.getConnection();
-            steps.clear(); // a retried batch starts over
-            writer.discardPending();
-            if (reportsOnly) {
-                applyBatch(c, writer, batch.records(), prepared, steps, false);
-                writer.stage(c);
-            }
-            if (!previous.join()) {
-                throw new Abandoned();
-            }
-            if (!reportsOnly) {
-                applyBatch(c, writer, batch.records(), prepared, steps, oneByOne);
-            }
-            writer.flush(c);
-            storeOffsets(c, batch.next());
-            return null;
-        });
-        return steps;
     }
 
     /**
@@ -377,13 +338,13 @@ public class Projection implements AutoCloseable {
                 return false;
             }
             rewind();
-            if (abandoned(e)) {
+            if (BatchWriter.abandoned(e)) {
                 return false;
             }
-            if (carefulUntil.isEmpty() && dataException(e) != null) {
+            if (carefulUntil.isEmpty() && BatchWriter.dataException(e) != null) {
                 // A value the database refuses: find the record, one savepoint each, and skip it.
                 LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
-                        records.count(), dataException(e).getMessage());
+                        records.count(), BatchWriter.dataException(e).getMessage());
                 for (TopicPartition tp : records.partitions()) {
                     List<ConsumerRecord<byte[], byte[]>> in = records.records(tp);
                     carefulUntil.put(tp, in.get(in.size() - 1).offset() + 1);
@@ -446,81 +407,6 @@ public class Projection implements AutoCloseable {
                 LOG.warn("a projection change listener failed: {}", e.toString());
             }
         }
-    }
-
-    private void applyBatch(Connection c, RecordApplier writer, ConsumerRecords<byte[], byte[]> records,
-                            List<PreparedRecord> prepared, List<TenantReport.Step> steps, boolean oneByOne)
-            throws SQLException {
-        int poison = 0;
-        int i = 0;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            PreparedRecord p = prepared.get(i++);
-            if (oneByOne ? applyAlone(c, writer, record, p, steps) : writer.apply(c, record, p, steps)) {
-                poison++;
-            }
-        }
-        if (poison > 0) {
-            LOG.debug("projected {} records ({} skipped as poison)", records.count(), poison);
-        }
-    }
-
-    private static void storeOffsets(Connection c, Map<TopicPartition, Long> next) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO consumed_offsets (topic, partition, next_offset)"
-                + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset")) {
-            for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
-                s.setString(1, e.getKey().topic());
-                s.setInt(2, e.getKey().partition());
-                s.setLong(3, e.getValue());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
-    }
-
-    /**
-     * Applies one record under a savepoint; a record the database refuses for its values
-     * (SQLSTATE class 22: a NUL in a text, an out-of-range number, ...) is rolled back and
-     * recorded as poison {@code unprojectable} instead of stopping the projection for good.
-     * Any other failure fails the batch as usual.
-     */
-    private boolean applyAlone(Connection c, RecordApplier applier, ConsumerRecord<byte[], byte[]> record,
-                               PreparedRecord prepared, List<TenantReport.Step> steps) throws SQLException {
-        Savepoint savepoint = c.setSavepoint();
-        int stepsBefore = steps.size();
-        try {
-            boolean poison = applier.apply(c, record, prepared, steps);
-            applier.flush(c); // reports are batched: write this one now, inside its savepoint
-            c.releaseSavepoint(savepoint);
-            return poison;
-        } catch (SQLException e) {
-            if (dataException(e) == null) {
-                throw e;
-            }
-            c.rollback(savepoint);
-            applier.discardPending();
-            steps.subList(stepsBefore, steps.size()).clear();
-            return applier.unprojectable(c, record, "the database refused a value: SQLSTATE " + e.getSQLState()
-                    + ": " + e.getMessage());
-        }
-    }
-
-    /** The SQL data exception (SQLSTATE class 22) in {@code e}'s causes, or null. */
-    private static SQLException dataException(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                return sql;
-            }
-        }
-        return null;
-    }
-
-    private static boolean abandoned(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof Abandoned) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void rewind() {
