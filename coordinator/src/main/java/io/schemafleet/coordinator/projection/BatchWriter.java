@@ -45,12 +45,11 @@ final class BatchWriter {
     /**
      * Writes {@code records} ({@link RecordApplier#prepare}d as {@code prepared}) and the
      * positions {@code next} in one transaction, and returns the steps they reported.
-     * Throws {@link Abandoned} (rolled back) if {@code previous} completes false: the batch
-     * before did not commit. {@code oneByOne} applies each record under a savepoint.
+     * Throws {@link Abandoned} (rolled back) if {@code previous}, the writing of the batch
+     * before, failed. {@code oneByOne} applies each record under a savepoint.
      */
     List<TenantReport.Step> write(ConsumerRecords<byte[], byte[]> records, List<PreparedRecord> prepared,
-                                  Map<TopicPartition, Long> next, CompletableFuture<Boolean> previous,
-                                  boolean oneByOne) {
+                                  Map<TopicPartition, Long> next, CompletableFuture<?> previous, boolean oneByOne) {
         boolean reportsOnly = !oneByOne && prepared.stream().allMatch(
                 p -> p instanceof PreparedRecord.Report || p instanceof PreparedRecord.Tombstone);
         List<TenantReport.Step> steps = new ArrayList<>();
@@ -62,7 +61,7 @@ final class BatchWriter {
                 apply(c, records, prepared, steps, false);
                 applier.stage(c);
             }
-            if (!previous.join()) {
+            if (previous.handle((done, failure) -> failure != null).join()) {
                 throw new Abandoned();
             }
             if (!reportsOnly) {

@@ -219,16 +219,15 @@ public class Projection implements AutoCloseable {
     }
 
     /**
-     * A batch handed to a writer. {@code committed} completes true when its transaction
-     * commits and false when it does not, for the writer of the next batch to wait on;
-     * {@code written} is what the writer came to: the steps reported, or its failure.
+     * A batch handed to a writer; {@code written} completes with the steps it reported once
+     * its transaction committed, or with its failure. The writer of the next batch waits on it.
      */
-    private record InFlight(Batch batch, CompletableFuture<Boolean> committed, Future<List<TenantReport.Step>> written) {
+    private record InFlight(Batch batch, CompletableFuture<List<TenantReport.Step>> written) {
     }
 
     private void run() {
         Deque<InFlight> inFlight = new ArrayDeque<>();
-        CompletableFuture<Boolean> last = CompletableFuture.completedFuture(true);
+        CompletableFuture<?> last = CompletableFuture.completedFuture(null);
         long submitted = 0;
         try {
             while (running) {
@@ -236,7 +235,7 @@ public class Projection implements AutoCloseable {
                 if (oldest != null && (inFlight.size() >= WRITERS || oldest.written().isDone())) {
                     if (!finish(inFlight.removeFirst())) {
                         drain(inFlight); // each rolls back: the batch before it did not commit
-                        last = CompletableFuture.completedFuture(true);
+                        last = CompletableFuture.completedFuture(null);
                     }
                     continue;
                 }
@@ -247,7 +246,7 @@ public class Projection implements AutoCloseable {
                 if (polled != null) {
                     InFlight handed = hand(polled, batchWriters[(int) (submitted++ % WRITERS)], last);
                     inFlight.addLast(handed);
-                    last = handed.committed();
+                    last = handed.written();
                 }
             }
         } catch (WakeupException | InterruptedException e) {
@@ -305,21 +304,10 @@ public class Projection implements AutoCloseable {
     }
 
     /** Starts writing {@code batch} on a writer thread, to commit only after {@code previous} did. */
-    private InFlight hand(Batch batch, BatchWriter writer, CompletableFuture<Boolean> previous) {
+    private InFlight hand(Batch batch, BatchWriter writer, CompletableFuture<?> previous) {
         boolean oneByOne = !carefulUntil.isEmpty();
-        CompletableFuture<Boolean> committed = new CompletableFuture<>();
-        Future<List<TenantReport.Step>> written = writerThreads.submit(() -> {
-            try {
-                List<TenantReport.Step> steps = writer.write(batch.records(), prepared(batch), batch.next(), previous,
-                        oneByOne);
-                committed.complete(true);
-                return steps;
-            } catch (Throwable e) {
-                committed.complete(false);
-                throw e;
-            }
-        });
-        return new InFlight(batch, committed, written);
+        return new InFlight(batch, CompletableFuture.supplyAsync(
+                () -> writer.write(batch.records(), prepared(batch), batch.next(), previous, oneByOne), writerThreads));
     }
 
     /**
@@ -341,10 +329,11 @@ public class Projection implements AutoCloseable {
             if (BatchWriter.abandoned(e)) {
                 return false;
             }
-            if (carefulUntil.isEmpty() && BatchWriter.dataException(e) != null) {
+            SQLException refused = BatchWriter.dataException(e);
+            if (carefulUntil.isEmpty() && refused != null) {
                 // A value the database refuses: find the record, one savepoint each, and skip it.
                 LOG.warn("projection batch of {} records failed on a value ({}); applying it record by record",
-                        records.count(), BatchWriter.dataException(e).getMessage());
+                        records.count(), refused.getMessage());
                 for (TopicPartition tp : records.partitions()) {
                     List<ConsumerRecord<byte[], byte[]>> in = records.records(tp);
                     carefulUntil.put(tp, in.get(in.size() - 1).offset() + 1);
@@ -387,7 +376,7 @@ public class Projection implements AutoCloseable {
         inFlight.clear();
     }
 
-    private static List<PreparedRecord> prepared(Batch batch) throws InterruptedException {
+    private static List<PreparedRecord> prepared(Batch batch) {
         try {
             List<PreparedRecord> out = new ArrayList<>(batch.records().count());
             for (Future<List<PreparedRecord>> part : batch.prepared()) {
@@ -396,6 +385,9 @@ public class Projection implements AutoCloseable {
             return out;
         } catch (ExecutionException e) {
             throw new IllegalStateException("decoding the batch failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the batch was decoded", e);
         }
     }
 

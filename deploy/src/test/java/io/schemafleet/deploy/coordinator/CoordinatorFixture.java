@@ -47,10 +47,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -358,13 +360,13 @@ public final class CoordinatorFixture implements AutoCloseable {
 
     /** Writes many events as {@link #produce} does one, all sent before any is waited for. */
     public void produceAll(List<? extends EventBody> bodies, String producerName) {
-        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>(bodies.size());
+        List<Future<?>> sent = new ArrayList<>(bodies.size());
         for (EventBody body : bodies) {
             sent.add(producer.send(record(body, producerName)));
         }
         producer.flush();
         try {
-            for (java.util.concurrent.Future<?> f : sent) {
+            for (Future<?> f : sent) {
                 f.get();
             }
         } catch (InterruptedException | ExecutionException e) {

@@ -41,7 +41,8 @@ class ProjectionPipelineIT {
 
     @Test
     void everyTenantEndsAtItsLastReportAndEveryReportIsInItsHistoryOnce() throws Exception {
-        CoordinatorFixture coordinator = backlogged("pipeline");
+        CoordinatorFixture coordinator = stopped("pipeline");
+        produceRounds(coordinator);
         coordinator.start(SMALL_BATCHES);
         awaitProjected(coordinator);
         assertProjectedOnce(coordinator);
@@ -49,9 +50,7 @@ class ProjectionPipelineIT {
 
     @Test
     void aFailedBatchTakesTheBatchBesideItBackAndTheRetryLosesNothing() throws Exception {
-        CoordinatorFixture coordinator = resources.add(new CoordinatorFixture("pipefail"));
-        coordinator.start(SMALL_BATCHES); // creates the tables
-        coordinator.stop();
+        CoordinatorFixture coordinator = stopped("pipefail");
         // One failure, once: the sequence is not rolled back with the transaction that fails.
         sql(coordinator, "CREATE SEQUENCE test_failures;"
                 + " CREATE FUNCTION test_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
@@ -68,12 +67,14 @@ class ProjectionPipelineIT {
         assertProjectedOnce(coordinator);
     }
 
-    /** A coordinator whose reports topic holds every round before it starts projecting. */
-    private CoordinatorFixture backlogged(String test) {
+    /**
+     * A coordinator started once, to create its topics and tables, and stopped: what is
+     * produced next waits for it as a backlog.
+     */
+    private CoordinatorFixture stopped(String test) {
         CoordinatorFixture coordinator = resources.add(new CoordinatorFixture(test));
-        coordinator.start(SMALL_BATCHES); // creates the topics
+        coordinator.start(SMALL_BATCHES);
         coordinator.stop();
-        produceRounds(coordinator);
         return coordinator;
     }
 
