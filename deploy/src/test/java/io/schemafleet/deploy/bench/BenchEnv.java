@@ -37,6 +37,8 @@ final class BenchEnv implements AutoCloseable {
     final Path keyFile;
     final Path trustedKeyFile;
     private final List<String> databases = new java.util.ArrayList<>();
+    /** Each created database's name by its URL. */
+    private final java.util.Map<String, String> names = new java.util.HashMap<>();
 
     BenchEnv(BenchSettings settings) throws IOException {
         this.settings = settings;
@@ -58,7 +60,16 @@ final class BenchEnv implements AutoCloseable {
     String createDatabase(String prefix) {
         String name = postgres.createDatabaseNamed(prefix);
         databases.add(name);
-        return postgres.jdbcUrl(name);
+        String url = postgres.jdbcUrl(name);
+        names.put(url, name);
+        return url;
+    }
+
+    /** The CPU the server's backends for the database at {@code url} (one of ours) have used so far. */
+    ServerCpu.Snapshot serverCpu(String url) throws SQLException {
+        try (Connection c = postgres.admin()) {
+            return ServerCpu.take(c, names.get(url));
+        }
     }
 
     /** Fresh topics under a prefix of their own, created as the coordinator would. */

@@ -33,9 +33,10 @@ final class BenchReport {
             for (int t : settings.flywayThreads()) {
                 md.append(" Flyway loop, ").append(t).append(t == 1 ? " thread" : " threads").append(" |");
             }
-            md.append(" Flyway loop ÷ Schemafleet | agent RSS (peak) | load |\n|---:|---:|---:|---:|");
+            md.append(" Flyway loop ÷ Schemafleet | agent RSS (peak) | PostgreSQL CPU a step, user + system:"
+                    + " floor → end to end | load |\n|---:|---:|---:|---:|");
             settings.flywayThreads().forEach(t -> md.append("---:|"));
-            md.append("---:|---:|---|\n");
+            md.append("---:|---:|---:|---|\n");
             for (ConvergenceBench.Result r : convergence) {
                 md.append(String.format(Locale.ROOT, "| %,d | %.1f s (%.1f, %.1f) | %.1f s | %.2f× |", r.tenants(),
                         r.floorSeconds(), r.floorBefore(), r.floorAfter(), r.agentSeconds(), r.ratio()));
@@ -44,9 +45,9 @@ final class BenchReport {
                     md.append(s == null ? " — |" : String.format(Locale.ROOT, " %.1f s |", s));
                 }
                 double speedup = flywayLoop(r) / r.agentSeconds();
-                md.append(String.format(Locale.ROOT, " %s | %.0f MB (%.0f MB) | %s |%n",
+                md.append(String.format(Locale.ROOT, " %s | %.0f MB (%.0f MB) | %s | %s |%n",
                         Double.isNaN(speedup) ? "not run" : String.format(Locale.ROOT, "%.1f×", speedup),
-                        r.agentMemory().rssMb(), r.agentMemory().peakMb(), r.load()));
+                        r.agentMemory().rssMb(), r.agentMemory().peakMb(), serverCpu(r), r.load()));
             }
             md.append('\n');
         }
@@ -73,6 +74,12 @@ final class BenchReport {
         }
         md.append(goals());
         return md.toString();
+    }
+
+    /** The server's CPU a step on both sides, or a dash where the server is not on this machine. */
+    private static String serverCpu(ConvergenceBench.Result r) {
+        return r.floorCpu().isPresent() && r.agentCpu().isPresent()
+                ? r.floorCpu().get() + " → " + r.agentCpu().get() : "—";
     }
 
     /**

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,7 @@ class BenchReportTest {
         BenchReport report = report(List.of(), Map.of());
 
         assertThat(report.markdown()).contains("| 1,000 | 10.0 s (9.0, 11.0) | 20.0 s | 2.00× | not run |")
+                .contains("| 1.20 + 0.80 ms → 2.10 + 0.60 ms |")
                 .doesNotContain("faster than a Flyway loop");
         assertThat(report.charts()).hasSize(2);
     }
@@ -35,7 +37,8 @@ class BenchReportTest {
         BenchSettings settings = new BenchSettings(List.of(1000), 20, 4, List.of(), 1, 0, 0, 0, "", "", flywayThreads,
                 Set.of("convergence"), Path.of("target/bench"));
         BenchReport report = new BenchReport(settings);
-        report.convergence.add(new ConvergenceBench.Result(1000, 9.0, 11.0, 20.0, flywaySeconds, MEMORY, LOAD));
+        report.convergence.add(new ConvergenceBench.Result(1000, 9.0, 11.0, 20.0, flywaySeconds, MEMORY, LOAD,
+                Optional.of(new ServerCpu.PerStep(1.2, 0.8)), Optional.of(new ServerCpu.PerStep(2.1, 0.6))));
         return report;
     }
 }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,7 +50,8 @@ final class ConvergenceBench {
 
     /** One fleet size's figures. */
     record Result(int tenants, double floorBefore, double floorAfter, double agentSeconds,
-                  Map<Integer, Double> flywaySeconds, ChildJvm.Memory agentMemory, Load load) {
+                  Map<Integer, Double> flywaySeconds, ChildJvm.Memory agentMemory, Load load,
+                  Optional<ServerCpu.PerStep> floorCpu, Optional<ServerCpu.PerStep> agentCpu) {
         /** The mean of the floors run just before and just after the end-to-end run. */
         double floorSeconds() {
             return (floorBefore + floorAfter) / 2;
@@ -78,13 +80,16 @@ final class ConvergenceBench {
         // The floor on either side of the end-to-end run, each in a database of its own: the
         // server's speed drifts within a run (on this machine the same floor took 17 to 39 s
         // from run to run), and a drift falls on both sides of the ratio alike.
-        double floorBefore = floor(env.createDatabase("bench_floor"), tenants);
-        System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s%n", tenants, floorBefore);
+        Floor floorBefore = floor(env.createDatabase("bench_floor"), tenants);
+        System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s, server CPU a step %s%n", tenants,
+                floorBefore.seconds, floorBefore.cpu.map(Object::toString).orElse("unknown"));
         Agent agent = agent(env.createDatabase("bench_agent"), tenants);
-        System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s, RSS %.0f MB, peak %.0f MB%n", tenants,
-                agent.seconds, agent.memory.rssMb(), agent.memory.peakMb());
-        double floorAfter = floor(env.createDatabase("bench_floor"), tenants);
-        System.out.printf(Locale.ROOT, "  %d tenants: floor again %.2f s%n", tenants, floorAfter);
+        System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s, RSS %.0f MB, peak %.0f MB, server CPU a step %s%n",
+                tenants, agent.seconds, agent.memory.rssMb(), agent.memory.peakMb(),
+                agent.cpu.map(Object::toString).orElse("unknown"));
+        Floor floorAfter = floor(env.createDatabase("bench_floor"), tenants);
+        System.out.printf(Locale.ROOT, "  %d tenants: floor again %.2f s, server CPU a step %s%n", tenants,
+                floorAfter.seconds, floorAfter.cpu.map(Object::toString).orElse("unknown"));
         Map<Integer, Double> flyway = new LinkedHashMap<>();
         for (int threads : env.settings.flywayThreads()) {
             double s = flyway(env.createDatabase("bench_flyway"), tenants, threads);
@@ -92,24 +97,36 @@ final class ConvergenceBench {
             System.out.printf(Locale.ROOT, "  %d tenants: Flyway on %d thread(s) %.2f s%n", tenants, threads, s);
         }
         Load after = Load.now();
-        Result result = new Result(tenants, floorBefore, floorAfter, agent.seconds, flyway, agent.memory,
-                new Load(before.one() + "→" + after.one(), after.five(), after.fifteen()));
+        Optional<ServerCpu.PerStep> floorCpu = floorBefore.cpu.isPresent() && floorAfter.cpu.isPresent()
+                ? Optional.of(ServerCpu.PerStep.mean(floorBefore.cpu.get(), floorAfter.cpu.get())) : Optional.empty();
+        Result result = new Result(tenants, floorBefore.seconds, floorAfter.seconds, agent.seconds, flyway, agent.memory,
+                new Load(before.one() + "→" + after.one(), after.five(), after.fifteen()), floorCpu, agent.cpu);
         System.out.printf(Locale.ROOT, "  %d tenants: agent against the floors' mean %.2fx%n", tenants, result.ratio());
         return result;
     }
 
-    private double floor(String url, int tenants) throws Exception {
+    /** A floor's time, and its server CPU a step where the server runs on this machine. */
+    private record Floor(double seconds, Optional<ServerCpu.PerStep> cpu) {
+    }
+
+    private Floor floor(String url, int tenants) throws Exception {
         List<Tenant> schemas = BenchEnv.createSchemas(url, "fl_", tenants).stream()
                 .map(s -> Tenant.schema(url, s)).toList();
         try (Databases pools = new Databases(env.credentials(), env.settings.parallel())) {
             env.checkpoint();
+            ServerCpu.Snapshot cpu = env.serverCpu(url);
             long start = System.nanoTime();
             PlainJdbcFloor.run(pools, schemas, env.chain, env.settings.parallel());
-            return seconds(start);
+            double seconds = seconds(start);
+            return new Floor(seconds, ServerCpu.perStep(cpu, env.serverCpu(url), steps(tenants)));
         }
     }
 
-    private record Agent(double seconds, ChildJvm.Memory memory) {
+    private long steps(int tenants) {
+        return (long) tenants * env.chain.size();
+    }
+
+    private record Agent(double seconds, ChildJvm.Memory memory, Optional<ServerCpu.PerStep> cpu) {
     }
 
     private Agent agent(String url, int tenants) throws Exception {
@@ -123,6 +140,7 @@ final class ConvergenceBench {
                 coordinator.jvm.awaitQuiet(Duration.ofSeconds(30));
                 agent.awaitQuiet(Duration.ofSeconds(30));
                 env.checkpoint();
+                ServerCpu.Snapshot cpu = env.serverCpu(url);
                 long start = System.nanoTime();
                 java.time.Instant requested = java.time.Instant.now();
                 coordinator.rollout("head");
@@ -139,10 +157,11 @@ final class ConvergenceBench {
                     Thread.sleep(100);
                 }
                 double seconds = seconds(start);
+                Optional<ServerCpu.PerStep> serverCpu = ServerCpu.perStep(cpu, env.serverCpu(url), steps(tenants));
                 ChildJvm.Memory memory = agent.memory();
                 requireAllAt(url, schemas, env.head());
                 printStepSpan(url, schemas, requested, seconds);
-                return new Agent(seconds, memory);
+                return new Agent(seconds, memory, serverCpu);
             }
         }
     }
