@@ -12,6 +12,7 @@ final class BenchReport {
     final List<ConvergenceBench.Result> convergence = new ArrayList<>();
     final List<ProjectionBench.Result> projection = new ArrayList<>();
     PublishLatencyBench.Result latency;
+    ServerWorkBench.Result serverWork;
     /** Which PostgreSQL ran everything, and whether it flushed its commits. */
     String postgres = "";
 
@@ -26,6 +27,18 @@ final class BenchReport {
                         + " average before→after each figure, then the 5- and 15-minute ones.%n%n", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), postgres,
                 settings.agentJvm(), settings.coordinatorJvm()));
+        if (serverWork != null) {
+            md.append(String.format(Locale.ROOT, "**Server work a step**: %,d schema tenants × %d revisions a side on"
+                    + " one connection, no Kafka; PostgreSQL's CPU a step, user + system, the mean of two runs a side.%n%n"
+                    + "| floor (plain JDBC) | agent (reconciler and fingerprints) | agent ÷ floor: user, user + system |%n"
+                    + "|---:|---:|---:|%n",
+                    serverWork.tenants(), settings.revisions()));
+            md.append(serverWork.floor().isPresent() && serverWork.agent().isPresent()
+                    ? String.format(Locale.ROOT, "| %s | %s | %.2f×, %.2f× |%n%n", serverWork.floor().get(),
+                    serverWork.agent().get(), serverWork.agent().get().userMillis() / serverWork.floor().get().userMillis(),
+                    serverWork.agent().get().totalMillis() / serverWork.floor().get().totalMillis())
+                    : "| — | — | — (the server is not on this machine) |\n\n");
+        }
         if (!convergence.isEmpty()) {
             md.append(String.format(Locale.ROOT, "**Convergence**: N schema tenants × %d revisions, %d at once on every side.%n%n",
                     settings.revisions(), settings.parallel()));
@@ -92,6 +105,9 @@ final class BenchReport {
     }
 
     private String goals() {
+        if (convergence.isEmpty() && latency == null && projection.isEmpty()) {
+            return ""; // the server-work section alone has no goal of its own
+        }
         StringBuilder md = new StringBuilder("| goal | measured | met |\n|---|---:|---|\n");
         if (!convergence.isEmpty()) {
             ConvergenceBench.Result r = convergence.get(convergence.size() - 1);

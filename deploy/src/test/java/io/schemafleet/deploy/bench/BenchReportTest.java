@@ -33,8 +33,19 @@ class BenchReportTest {
         assertThat(report.charts()).hasSize(2);
     }
 
+    @Test
+    void theServerWorkTableComparesBothSidesAStep() {
+        BenchReport report = report(List.of(), Map.of());
+        report.serverWork = new ServerWorkBench.Result(200, Optional.of(new ServerCpu.PerStep(1.0, 2.0)),
+                Optional.of(new ServerCpu.PerStep(1.5, 2.1)));
+
+        assertThat(report.markdown()).contains("| 1.00 + 2.00 ms | 1.50 + 2.10 ms | 1.50×, 1.20× |");
+        report.serverWork = new ServerWorkBench.Result(200, Optional.empty(), Optional.empty());
+        assertThat(report.markdown()).contains("the server is not on this machine");
+    }
+
     private static BenchReport report(List<Integer> flywayThreads, Map<Integer, Double> flywaySeconds) {
-        BenchSettings settings = new BenchSettings(List.of(1000), 20, 4, List.of(), 1, 0, 0, 0, "", "", flywayThreads,
+        BenchSettings settings = new BenchSettings(List.of(1000), 20, 4, List.of(), 1, 0, 0, 0, 0, "", "", flywayThreads,
                 Set.of("convergence"), Path.of("target/bench"));
         BenchReport report = new BenchReport(settings);
         report.convergence.add(new ConvergenceBench.Result(1000, 9.0, 11.0, 20.0, flywaySeconds, MEMORY, LOAD,

@@ -20,14 +20,16 @@ import java.util.stream.Collectors;
  * @param minReports         reports produced per projection run at least (spread over its tenants)
  * @param publishes          publishes timed for publish → first step
  * @param latencyTenants     schema tenants the agent keeps at head while publishes are timed
+ * @param serverTenants      schema tenants per side of the one-connection server-work run
  * @param agentJvm           JVM options of the agent process
  * @param coordinatorJvm     JVM options of the coordinator process
  * @param flywayThreads      thread counts of the Flyway-per-tenant loop (1 = a plain loop)
- * @param sections           which of convergence, latency, projection to run
+ * @param sections           which of convergence, latency, projection, server-work to run
  * @param out                where results.md and growth.svg go
  */
 record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<Integer> coordinatorTenants,
-                     int reportsPerTenant, int minReports, int publishes, int latencyTenants, String agentJvm,
+                     int reportsPerTenant, int minReports, int publishes, int latencyTenants, int serverTenants,
+                     String agentJvm,
                      String coordinatorJvm, List<Integer> flywayThreads, Set<String> sections, Path out) {
 
     static BenchSettings fromSystemProperties() {
@@ -41,12 +43,13 @@ record BenchSettings(List<Integer> tenants, int revisions, int parallel, List<In
                 Integer.getInteger("bench.min-reports", 20_000),
                 Integer.getInteger("bench.publishes", 30),
                 Integer.getInteger("bench.latency-tenants", 10),
+                Integer.getInteger("bench.server-tenants", 200),
                 // As the image (deploy/Dockerfile) and the k8s manifests run the JVM: their memory
                 // limits and heap shares, C1 only (deploy/k8s/agent.yaml, coordinator.yaml).
                 System.getProperty("bench.agent-jvm", "-XX:MaxRAM=768m -XX:MaxRAMPercentage=75 -XX:TieredStopAtLevel=1"),
                 System.getProperty("bench.coordinator-jvm", "-XX:MaxRAM=640m -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -XX:+UseParallelGC"),
                 ints(System.getProperty("bench.flyway-threads", "1," + parallel)),
-                Arrays.stream(System.getProperty("bench.sections", "convergence,latency,projection").split(","))
+                Arrays.stream(System.getProperty("bench.sections", "server-work,convergence,latency,projection").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
                 Path.of(System.getProperty("bench.out", "target/bench")));
     }

@@ -97,10 +97,9 @@ final class ConvergenceBench {
             System.out.printf(Locale.ROOT, "  %d tenants: Flyway on %d thread(s) %.2f s%n", tenants, threads, s);
         }
         Load after = Load.now();
-        Optional<ServerCpu.PerStep> floorCpu = floorBefore.cpu.isPresent() && floorAfter.cpu.isPresent()
-                ? Optional.of(ServerCpu.PerStep.mean(floorBefore.cpu.get(), floorAfter.cpu.get())) : Optional.empty();
         Result result = new Result(tenants, floorBefore.seconds, floorAfter.seconds, agent.seconds, flyway, agent.memory,
-                new Load(before.one() + "→" + after.one(), after.five(), after.fifteen()), floorCpu, agent.cpu);
+                new Load(before.one() + "→" + after.one(), after.five(), after.fifteen()),
+                ServerCpu.PerStep.mean(floorBefore.cpu, floorAfter.cpu), agent.cpu);
         System.out.printf(Locale.ROOT, "  %d tenants: agent against the floors' mean %.2fx%n", tenants, result.ratio());
         return result;
     }

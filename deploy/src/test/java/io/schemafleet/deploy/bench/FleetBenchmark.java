@@ -27,6 +27,9 @@ class FleetBenchmark {
         try (BenchEnv env = new BenchEnv(settings)) {
             report.postgres = env.describePostgres();
             System.out.println("PostgreSQL: " + report.postgres);
+            if (settings.runs("server-work")) {
+                report.serverWork = new ServerWorkBench(env).run(settings.serverTenants());
+            }
             if (settings.runs("convergence")) {
                 ConvergenceBench bench = new ConvergenceBench(env);
                 bench.warmUp();
@@ -60,7 +63,8 @@ class FleetBenchmark {
         }
         System.out.println("written: " + settings.out().toAbsolutePath().resolve("results.md")
                 + (charts.isEmpty() ? "" : " and growth.svg"));
-        assertThat(report.convergence.size() + report.projection.size() + (report.latency == null ? 0 : 1))
+        assertThat(report.convergence.size() + report.projection.size() + (report.latency == null ? 0 : 1)
+                + (report.serverWork == null ? 0 : 1))
                 .as("measured something").isPositive();
     }
 }

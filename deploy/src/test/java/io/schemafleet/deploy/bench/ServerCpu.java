@@ -34,8 +34,14 @@ final class ServerCpu {
 
     /** CPU milliseconds a step, in user and in system (kernel) mode. */
     record PerStep(double userMillis, double systemMillis) {
-        static PerStep mean(PerStep a, PerStep b) {
-            return new PerStep((a.userMillis + b.userMillis) / 2, (a.systemMillis + b.systemMillis) / 2);
+        /** The mean of two measurements of the same thing; empty unless both were taken. */
+        static Optional<PerStep> mean(Optional<PerStep> a, Optional<PerStep> b) {
+            return a.flatMap(x -> b.map(y -> new PerStep((x.userMillis + y.userMillis) / 2,
+                    (x.systemMillis + y.systemMillis) / 2)));
+        }
+
+        double totalMillis() {
+            return userMillis + systemMillis;
         }
 
         @Override
