@@ -19,7 +19,8 @@ import java.util.Optional;
  * the server's work per step more than anything else, so each convergence phase reports it.
  * Only where the server runs on this machine (the embedded one, or an existing one on
  * localhost): a backend counts only if its process title names the database, which a
- * process of another PID namespace (a container) would not.
+ * process of another PID namespace (a container) would not. A backend that exits within
+ * the phase is not counted; the benchmark's connection pools keep theirs open throughout.
  */
 final class ServerCpu {
     /** Linux's {@code USER_HZ}: the unit of {@code utime} and {@code stime}, 100 on every architecture it runs on. */
