@@ -28,16 +28,7 @@ final class BenchReport {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), postgres,
                 settings.agentJvm(), settings.coordinatorJvm()));
         if (serverWork != null) {
-            md.append(String.format(Locale.ROOT, "**Server work a step**: %,d schema tenants × %d revisions a side on"
-                    + " one connection, no Kafka; PostgreSQL's CPU a step, user + system, the mean of two runs a side.%n%n"
-                    + "| floor (plain JDBC) | agent (reconciler and fingerprints) | agent ÷ floor: user, user + system |%n"
-                    + "|---:|---:|---:|%n",
-                    serverWork.tenants(), settings.revisions()));
-            md.append(serverWork.floor().isPresent() && serverWork.agent().isPresent()
-                    ? String.format(Locale.ROOT, "| %s | %s | %.2f×, %.2f× |%n%n", serverWork.floor().get(),
-                    serverWork.agent().get(), serverWork.agent().get().userMillis() / serverWork.floor().get().userMillis(),
-                    serverWork.agent().get().totalMillis() / serverWork.floor().get().totalMillis())
-                    : "| — | — | — (the server is not on this machine) |\n\n");
+            md.append(serverWorkTable());
         }
         if (!convergence.isEmpty()) {
             md.append(String.format(Locale.ROOT, "**Convergence**: N schema tenants × %d revisions, %d at once on every side.%n%n",
@@ -87,6 +78,21 @@ final class BenchReport {
         }
         md.append(goals());
         return md.toString();
+    }
+
+    /** Both sides' server CPU a step on one connection, and the agent's against the floor's. */
+    private String serverWorkTable() {
+        String head = String.format(Locale.ROOT, "**Server work a step**: %,d schema tenants × %d revisions a side on"
+                + " one connection, no Kafka; PostgreSQL's CPU a step, user + system, the mean of two runs a side.%n%n"
+                + "| floor (plain JDBC) | agent (reconciler and fingerprints) | agent ÷ floor: user, user + system |%n"
+                + "|---:|---:|---:|%n", serverWork.tenants(), settings.revisions());
+        if (serverWork.floor().isEmpty() || serverWork.agent().isEmpty()) {
+            return head + "| — | — | — (the server is not on this machine) |\n\n";
+        }
+        ServerCpu.PerStep floor = serverWork.floor().get();
+        ServerCpu.PerStep agent = serverWork.agent().get();
+        return head + String.format(Locale.ROOT, "| %s | %s | %.2f×, %.2f× |%n%n", floor, agent,
+                agent.userMillis() / floor.userMillis(), agent.totalMillis() / floor.totalMillis());
     }
 
     /** The server's CPU a step on both sides, or a dash where the server is not on this machine. */
