@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * One of the projection's writers: writes a poll's records and the positions after it in
@@ -76,22 +77,22 @@ final class BatchWriter {
 
     /** The SQL data exception (SQLSTATE class 22) in {@code e}'s causes, or null. */
     static SQLException dataException(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                return sql;
-            }
-        }
-        return null;
+        return cause(e, SQLException.class, sql -> sql.getSQLState() != null && sql.getSQLState().startsWith("22"));
     }
 
     /** Whether {@code e} or one of its causes is an {@link Abandoned}. */
     static boolean abandoned(Throwable e) {
+        return cause(e, Abandoned.class, a -> true) != null;
+    }
+
+    /** The first of {@code e} and its causes that is a {@code type} and passes {@code test}, or null. */
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type, Predicate<T> test) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof Abandoned) {
-                return true;
+            if (type.isInstance(t) && test.test(type.cast(t))) {
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 
     private void apply(Connection c, ConsumerRecords<byte[], byte[]> records, List<PreparedRecord> prepared,

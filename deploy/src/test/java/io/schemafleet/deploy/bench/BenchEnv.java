@@ -36,9 +36,8 @@ final class BenchEnv implements AutoCloseable {
     final List<Revision> chain;
     final Path keyFile;
     final Path trustedKeyFile;
-    private final List<String> databases = new java.util.ArrayList<>();
-    /** Each created database's name by its URL. */
-    private final java.util.Map<String, String> names = new java.util.HashMap<>();
+    /** Each created database's name by its URL, in the order they were created. */
+    private final java.util.Map<String, String> databases = new java.util.LinkedHashMap<>();
 
     BenchEnv(BenchSettings settings) throws IOException {
         this.settings = settings;
@@ -59,16 +58,15 @@ final class BenchEnv implements AutoCloseable {
      */
     String createDatabase(String prefix) {
         String name = postgres.createDatabaseNamed(prefix);
-        databases.add(name);
         String url = postgres.jdbcUrl(name);
-        names.put(url, name);
+        databases.put(url, name);
         return url;
     }
 
     /** The CPU the server's backends for the database at {@code url} (one of ours) have used so far. */
     ServerCpu.Snapshot serverCpu(String url) throws SQLException {
         try (Connection c = postgres.admin()) {
-            return ServerCpu.take(c, names.get(url));
+            return ServerCpu.take(c, databases.get(url));
         }
     }
 
@@ -159,7 +157,7 @@ final class BenchEnv implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (String name : databases) {
+        for (String name : databases.values()) {
             try {
                 postgres.dropDatabase(name);
             } catch (RuntimeException e) {

@@ -82,14 +82,14 @@ final class ConvergenceBench {
         // from run to run), and a drift falls on both sides of the ratio alike.
         Floor floorBefore = floor(env.createDatabase("bench_floor"), tenants);
         System.out.printf(Locale.ROOT, "  %d tenants: floor %.2f s, server CPU a step %s%n", tenants,
-                floorBefore.seconds, floorBefore.cpu.map(Object::toString).orElse("unknown"));
+                floorBefore.seconds, ServerCpu.PerStep.text(floorBefore.cpu));
         Agent agent = agent(env.createDatabase("bench_agent"), tenants);
         System.out.printf(Locale.ROOT, "  %d tenants: agent %.2f s, RSS %.0f MB, peak %.0f MB, server CPU a step %s%n",
                 tenants, agent.seconds, agent.memory.rssMb(), agent.memory.peakMb(),
-                agent.cpu.map(Object::toString).orElse("unknown"));
+                ServerCpu.PerStep.text(agent.cpu));
         Floor floorAfter = floor(env.createDatabase("bench_floor"), tenants);
         System.out.printf(Locale.ROOT, "  %d tenants: floor again %.2f s, server CPU a step %s%n", tenants,
-                floorAfter.seconds, floorAfter.cpu.map(Object::toString).orElse("unknown"));
+                floorAfter.seconds, ServerCpu.PerStep.text(floorAfter.cpu));
         Map<Integer, Double> flyway = new LinkedHashMap<>();
         for (int threads : env.settings.flywayThreads()) {
             double s = flyway(env.createDatabase("bench_flyway"), tenants, threads);

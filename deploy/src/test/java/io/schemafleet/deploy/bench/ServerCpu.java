@@ -45,6 +45,11 @@ final class ServerCpu {
             return userMillis + systemMillis;
         }
 
+        /** {@code measured} as {@link #toString}, or "unknown" where the server is not on this machine. */
+        static String text(Optional<PerStep> measured) {
+            return measured.map(PerStep::toString).orElse("unknown");
+        }
+
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "%.2f + %.2f ms", userMillis, systemMillis);

@@ -41,7 +41,7 @@ final class ServerWorkBench {
         Optional<ServerCpu.PerStep> floor2 = side(tenants, false);
         Result result = new Result(tenants, ServerCpu.PerStep.mean(floor1, floor2), ServerCpu.PerStep.mean(agent1, agent2));
         System.out.printf(Locale.ROOT, "  %d tenants on one connection: server CPU a step, floor %s, agent %s%n", tenants,
-                result.floor.map(Object::toString).orElse("unknown"), result.agent.map(Object::toString).orElse("unknown"));
+                ServerCpu.PerStep.text(result.floor), ServerCpu.PerStep.text(result.agent));
         return result;
     }
 
