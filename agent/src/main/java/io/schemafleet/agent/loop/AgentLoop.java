@@ -178,12 +178,13 @@ public final class AgentLoop implements AutoCloseable {
             if (target.get().paused()) {
                 continue; // its rollout is paused: no new step starts
             }
-            boolean retry = state.retries().contains(tenant.id());
-            if (retry || !planOf(target.get(), graphId).equals(failedUnder.get(tenant.id()))) {
+            Long retry = state.retries().get(tenant.id());
+            if (retry != null || !planOf(target.get(), graphId).equals(failedUnder.get(tenant.id()))) {
                 due.add(tenant);
             }
-            if (retry) {
-                follower.retried(tenant.id());
+            if (retry != null) {
+                follower.retried(tenant.id(), retry);
+                publisher.answering(tenant.id(), retry);
                 // The coordinator shows a retried tenant behind until it hears how the new try went,
                 // so report it even if it fails exactly as before.
                 lastReported.remove(tenant.id());

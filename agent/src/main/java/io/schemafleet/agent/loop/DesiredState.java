@@ -3,7 +3,7 @@ package io.schemafleet.agent.loop;
 import io.schemafleet.protocol.graph.RevisionGraph;
 
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * What the log says the agent's tenants should be: the revision graph, the rollouts and
@@ -14,15 +14,15 @@ import java.util.Set;
  * @param destination the newest rollout's destination; null before any rollout
  * @param rolloutId   the newest rollout's id
  * @param rollouts    every rollout and pin: each tenant's own target ({@link RolloutBook#target})
- * @param retries     tenants an operator asked to retry, with the version that asked
+ * @param retries     tenants an operator asked to retry, each with its newest request's offset in the rollouts topic
  * @param problems    why the graph is unusable, or which revisions were refused
  * @param caughtUp    true once the agent has read the log up to where it was when it started
  */
 public record DesiredState(long version, RevisionGraph graph, String destination, String rolloutId,
-                           RolloutBook rollouts, Set<String> retries, List<String> problems, boolean caughtUp) {
+                           RolloutBook rollouts, Map<String, Long> retries, List<String> problems, boolean caughtUp) {
     public DesiredState {
         java.util.Objects.requireNonNull(rollouts, "rollouts");
-        retries = Set.copyOf(retries);
+        retries = Map.copyOf(retries);
         problems = List.copyOf(problems);
     }
 

@@ -12,6 +12,7 @@ import io.schemafleet.protocol.revision.Revision;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ final class DesiredStateFold {
 
     private final Map<String, Revision> revisions = new LinkedHashMap<>();
     private final Set<String> conflicted = new HashSet<>();
-    private final Set<String> retries = new HashSet<>();
+    /** Tenant → where its newest retry request not acted on yet is in the rollouts topic. */
+    private final Map<String, Long> retries = new HashMap<>();
     /** Describe requests not yet handed to the responder: one-shot commands, not desired state. */
     private final List<DescribeRequested> describes = new ArrayList<>();
     private final RolloutFold rollouts = new RolloutFold();
@@ -39,8 +41,8 @@ final class DesiredStateFold {
     private final List<String> problems = new ArrayList<>();
     private boolean graphStale = true;
 
-    /** Applies one event; true if the desired state changed. */
-    boolean apply(Envelope envelope, EventBody body) {
+    /** Applies one event, read at {@code offset} of its topic; true if the desired state changed. */
+    boolean apply(Envelope envelope, EventBody body, long offset) {
         if (body instanceof RevisionPublished published) {
             return revision(published.revision());
         }
@@ -57,7 +59,7 @@ final class DesiredStateFold {
             return false;
         }
         if (body instanceof TenantRetryRequested retry) {
-            retries.add(retry.tenant());
+            retries.put(retry.tenant(), offset);
             version++;
             return true;
         }
@@ -97,9 +99,9 @@ final class DesiredStateFold {
         return conflicted.contains(id);
     }
 
-    /** Forgets a retry request once it has been acted on. */
-    void retried(String tenant) {
-        retries.remove(tenant);
+    /** Forgets a retry request once it has been acted on; a newer one for the tenant stays. */
+    void retried(String tenant, long requestOffset) {
+        retries.remove(tenant, requestOffset);
     }
 
     DesiredState snapshot(boolean caughtUp) {

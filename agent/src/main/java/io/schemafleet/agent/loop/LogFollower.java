@@ -138,9 +138,9 @@ final class LogFollower implements Runnable, AutoCloseable {
     }
 
     /** Marks a retry request as handled. Thread-safe enough: the fold only adds under the log thread. */
-    void retried(String tenant) {
+    void retried(String tenant, long requestOffset) {
         synchronized (fold) {
-            fold.retried(tenant);
+            fold.retried(tenant, requestOffset);
         }
     }
 
@@ -166,7 +166,7 @@ final class LogFollower implements Runnable, AutoCloseable {
             }
         }
         synchronized (fold) {
-            boolean changed = fold.apply(event.envelope(), event.body());
+            boolean changed = fold.apply(event.envelope(), event.body(), record.offset());
             if (event.body() instanceof RevisionPublished published) {
                 String id = published.revision().id();
                 if (fold.conflicted(id) && conflictsReported.add(id)) {

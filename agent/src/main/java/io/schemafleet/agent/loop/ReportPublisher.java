@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes what the agent did: a {@link TenantReport} per tenant (keyed by tenant, so
@@ -38,6 +39,8 @@ final class ReportPublisher implements AutoCloseable {
     private final String agentId;
     private final Instant startedAt = Instant.now();
     private final KafkaProducer<String, byte[]> producer;
+    /** Tenant → the newest retry request acted on for it (its offset), which its reports name from then on. */
+    private final Map<String, Long> answering = new ConcurrentHashMap<>();
 
     ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka) {
         this.topics = topics;
@@ -50,6 +53,15 @@ final class ReportPublisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * From now on the tenant's reports answer the retry request at {@code requestOffset} of the
+     * rollouts topic: the coordinator then knows a failure it reads came after that request,
+     * whatever the clocks say.
+     */
+    void answering(String tenant, long requestOffset) {
+        answering.put(tenant, requestOffset);
+    }
+
     void report(TenantResult result, String rolloutId, Map<String, String> labels) {
         List<TenantReport.Step> steps = result.steps().stream()
                 .map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis())).toList();
@@ -57,7 +69,7 @@ final class ReportPublisher implements AutoCloseable {
                 result.error().revision(), result.error().sqlState(), result.error().message());
         send(topics.reports(), Topics.reportKey(result.tenant()), new TenantReport(result.tenant(), agentId,
                 result.heads(), result.state(), result.destination(), rolloutId, steps, failure, result.fingerprint(),
-                result.attempts(), Instant.now(), labels, Buckets.of(result.tenant())));
+                result.attempts(), Instant.now(), labels, Buckets.of(result.tenant()), answering.get(result.tenant())));
     }
 
     /**
@@ -68,7 +80,8 @@ final class ReportPublisher implements AutoCloseable {
         send(topics.reports(), Topics.reportKey(batch.tenant()), new TenantReport(batch.tenant(), agentId,
                 batch.heads(), TenantState.APPLYING, batch.destination(), batch.rolloutId(),
                 batch.steps().stream().map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis()))
-                        .toList(), null, null, 0, Instant.now(), batch.labels(), Buckets.of(batch.tenant())));
+                        .toList(), null, null, 0, Instant.now(), batch.labels(), Buckets.of(batch.tenant()),
+                answering.get(batch.tenant())));
     }
 
     /** A tenant's schema description, in answer to a describe request. */

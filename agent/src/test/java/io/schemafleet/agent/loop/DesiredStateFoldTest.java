@@ -2,10 +2,12 @@ package io.schemafleet.agent.loop;
 
 import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.TenantRetryRequested;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +18,7 @@ class DesiredStateFoldTest {
         long before = fold.snapshot(true).version();
         DescribeRequested request = new DescribeRequested("d-1", List.of("t1"), "alice", Instant.now());
 
-        boolean changed = fold.apply(Envelopes.of(request, "coordinator"), request);
+        boolean changed = fold.apply(Envelopes.of(request, "coordinator"), request, 0);
 
         assertThat(changed).isFalse();
         assertThat(fold.snapshot(true).version()).isEqualTo(before);
@@ -30,8 +32,24 @@ class DesiredStateFoldTest {
         Instant old = Instant.now().minus(DesiredStateFold.DESCRIBE_MAX_AGE).minusSeconds(1);
         DescribeRequested request = new DescribeRequested("d-old", List.of("t1"), "alice", old);
 
-        fold.apply(Envelopes.of(request, "coordinator", "e-1", old), request);
+        fold.apply(Envelopes.of(request, "coordinator", "e-1", old), request, 0);
 
         assertThat(fold.takeDescribes()).isEmpty();
+    }
+
+    @Test
+    void aRetryRequestIsKeptByItsOffsetUntilActedOnAndANewerOneOutlivesAnOlder() {
+        DesiredStateFold fold = new DesiredStateFold();
+        TenantRetryRequested first = new TenantRetryRequested("t1", "alice", Instant.now());
+        TenantRetryRequested second = new TenantRetryRequested("t1", "bob", Instant.now());
+
+        assertThat(fold.apply(Envelopes.of(first, "coordinator"), first, 7)).isTrue();
+        assertThat(fold.snapshot(true).retries()).isEqualTo(Map.of("t1", 7L));
+        fold.apply(Envelopes.of(second, "coordinator"), second, 9);
+        fold.retried("t1", 7); // acted on the first while the second arrived
+
+        assertThat(fold.snapshot(true).retries()).as("the newer request is still to act on").isEqualTo(Map.of("t1", 9L));
+        fold.retried("t1", 9);
+        assertThat(fold.snapshot(true).retries()).isEmpty();
     }
 }

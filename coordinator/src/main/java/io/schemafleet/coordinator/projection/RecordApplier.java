@@ -207,22 +207,22 @@ final class RecordApplier {
      * after the retry stop at it. Blocked and dirty tenants stay as they are: the agent
      * refuses them again until an operator fixes their version rows.
      *
-     * <p>Only a failure reported no later than the request is cleared: reports and requests
-     * travel on different topics, so the report of the new try, failed again, may be applied
-     * before the request that caused it (on a rebuild, or behind a lagging partition). No
-     * event links a report to the request it answers, so this compares the report's
-     * {@code at} (agent clock) with the request's (coordinator clock); clocks further apart
-     * than an agent takes to react can misjudge only that reordered case. A request applied
-     * before the older failure it meant to clear leaves it standing until the agent's answer.
+     * <p>Only a failure that does not answer this request or a newer one is cleared: reports
+     * and requests travel on different topics, so the report of the new try, failed again, may
+     * be applied before the request that caused it (on a rebuild, or behind a lagging
+     * partition). A report names the newest request its agent acted on by the request's offset
+     * in the rollouts topic ({@code retry_offset}), so the two are ordered by the log, whatever
+     * the agent's clock says against the coordinator's. A request applied before the older
+     * failure it meant to clear leaves it standing until the agent's answer.
      */
     private static void retryRequested(Connection c, ConsumerRecord<byte[], byte[]> record, Envelope envelope,
                                        TenantRetryRequested e) throws SQLException {
         history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
         try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET state = 'behind', error_code = NULL,"
                 + " error_revision = NULL, error_sqlstate = NULL, error_message = NULL"
-                + " WHERE id = ? AND state = 'failed' AND last_report_at <= ?")) {
+                + " WHERE id = ? AND state = 'failed' AND (retry_offset IS NULL OR retry_offset < ?)")) {
             s.setString(1, e.tenant());
-            s.setObject(2, ts(e.at()));
+            s.setLong(2, record.offset());
             s.executeUpdate();
         }
     }
@@ -246,7 +246,7 @@ final class RecordApplier {
         ReportBatch.TenantRow tenant = new ReportBatch.TenantRow(e.tenant(), heads, e.state().code(),
                 e.destination(), e.rolloutId(), f == null ? null : f.code(), f == null ? null : f.revision(),
                 f == null ? null : f.sqlstate(), f == null ? null : f.message(), e.fingerprint(), e.attempts(),
-                e.agent(), e.at(), envelope.at(), labels(e.labels()), e.bucket());
+                e.agent(), e.at(), envelope.at(), labels(e.labels()), e.bucket(), e.retryOffset());
         ReportBatch.EventRow event = new ReportBatch.EventRow(record.topic(), record.partition(), record.offset(),
                 e.tenant(), e.at(), envelope.type().code(), e.state().code(), heads, steps(e.steps()), error, e.agent());
         return new PreparedRecord.Report(e, ReportBatch.Rows.of(tenant, event));

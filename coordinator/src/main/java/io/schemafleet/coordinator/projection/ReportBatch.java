@@ -30,7 +30,8 @@ import java.util.Map;
  */
 final class ReportBatch {
     private static final String COLUMNS = "id, heads, state, destination, rollout_id, error_code, error_revision,"
-            + " error_sqlstate, error_message, fingerprint, attempts, agent, last_report_at, last_seen_at, labels, bucket";
+            + " error_sqlstate, error_message, fingerprint, attempts, agent, last_report_at, last_seen_at, labels, bucket,"
+            + " retry_offset";
     /** The session's own table of reported tenant rows on their way into {@code tenants}; emptied at every commit. */
     private static final String STAGE = "schemafleet_reported_tenants";
     private static final String CREATE_STAGE = "CREATE TEMPORARY TABLE IF NOT EXISTS " + STAGE
@@ -45,7 +46,7 @@ final class ReportBatch {
             + " error_sqlstate = EXCLUDED.error_sqlstate, error_message = EXCLUDED.error_message,"
             + " fingerprint = EXCLUDED.fingerprint, attempts = EXCLUDED.attempts, agent = EXCLUDED.agent,"
             + " last_report_at = EXCLUDED.last_report_at, last_seen_at = EXCLUDED.last_seen_at,"
-            + " labels = EXCLUDED.labels, bucket = EXCLUDED.bucket;\n"
+            + " labels = EXCLUDED.labels, bucket = EXCLUDED.bucket, retry_offset = EXCLUDED.retry_offset;\n"
             + "DELETE FROM " + STAGE;
     /**
      * History rows only ever append (their key is the record's place in the log, and the
@@ -59,10 +60,12 @@ final class ReportBatch {
     /** A tenant row as a report writes it. */
     record TenantRow(String id, String heads, String state, String destination, String rolloutId, String errorCode,
                      String errorRevision, String errorSqlstate, String errorMessage, String fingerprint, int attempts,
-                     String agent, Instant lastReportAt, Instant lastSeenAt, String labelsJson, Integer bucket) {
+                     String agent, Instant lastReportAt, Instant lastSeenAt, String labelsJson, Integer bucket,
+                     Long retryOffset) {
         byte[] copyLine() {
             return copyLineOf(id, heads, state, destination, rolloutId, errorCode, errorRevision, errorSqlstate,
-                    errorMessage, fingerprint, attempts, agent, text(lastReportAt), text(lastSeenAt), labelsJson, bucket);
+                    errorMessage, fingerprint, attempts, agent, text(lastReportAt), text(lastSeenAt), labelsJson, bucket,
+                    retryOffset);
         }
     }
 

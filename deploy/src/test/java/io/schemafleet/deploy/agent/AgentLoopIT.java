@@ -170,7 +170,7 @@ class AgentLoopIT {
                 r2.at().minusSeconds(60)));
         publish(topics.rollouts(), new TenantRetryRequested("marker", "test", Instant.now()));
         // The marker comes after the old events: once the agent has it, it has read them too.
-        await().atMost(Duration.ofSeconds(30)).until(() -> agent.desired().orElseThrow().retries().contains("marker"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.desired().orElseThrow().retries().containsKey("marker"));
         assertThat(agent.desired().orElseThrow().rolloutId()).isEqualTo("r2");
         assertThat(allTenantsAt(List.of("d00dfeed0001"))).isTrue();
         assertThat(historyCounts()).isEqualTo(historyBefore);

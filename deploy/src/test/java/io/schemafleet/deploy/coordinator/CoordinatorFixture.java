@@ -351,11 +351,11 @@ public final class CoordinatorFixture implements AutoCloseable {
     /**
      * Writes an event to the topic and with the key its producer would use; on the
      * coordinator's topics (revisions, rollouts) signed with the coordinator's key, as the
-     * coordinator writes them.
+     * coordinator writes them. Returns the record's offset.
      */
-    public void produce(EventBody body, String producerName) {
+    public long produce(EventBody body, String producerName) {
         ProducerRecord<String, byte[]> record = record(body, producerName);
-        raw(record.topic(), record.key(), record.value());
+        return raw(record.topic(), record.key(), record.value());
     }
 
     /** Writes many events as {@link #produce} does one, all sent before any is waited for. */
@@ -381,10 +381,10 @@ public final class CoordinatorFixture implements AutoCloseable {
                 EventCodec.encode(topics.signed(topic) ? signingKey.sign(envelope) : envelope));
     }
 
-    /** Writes any bytes to any topic. */
-    public void raw(String topic, String key, byte[] value) {
+    /** Writes any bytes to any topic; returns the record's offset. */
+    public long raw(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            return producer.send(new ProducerRecord<>(topic, key, value)).get().offset();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -9,9 +9,18 @@ import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.fleet.TenantState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,9 +33,12 @@ import static org.awaitility.Awaitility.await;
  * {@code POST /api/tenants/{id}/retry} against a real coordinator (real Kafka and
  * PostgreSQL). Once it answers, a failed tenant counts as {@code behind}, not failed, so a
  * {@code watch} started right after a {@code retry} waits for the new try instead of
- * stopping at the old failure. A failure reported after the request stands, even when the
- * projection applies it first; a retry that fails again shows as failed again; and a
- * projection too late to apply the request still answers 202, the request taking effect later.
+ * stopping at the old failure. Which failure a request clears is decided by the log, never
+ * by clocks: a failure answering the request stands, even when the projection applies it
+ * first and the agent's clock is behind; one answering no request is cleared, even when the
+ * agent's clock is ahead. A retry that fails again shows as failed again, and names the
+ * request it answers; a projection too late to apply the request still answers 202, the
+ * request taking effect later.
  */
 class RetryIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -73,23 +85,49 @@ class RetryIT {
     }
 
     @Test
-    void aFailureReportedAfterTheRequestStandsEvenIfAppliedFirst() {
+    void aFailureAnsweringTheRequestStandsEvenIfAppliedFirst() {
         // given: the report of a try that failed again, applied before the retry request that
-        // caused it (they travel on different topics)
+        // caused it (they travel on different topics), from an agent whose clock is a minute behind
         coordinator = resources.add(new CoordinatorFixture("retry_order"));
         coordinator.start();
-        Instant requested = Instant.now().minusSeconds(60);
-        report("r_again", TenantState.FAILED, AUDIT_LOG_EXISTS, requested.plusSeconds(2));
+        Instant requested = Instant.now();
+        long requestOffset = nextOffset(coordinator.topics.rollouts());
+        report("r_again", TenantState.FAILED, AUDIT_LOG_EXISTS, requested.minusSeconds(60), requestOffset);
         await().atMost(DEADLINE).until(() -> coordinator.get("/api/tenants/r_again").status() == 200);
 
         // when
-        coordinator.produce(new TenantRetryRequested("r_again", "ops", requested), "user:ops");
+        long written = coordinator.produce(new TenantRetryRequested("r_again", "ops", requested), "user:ops");
 
         // then
+        assertThat(written).as("the request landed where the report said").isEqualTo(requestOffset);
         await().atMost(DEADLINE).until(() -> coordinator.get("/api/tenants/r_again").json().path("history").size() == 2);
         assertThat(coordinator.get("/api/tenants/r_again").json().path("tenant").path("state").asText())
                 .isEqualTo("failed");
         assertThat(byState()).containsEntry("failed", 1L).doesNotContainKey("behind");
+    }
+
+    @Test
+    void aFailureAnsweringNoRequestIsClearedWhateverTheAgentsClock() {
+        // given: two failures from an agent whose clock is an hour ahead: one answering no
+        // request, one answering an older request than the next
+        coordinator = resources.add(new CoordinatorFixture("retry_clock"));
+        coordinator.start();
+        Instant ahead = Instant.now().plus(Duration.ofHours(1));
+        long older = coordinator.produce(new TenantRetryRequested("r_older", "ops", Instant.now()), "user:ops");
+        report("r_fresh", TenantState.FAILED, AUDIT_LOG_EXISTS, ahead, null);
+        report("r_older", TenantState.FAILED, AUDIT_LOG_EXISTS, ahead, older);
+        await().atMost(DEADLINE).until(() -> byState().getOrDefault("failed", 0L) == 2);
+
+        // when
+        Reply fresh = retry("r_fresh");
+        Reply again = retry("r_older");
+
+        // then: both cleared, though each failure's time is after its request's
+        assertThat(fresh.json().path("applied").asBoolean()).as("%s", fresh).isTrue();
+        assertThat(again.json().path("applied").asBoolean()).as("%s", again).isTrue();
+        assertThat(state("r_fresh")).isEqualTo("behind");
+        assertThat(state("r_older")).isEqualTo("behind");
+        assertThat(byState()).doesNotContainKey("failed").containsEntry("behind", 2L);
     }
 
     @Test
@@ -131,6 +169,8 @@ class RetryIT {
         });
         assertThat(state("rt_broken")).isEqualTo("failed");
         assertThat(byState()).containsEntry("failed", 1L).containsEntry("converged", 1L);
+        // and the agent's report names the request it answers, by its place in the rollouts topic
+        assertThat(answeredOffset("rt_broken")).isEqualTo(requestOffset("rt_broken"));
     }
 
     @Test
@@ -159,8 +199,44 @@ class RetryIT {
     }
 
     private void report(String tenant, TenantState state, TenantReport.Failure error, Instant at) {
+        report(tenant, state, error, at, null);
+    }
+
+    private void report(String tenant, TenantState state, TenantReport.Failure error, Instant at, Long retryOffset) {
         coordinator.produce(new TenantReport(tenant, "a1", List.of(), state, "head", null, List.of(), error, null, 1,
-                at), "agent:a1");
+                at, Map.of(), null, retryOffset), "agent:a1");
+    }
+
+    /** Where the next record written to {@code topic} (one partition) will be. */
+    private long nextOffset(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, coordinator.bootstrapServers),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            return consumer.endOffsets(List.of(partition)).get(partition);
+        }
+    }
+
+    private long answeredOffset(String tenant) throws SQLException {
+        return single("SELECT retry_offset FROM tenants WHERE id = ?", tenant);
+    }
+
+    private long requestOffset(String tenant) throws SQLException {
+        return single("SELECT \"offset\" FROM tenant_events WHERE tenant = ? AND type = 'tenant_retry_requested'"
+                + " ORDER BY \"offset\" DESC LIMIT 1", tenant);
+    }
+
+    private long single(String sql, String tenant) throws SQLException {
+        try (Connection c = DriverManager.getConnection(coordinator.dbUrl);
+             PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as("%s for %s", sql, tenant).isTrue();
+                long value = rs.getLong(1);
+                assertThat(rs.wasNull()).as("%s for %s is null", sql, tenant).isFalse();
+                return value;
+            }
+        }
     }
 
     private Reply retry(String tenant) {

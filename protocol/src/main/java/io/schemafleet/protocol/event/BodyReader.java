@@ -89,7 +89,7 @@ final class BodyReader {
                 error == null ? null : new TenantReport.Failure(error.text("code"), error.optText("revision"),
                         error.optText("sqlstate"), error.text("message")),
                 b.optText("fingerprint"), b.integer("attempts"), b.instant("at"), b.textMap("labels"),
-                b.optInteger("bucket"));
+                b.optInteger("bucket"), b.optLong("retry_offset"));
     }
 
     private static TenantReport.Step step(Fields s) {

@@ -122,6 +122,7 @@ final class BodyWriter {
             e.labels().forEach(labels::put);
         }
         o.put("bucket", e.bucket());
+        o.put("retry_offset", e.retryOffset());
     }
 
     private static ObjectNode wave(Wave w) {

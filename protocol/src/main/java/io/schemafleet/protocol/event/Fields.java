@@ -67,7 +67,14 @@ final class Fields {
     }
 
     long longValue(String name) {
-        JsonNode v = required(name, value(name));
+        return required(name, optLong(name));
+    }
+
+    Long optLong(String name) {
+        JsonNode v = value(name);
+        if (v == null) {
+            return null;
+        }
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw fail(name, "must be a 64-bit integer, got " + describe(v));
         }

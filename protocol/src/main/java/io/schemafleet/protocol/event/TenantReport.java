@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code state} ({@link TenantState#code()}), {@code destination}, {@code rollout_id},
  * {@code steps} (array of {@code {revision, direction, duration_ms}}), {@code error}
  * ({@code {code, revision, sqlstate, message}}), {@code fingerprint}, {@code attempts},
- * {@code at}, {@code labels} (object, written when not empty), {@code bucket}.
+ * {@code at}, {@code labels} (object, written when not empty), {@code bucket},
+ * {@code retry_offset} (written when not null).
  *
  * @param tenant      tenant id ({@code [A-Za-z0-9_$./-]}, 1 to 255)
  * @param agent       id of the reporting agent (same alphabet)
@@ -33,11 +34,15 @@ import java.util.Map;
  * @param labels      the tenant's labels, which rollout waves select on (empty: none)
  * @param bucket      the tenant's {@link io.schemafleet.protocol.fleet.Buckets bucket}, 0 to 99; null
  *                    from agents that predate waves
+ * @param retryOffset where the newest {@link TenantRetryRequested} the agent has acted on for this
+ *                    tenant sits in the rollouts topic (its offset; the topic has one partition); null
+ *                    if none. The coordinator orders a reported failure and a retry request by it,
+ *                    never by comparing the agent's clock with its own.
  */
 public record TenantReport(String tenant, String agent, List<String> heads, TenantState state,
                            String destination, String rolloutId, List<Step> steps, Failure error,
                            String fingerprint, int attempts, Instant at, Map<String, String> labels,
-                           Integer bucket) implements EventBody {
+                           Integer bucket, Long retryOffset) implements EventBody {
     /** Version of this body's schema. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -56,6 +61,17 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
         if (bucket != null && (bucket < 0 || bucket >= Buckets.COUNT)) {
             throw new InvalidEventException("bucket must be 0 to " + (Buckets.COUNT - 1) + ", got " + bucket);
         }
+        if (retryOffset != null) {
+            Checks.atLeast(retryOffset, 0, "retry_offset");
+        }
+    }
+
+    /** A report that answers no retry request. */
+    public TenantReport(String tenant, String agent, List<String> heads, TenantState state, String destination,
+                        String rolloutId, List<Step> steps, Failure error, String fingerprint, int attempts,
+                        Instant at, Map<String, String> labels, Integer bucket) {
+        this(tenant, agent, heads, state, destination, rolloutId, steps, error, fingerprint, attempts, at, labels,
+                bucket, null);
     }
 
     /** A report without labels or bucket (the form before waves). */
@@ -63,7 +79,7 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
                         String rolloutId, List<Step> steps, Failure error, String fingerprint, int attempts,
                         Instant at) {
         this(tenant, agent, heads, state, destination, rolloutId, steps, error, fingerprint, attempts, at, Map.of(),
-                null);
+                null, null);
     }
 
     @Override

@@ -65,6 +65,8 @@ class EventBodiesTest {
         assertInvalid(() -> new TenantReport.Step("r1", Direction.UPGRADE, -5), "step duration_ms must be at least 0");
         assertInvalid(() -> new TenantReport("t1", "a1", List.of(), null, null, null, List.of(), null, null, 0, AT),
                 "missing state");
+        assertInvalid(() -> new TenantReport("t1", "a1", List.of(), TenantState.FAILED, null, null, List.of(), null,
+                null, 0, AT, Map.of(), null, -1L), "retry_offset must be at least 0");
     }
 
     @Test

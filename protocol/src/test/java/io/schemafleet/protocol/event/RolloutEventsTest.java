@@ -39,7 +39,20 @@ class RolloutEventsTest {
     void aReportWithoutLabelsKeepsTheWireFormOfBefore() {
         String wire = new String(EventCodec.encode(EventSamples.envelope(EventSamples.TENANT_REPORT)),
                 StandardCharsets.UTF_8);
-        assertThat(wire).doesNotContain("labels").doesNotContain("bucket");
+        assertThat(wire).doesNotContain("labels").doesNotContain("bucket").doesNotContain("retry_offset");
+    }
+
+    @Test
+    void aReportAnsweringARetryRequestCarriesTheRequestsOffset() {
+        TenantReport sample = EventSamples.TENANT_REPORT;
+        TenantReport answer = new TenantReport(sample.tenant(), sample.agent(), sample.heads(), sample.state(),
+                sample.destination(), sample.rolloutId(), sample.steps(), sample.error(), sample.fingerprint(),
+                sample.attempts(), sample.at(), Map.of(), null, 4_000_000_000L);
+
+        byte[] wire = EventCodec.encode(EventSamples.envelope(answer));
+
+        assertThat(new String(wire, StandardCharsets.UTF_8)).contains("\"retry_offset\":4000000000");
+        assertThat(((Decoded.Event) EventCodec.decode(wire)).body()).isEqualTo(answer);
     }
 
     @Test
