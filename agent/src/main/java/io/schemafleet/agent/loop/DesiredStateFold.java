@@ -26,7 +26,10 @@ import java.util.Set;
  * rollouts topic's single partition ({@link RolloutFold}). Owned by one thread.
  */
 final class DesiredStateFold {
-    /** Describe requests older than this (by their envelope time) are not answered. */
+    /**
+     * Describe requests already in the log when the agent started are answered only if
+     * younger than this (by their envelope time against the agent's clock).
+     */
     static final Duration DESCRIBE_MAX_AGE = Duration.ofMinutes(2);
 
     private final Map<String, Revision> revisions = new LinkedHashMap<>();
@@ -41,8 +44,11 @@ final class DesiredStateFold {
     private final List<String> problems = new ArrayList<>();
     private boolean graphStale = true;
 
-    /** Applies one event, read at {@code offset} of its topic; true if the desired state changed. */
-    boolean apply(Envelope envelope, EventBody body, long offset) {
+    /**
+     * Applies one event, read at {@code offset} of its topic; {@code replayed} if it was in
+     * the log before the agent started. True if the desired state changed.
+     */
+    boolean apply(Envelope envelope, EventBody body, long offset, boolean replayed) {
         if (body instanceof RevisionPublished published) {
             return revision(published.revision());
         }
@@ -52,8 +58,10 @@ final class DesiredStateFold {
         }
         if (body instanceof DescribeRequested describe) {
             // Not desired state (nothing to reconcile). Re-reading the topic after a restart
-            // must not answer requests nobody waits for any more.
-            if (envelope.at().isAfter(Instant.now().minus(DESCRIBE_MAX_AGE))) {
+            // must not answer requests nobody waits for any more; one that arrives while the
+            // agent runs is answered whatever the clocks say, so an agent whose clock is ahead
+            // of the coordinator's still answers.
+            if (!replayed || envelope.at().isAfter(Instant.now().minus(DESCRIBE_MAX_AGE))) {
                 describes.add(describe);
             }
             return false;

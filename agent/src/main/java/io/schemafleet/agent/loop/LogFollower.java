@@ -62,6 +62,8 @@ final class LogFollower implements Runnable, AutoCloseable {
     private final Set<String> conflictsReported = new HashSet<>();
     private final AtomicLong lag = new AtomicLong();
     private volatile boolean running = true;
+    /** Where each partition ended when the agent started: records before are replayed history. */
+    private Map<TopicPartition, Long> startEnd = Map.of();
 
     /**
      * @param listener         gets every new desired state
@@ -99,7 +101,7 @@ final class LogFollower implements Runnable, AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
+            startEnd = consumer.endOffsets(partitions);
             boolean caughtUp = false;
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
@@ -166,7 +168,9 @@ final class LogFollower implements Runnable, AutoCloseable {
             }
         }
         synchronized (fold) {
-            boolean changed = fold.apply(event.envelope(), event.body(), record.offset());
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            boolean replayed = record.offset() < startEnd.getOrDefault(partition, 0L);
+            boolean changed = fold.apply(event.envelope(), event.body(), record.offset(), replayed);
             if (event.body() instanceof RevisionPublished published) {
                 String id = published.revision().id();
                 if (fold.conflicted(id) && conflictsReported.add(id)) {

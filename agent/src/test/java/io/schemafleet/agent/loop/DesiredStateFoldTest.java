@@ -18,7 +18,7 @@ class DesiredStateFoldTest {
         long before = fold.snapshot(true).version();
         DescribeRequested request = new DescribeRequested("d-1", List.of("t1"), "alice", Instant.now());
 
-        boolean changed = fold.apply(Envelopes.of(request, "coordinator"), request, 0);
+        boolean changed = fold.apply(Envelopes.of(request, "coordinator"), request, 0, false);
 
         assertThat(changed).isFalse();
         assertThat(fold.snapshot(true).version()).isEqualTo(before);
@@ -27,14 +27,28 @@ class DesiredStateFoldTest {
     }
 
     @Test
-    void describeRequestsOlderThanTheMaximumAgeAreNotAnswered() {
+    void describeRequestsReplayedAtStartAreAnsweredOnlyWhileYoung() {
         DesiredStateFold fold = new DesiredStateFold();
         Instant old = Instant.now().minus(DesiredStateFold.DESCRIBE_MAX_AGE).minusSeconds(1);
-        DescribeRequested request = new DescribeRequested("d-old", List.of("t1"), "alice", old);
+        DescribeRequested stale = new DescribeRequested("d-old", List.of("t1"), "alice", old);
+        DescribeRequested recent = new DescribeRequested("d-new", List.of("t1"), "alice", Instant.now());
 
-        fold.apply(Envelopes.of(request, "coordinator", "e-1", old), request, 0);
+        fold.apply(Envelopes.of(stale, "coordinator", "e-1", old), stale, 0, true);
+        fold.apply(Envelopes.of(recent, "coordinator", "e-2", recent.at()), recent, 1, true);
 
-        assertThat(fold.takeDescribes()).isEmpty();
+        assertThat(fold.takeDescribes()).containsExactly(recent);
+    }
+
+    @Test
+    void aDescribeRequestArrivingWhileTheAgentRunsIsAnsweredWhateverTheClocks() {
+        // an agent whose clock is ahead of the coordinator's sees a fresh request as old
+        DesiredStateFold fold = new DesiredStateFold();
+        Instant coordinatorNow = Instant.now().minus(DesiredStateFold.DESCRIBE_MAX_AGE).minusSeconds(60);
+        DescribeRequested request = new DescribeRequested("d-live", List.of("t1"), "alice", coordinatorNow);
+
+        fold.apply(Envelopes.of(request, "coordinator", "e-1", coordinatorNow), request, 0, false);
+
+        assertThat(fold.takeDescribes()).containsExactly(request);
     }
 
     @Test
@@ -43,9 +57,9 @@ class DesiredStateFoldTest {
         TenantRetryRequested first = new TenantRetryRequested("t1", "alice", Instant.now());
         TenantRetryRequested second = new TenantRetryRequested("t1", "bob", Instant.now());
 
-        assertThat(fold.apply(Envelopes.of(first, "coordinator"), first, 7)).isTrue();
+        assertThat(fold.apply(Envelopes.of(first, "coordinator"), first, 7, false)).isTrue();
         assertThat(fold.snapshot(true).retries()).isEqualTo(Map.of("t1", 7L));
-        fold.apply(Envelopes.of(second, "coordinator"), second, 9);
+        fold.apply(Envelopes.of(second, "coordinator"), second, 9, false);
         fold.retried("t1", 7); // acted on the first while the second arrived
 
         assertThat(fold.snapshot(true).retries()).as("the newer request is still to act on").isEqualTo(Map.of("t1", 9L));
