@@ -383,12 +383,14 @@ function renderAgents() {
     return;
   }
   body.replaceChildren(...app.agents.map((a) => {
-    const stale = now() - Date.parse(a.last_heartbeat_at) > STALE_HEARTBEAT_MS;
+    // The broker's time of the heartbeat, not the agent's: a skewed agent clock must not look stale.
+    const heard = a.heard_at || a.last_heartbeat_at;
+    const stale = now() - Date.parse(heard) > STALE_HEARTBEAT_MS;
     return h('tr', {dataset: {agent: a.id}},
       h('th', {scope: 'row'}, a.id),
       h('td', {class: 'num'}, fmt(a.tenants)),
-      h('td', {class: stale ? 'stale' : null, title: a.last_heartbeat_at},
-        ago(a.last_heartbeat_at), stale ? ' (stale)' : ''),
+      h('td', {class: stale ? 'stale' : null, title: heard},
+        ago(heard), stale ? ' (stale)' : ''),
       h('td', {}, time(a.started_at)),
       h('td', {}, a.version || '—'));
   }));

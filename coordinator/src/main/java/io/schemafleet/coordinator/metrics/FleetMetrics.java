@@ -94,7 +94,7 @@ public class FleetMetrics implements MultiCollector {
         Instant now = Instant.now();
         Map<String, Double> ages = new LinkedHashMap<>();
         tx.executeRead(s -> {
-            try (PreparedStatement q = s.getConnection().prepareStatement("SELECT id, last_heartbeat_at FROM agents");
+            try (PreparedStatement q = s.getConnection().prepareStatement("SELECT id, heard_at FROM agents");
                  ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     Instant at = rs.getObject(2, OffsetDateTime.class).toInstant();
@@ -103,7 +103,7 @@ public class FleetMetrics implements MultiCollector {
             }
             return null;
         });
-        out.add(gauge("schemafleet_agent_heartbeat_age_seconds", "Seconds since each agent's last heartbeat",
+        out.add(gauge("schemafleet_agent_heartbeat_age_seconds", "Seconds since each agent's last heartbeat reached the broker",
                 "agent", ages));
         return new MetricSnapshots(out);
     }

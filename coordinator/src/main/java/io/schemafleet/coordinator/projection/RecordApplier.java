@@ -18,6 +18,7 @@ import io.schemafleet.protocol.topic.Topics;
 import io.schemafleet.protocol.trust.TrustPolicy;
 import io.schemafleet.protocol.trust.Verification;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ final class RecordApplier {
         } else if (event.body() instanceof RolloutStarted e) {
             rolloutStarted(c, record, envelope, e);
         } else if (event.body() instanceof AgentHeartbeat e) {
-            heartbeat(c, e);
+            heartbeat(c, record, e);
         } else if (event.body() instanceof TenantRetryRequested e) {
             retryRequested(c, record, envelope, e);
         } else if (event.body() instanceof TenantDescribed e) {
@@ -315,19 +316,29 @@ final class RecordApplier {
         }
     }
 
-    private void heartbeat(Connection c, AgentHeartbeat e) throws SQLException {
+    /**
+     * An agent's newest heartbeat. {@code heard_at} is the broker's time for the record where
+     * the reports topic stamps appends ({@code LogAppendTime}, as the coordinator creates it),
+     * so an agent's age never depends on its own clock; it is in the log, so a rebuild writes
+     * the same value.
+     */
+    private void heartbeat(Connection c, ConsumerRecord<byte[], byte[]> record, AgentHeartbeat e) throws SQLException {
+        Instant heard = record.timestampType() == TimestampType.LOG_APPEND_TIME
+                ? Instant.ofEpochMilli(record.timestamp()) : e.at();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO agents (id, tenants, started_at, last_heartbeat_at,"
-                + " version, refused_events, last_refusal) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                + " tenants = EXCLUDED.tenants, started_at = EXCLUDED.started_at,"
-                + " last_heartbeat_at = EXCLUDED.last_heartbeat_at, version = EXCLUDED.version,"
-                + " refused_events = EXCLUDED.refused_events, last_refusal = EXCLUDED.last_refusal")) {
+                + " heard_at, version, refused_events, last_refusal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET tenants = EXCLUDED.tenants, started_at = EXCLUDED.started_at,"
+                + " last_heartbeat_at = EXCLUDED.last_heartbeat_at, heard_at = EXCLUDED.heard_at,"
+                + " version = EXCLUDED.version, refused_events = EXCLUDED.refused_events,"
+                + " last_refusal = EXCLUDED.last_refusal")) {
             s.setString(1, e.agent());
             s.setInt(2, e.tenants());
             s.setObject(3, ts(e.startedAt()));
             s.setObject(4, ts(e.at()));
-            s.setString(5, e.version());
-            s.setLong(6, e.refusedEvents());
-            s.setString(7, e.lastRefusal());
+            s.setObject(5, ts(heard));
+            s.setString(6, e.version());
+            s.setLong(7, e.refusedEvents());
+            s.setString(8, e.lastRefusal());
             s.executeUpdate();
         }
     }

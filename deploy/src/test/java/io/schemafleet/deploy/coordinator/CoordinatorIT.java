@@ -103,6 +103,7 @@ class CoordinatorIT {
     @Test
     void projectsReportsSkipsPoisonAndRebuildsTheSameStateFromTheLog() throws Exception {
         // given: the examples published, a rollout to head
+        Instant testStarted = Instant.now();
         fixture = new CoordinatorFixture("projection");
         fixture.start();
         assertThat(fixture.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
@@ -168,6 +169,9 @@ class CoordinatorIT {
         JsonNode agents = fixture.get("/api/agents").json().get("agents");
         assertThat(agents).hasSize(2);
         assertThat(agents.at("/1/last_heartbeat_at").asText()).isEqualTo("2026-01-01T00:03:20Z");
+        // the agent's clock says years ago; its age is read from when the broker took the heartbeat
+        assertThat(Instant.parse(agents.at("/1/heard_at").asText()))
+                .isBetween(testStarted.minusSeconds(60), Instant.now().plusSeconds(60));
 
         // and when: the coordinator restarts with its tables gone
         JsonNode revisionsBefore = fixture.get("/api/revisions").json();

@@ -110,7 +110,7 @@ class TopicAdminTest {
 
     @Test
     void reportsTopicWithMorePartitionsIsAccepted() throws Exception {
-        createTopic(topics.reports(), REPORT_PARTITIONS * 2, Map.of("cleanup.policy", "compact"));
+        createTopic(topics.reports(), REPORT_PARTITIONS * 2, topics.specs().get(2).configs());
 
         TopicCheck check = new TopicAdmin(admin).ensure(topics);
 
@@ -122,12 +122,24 @@ class TopicAdminTest {
 
     @Test
     void reportsTopicWithFewerPartitionsIsAWarning() throws Exception {
-        createTopic(topics.reports(), 2, Map.of("cleanup.policy", "compact"));
+        createTopic(topics.reports(), 2, topics.specs().get(2).configs());
 
         TopicCheck check = new TopicAdmin(admin).ensure(topics);
 
         assertThat(check.warnings()).singleElement().asString()
                 .contains(topics.reports()).contains("2 partitions, fewer than the configured 4");
+    }
+
+    @Test
+    void reportsTopicKeepingProducersTimesIsAWarning() throws Exception {
+        // as a reports topic created before the broker's times were asked for
+        createTopic(topics.reports(), REPORT_PARTITIONS, Map.of("cleanup.policy", "compact"));
+
+        TopicCheck check = new TopicAdmin(admin).ensure(topics);
+
+        assertThat(check.existing()).containsExactly(topics.reports());
+        assertThat(check.warnings()).singleElement().asString().contains(topics.reports())
+                .contains("message.timestamp.type=CreateTime").contains("message.timestamp.type=LogAppendTime");
     }
 
     @Test

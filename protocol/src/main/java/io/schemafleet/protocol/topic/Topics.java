@@ -64,6 +64,14 @@ public record Topics(String prefix, int reportPartitions) {
     private static final Map<String, String> COMPACT_LARGE = Map.of("cleanup.policy", "compact",
             "max.message.bytes", Integer.toString(io.schemafleet.protocol.event.EventCodec.MAX_EVENT_BYTES + 64 * 1024));
 
+    /**
+     * Reports are stamped with the broker's time as they are appended, not the agent's: the
+     * coordinator reads an agent's liveness from it, so an agent's clock never makes it look
+     * quiet or alive ({@code heard_at}).
+     */
+    private static final Map<String, String> COMPACT_BROKER_TIME = Map.of("cleanup.policy", "compact",
+            "message.timestamp.type", "LogAppendTime");
+
     public Topics {
         requireLegalName(prefix, "topic prefix", MAX_PREFIX_LENGTH);
         if (reportPartitions < 1) {
@@ -96,7 +104,7 @@ public record Topics(String prefix, int reportPartitions) {
     /** Every topic, as it must be created: revisions, rollouts, reports. */
     public List<TopicSpec> specs() {
         return List.of(new TopicSpec(revisions(), 1, COMPACT_LARGE), new TopicSpec(rollouts(), 1, COMPACT),
-                new TopicSpec(reports(), reportPartitions, COMPACT));
+                new TopicSpec(reports(), reportPartitions, COMPACT_BROKER_TIME));
     }
 
     /** The topic events of {@code type} are written to. */

@@ -35,7 +35,8 @@ class TopicsTest {
                 new TopicSpec("schemafleet.revisions", 1, java.util.Map.of("cleanup.policy", "compact",
                         "max.message.bytes", "8454144")),
                 new TopicSpec("schemafleet.rollouts", 1, COMPACT),
-                new TopicSpec("schemafleet.reports", 6, COMPACT));
+                new TopicSpec("schemafleet.reports", 6, java.util.Map.of("cleanup.policy", "compact",
+                        "message.timestamp.type", "LogAppendTime")));
         assertThat(new Topics("test-42_x", 12).specs()).extracting(TopicSpec::name, TopicSpec::partitions)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("test-42_x.revisions", 1),
                         org.assertj.core.groups.Tuple.tuple("test-42_x.rollouts", 1),
