@@ -65,9 +65,8 @@ public record Topics(String prefix, int reportPartitions) {
             "max.message.bytes", Integer.toString(io.schemafleet.protocol.event.EventCodec.MAX_EVENT_BYTES + 64 * 1024));
 
     /**
-     * Reports are stamped with the broker's time as they are appended, not the agent's: the
-     * coordinator reads an agent's liveness from it, so an agent's clock never makes it look
-     * quiet or alive ({@code heard_at}).
+     * Reports are stamped with the broker's time as they are appended, not the agent's: an
+     * agent's liveness is read from it, so its own clock never makes it look quiet or alive.
      */
     private static final Map<String, String> COMPACT_BROKER_TIME = Map.of("cleanup.policy", "compact",
             "message.timestamp.type", "LogAppendTime");
