@@ -283,7 +283,8 @@ public final class TopicAdmin {
                     checkCleanupPolicy(name, wantedConfig.getValue(), actual, config, problems, warnings);
                 } else if (!wantedConfig.getValue().equals(actual)) {
                     warnings.add("Kafka topic " + name + " has " + key + "=" + actual + "; Schemafleet creates it with "
-                            + key + "=" + wantedConfig.getValue());
+                            + key + "=" + wantedConfig.getValue() + ". To set it: "
+                            + alterCommand(name, key, wantedConfig.getValue()));
                 }
             }
         }
@@ -294,9 +295,8 @@ public final class TopicAdmin {
             Set<String> need = policies(wanted);
             if (!have.containsAll(need)) {
                 problems.add(new TopicProblem(name, "has cleanup.policy=" + actual + " but needs " + wanted
-                        + ": it is part of the event log the coordinator rebuilds its state from. Fix with"
-                        + " kafka-configs.sh --alter --entity-type topics --entity-name " + name
-                        + " --add-config cleanup.policy=" + wanted));
+                        + ": it is part of the event log the coordinator rebuilds its state from. Fix with "
+                        + alterCommand(name, CLEANUP_POLICY, wanted)));
                 return;
             }
             String retention = value(config, TopicConfig.RETENTION_MS_CONFIG);
@@ -306,6 +306,12 @@ public final class TopicAdmin {
                         + ": events older than that are deleted and can no longer be replayed; use cleanup.policy="
                         + wanted + " or retention.ms=-1");
             }
+        }
+
+        /** The command that gives topic {@code name} the config {@code key=value}. */
+        private static String alterCommand(String name, String key, String value) {
+            return "kafka-configs.sh --alter --entity-type topics --entity-name " + name + " --add-config " + key + "="
+                    + value;
         }
 
         private static Set<String> policies(String value) {

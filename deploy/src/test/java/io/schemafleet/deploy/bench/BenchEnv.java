@@ -3,6 +3,7 @@ package io.schemafleet.deploy.bench;
 import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.support.TestPostgres;
+import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.coordinator.kafka.TopicAdmin;
 import io.schemafleet.coordinator.security.Role;
 import io.schemafleet.coordinator.security.Tokens;
@@ -82,6 +83,16 @@ final class BenchEnv implements AutoCloseable {
     /** Credentials travel in the test server's URLs. */
     DbCredentials credentials() {
         return DbCredentials.NONE;
+    }
+
+    /** Steps that bring {@code tenants} fresh tenants through the chain. */
+    long steps(int tenants) {
+        return (long) tenants * chain.size();
+    }
+
+    /** {@link #createSchemas}, as schema tenants of the database at {@code url}. */
+    static List<Tenant> createSchemaTenants(String url, String prefix, int count) throws SQLException {
+        return createSchemas(url, prefix, count).stream().map(s -> Tenant.schema(url, s)).toList();
     }
 
     /** Creates {@code count} schemas named {@code prefix00000...} in the database at {@code url}. */

@@ -109,20 +109,15 @@ final class ConvergenceBench {
     }
 
     private Floor floor(String url, int tenants) throws Exception {
-        List<Tenant> schemas = BenchEnv.createSchemas(url, "fl_", tenants).stream()
-                .map(s -> Tenant.schema(url, s)).toList();
+        List<Tenant> schemas = BenchEnv.createSchemaTenants(url, "fl_", tenants);
         try (Databases pools = new Databases(env.credentials(), env.settings.parallel())) {
             env.checkpoint();
             ServerCpu.Snapshot cpu = env.serverCpu(url);
             long start = System.nanoTime();
             PlainJdbcFloor.run(pools, schemas, env.chain, env.settings.parallel());
             double seconds = seconds(start);
-            return new Floor(seconds, ServerCpu.perStep(cpu, env.serverCpu(url), steps(tenants)));
+            return new Floor(seconds, ServerCpu.perStep(cpu, env.serverCpu(url), env.steps(tenants)));
         }
-    }
-
-    private long steps(int tenants) {
-        return (long) tenants * env.chain.size();
     }
 
     private record Agent(double seconds, ChildJvm.Memory memory, Optional<ServerCpu.PerStep> cpu) {
@@ -156,7 +151,7 @@ final class ConvergenceBench {
                     Thread.sleep(100);
                 }
                 double seconds = seconds(start);
-                Optional<ServerCpu.PerStep> serverCpu = ServerCpu.perStep(cpu, env.serverCpu(url), steps(tenants));
+                Optional<ServerCpu.PerStep> serverCpu = ServerCpu.perStep(cpu, env.serverCpu(url), env.steps(tenants));
                 ChildJvm.Memory memory = agent.memory();
                 requireAllAt(url, schemas, env.head());
                 printStepSpan(url, schemas, requested, seconds);

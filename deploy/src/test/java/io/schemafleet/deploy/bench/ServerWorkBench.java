@@ -47,8 +47,7 @@ final class ServerWorkBench {
 
     private Optional<ServerCpu.PerStep> side(int tenants, boolean agent) throws Exception {
         String url = env.createDatabase(agent ? "bench_server_agent" : "bench_server_floor");
-        List<Tenant> schemas = BenchEnv.createSchemas(url, "sw_", tenants).stream()
-                .map(s -> Tenant.schema(url, s)).toList();
+        List<Tenant> schemas = BenchEnv.createSchemaTenants(url, "sw_", tenants);
         try (Databases pool = new Databases(env.credentials(), 1)) {
             env.checkpoint();
             ServerCpu.Snapshot before = env.serverCpu(url);
@@ -63,7 +62,7 @@ final class ServerWorkBench {
             } else {
                 PlainJdbcFloor.run(pool, schemas, env.chain, 1);
             }
-            return ServerCpu.perStep(before, env.serverCpu(url), (long) tenants * env.chain.size());
+            return ServerCpu.perStep(before, env.serverCpu(url), env.steps(tenants));
         }
     }
 }
