@@ -75,7 +75,7 @@ public final class AgentLoop implements AutoCloseable {
         this.describer = new DescribeResponder(source, databases, publisher);
         this.follower = new LogFollower(settings.topics(), settings.kafka(), settings.trust(), refusals,
                 this::desiredChanged, describer::answer);
-        this.metrics = new AgentMetrics(settings.agentId(), follower);
+        this.metrics = new AgentMetrics(settings.agentId(), follower, publisher);
         this.logThread = daemon("log").newThread(follower);
         this.reconcileThread = daemon("reconcile").newThread(this::reconcileLoop);
     }
@@ -89,8 +89,7 @@ public final class AgentLoop implements AutoCloseable {
         LOG.info("agent {} verifies events with {}", settings.agentId(), settings.trust().describe());
         logThread.start();
         reconcileThread.start();
-        heartbeats.scheduleAtFixedRate(() -> publisher.heartbeat(tenantCount.get(), refusals), 0,
-                settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        heartbeats.scheduleAtFixedRate(this::heartbeat, 0, settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("agent {} started", settings.agentId());
     }
 
@@ -127,6 +126,17 @@ public final class AgentLoop implements AutoCloseable {
     /** Why the latest event was refused; empty when none was. */
     public Optional<String> lastRefusal() {
         return Optional.ofNullable(refusals.last());
+    }
+
+    /** A heartbeat, and the tenant reports a broker outage made the producer give up, sent again. */
+    private void heartbeat() {
+        try {
+            publisher.heartbeat(tenantCount.get(), refusals);
+            publisher.resendUndelivered();
+        } catch (RuntimeException e) {
+            // An exception would end the schedule, and with it every later heartbeat.
+            LOG.warn("heartbeat failed; next one on schedule", e);
+        }
     }
 
     private void desiredChanged(DesiredState state) {

@@ -30,7 +30,7 @@ public final class AgentMetrics {
     private final Map<String, TenantState> states = new ConcurrentHashMap<>();
     private final Counter passes;
 
-    AgentMetrics(String agentId, LogFollower follower) {
+    AgentMetrics(String agentId, LogFollower follower, ReportPublisher publisher) {
         registry.config().commonTags("agent", agentId);
         for (TenantState state : TenantState.values()) {
             Gauge.builder("schemafleet.agent.tenants", states, s -> count(s.values(), state))
@@ -42,6 +42,11 @@ public final class AgentMetrics {
         Gauge.builder("schemafleet.agent.consumer.lag", follower, (ToDoubleFunction<LogFollower>) LogFollower::lag)
                 .description("Records of the revisions and rollouts topics this agent has not read yet")
                 .baseUnit("records").register(registry);
+        Gauge.builder("schemafleet.agent.reports.undelivered", publisher, ReportPublisher::undeliveredReports)
+                .description("Tenant reports the Kafka producer gave up on (a broker outage longer than"
+                        + " delivery.timeout.ms), waiting to be sent again").register(registry);
+        FunctionCounter.builder("schemafleet.agent.reports.resent", publisher, ReportPublisher::resentReports)
+                .description("Tenant reports sent again after the Kafka producer gave up on them").register(registry);
         passes = Counter.builder("schemafleet.agent.reconcile.passes")
                 .description("Reconcile passes over this agent's tenants").register(registry);
     }

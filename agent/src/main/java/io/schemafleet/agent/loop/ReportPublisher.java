@@ -15,6 +15,7 @@ import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -30,7 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Publishes what the agent did: a {@link TenantReport} per tenant (keyed by tenant, so
  * compaction keeps the latest) and {@link AgentHeartbeat}s. Idempotent producer; a
- * broker that is away only delays reports (the producer buffers and retries).
+ * broker that is away only delays reports: the producer buffers and retries them for
+ * {@code delivery.timeout.ms}, and a tenant report it gives up on is kept and sent again
+ * ({@link ReportOutbox}, {@link #resendUndelivered}).
  */
 final class ReportPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportPublisher.class);
@@ -41,6 +44,13 @@ final class ReportPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     /** Tenant → the newest retry request acted on for it (its offset), which its reports name from then on. */
     private final Map<String, Long> answering = new ConcurrentHashMap<>();
+    private final ReportOutbox outbox = new ReportOutbox();
+    /**
+     * Held while a tenant report is numbered and handed to the producer, so that the producer
+     * (which keeps a partition's records in the order they are handed to it) gets them in
+     * their numbers' order, resends included. Never held by the producer's callbacks.
+     */
+    private final Object sendOrder = new Object();
 
     ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka) {
         this.topics = topics;
@@ -50,6 +60,9 @@ final class ReportPublisher implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
+        // How long a send may wait for the topic's partitions or buffer space: in an outage the
+        // reconcile thread must not stall a minute on a report; one refused goes to the outbox.
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(5).toMillis());
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -67,7 +80,7 @@ final class ReportPublisher implements AutoCloseable {
                 .map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis())).toList();
         TenantReport.Failure failure = result.error() == null ? null : new TenantReport.Failure(result.error().code(),
                 result.error().revision(), result.error().sqlState(), result.error().message());
-        send(topics.reports(), Topics.reportKey(result.tenant()), new TenantReport(result.tenant(), agentId,
+        sendReport(new TenantReport(result.tenant(), agentId,
                 result.heads(), result.state(), result.destination(), rolloutId, steps, failure, result.fingerprint(),
                 result.attempts(), Instant.now(), labels, Buckets.of(result.tenant()), answering.get(result.tenant())));
     }
@@ -77,7 +90,7 @@ final class ReportPublisher implements AutoCloseable {
      * groups a tenant's quick steps.
      */
     void stepsApplied(StepCoalescer.Batch batch) {
-        send(topics.reports(), Topics.reportKey(batch.tenant()), new TenantReport(batch.tenant(), agentId,
+        sendReport(new TenantReport(batch.tenant(), agentId,
                 batch.heads(), TenantState.APPLYING, batch.destination(), batch.rolloutId(),
                 batch.steps().stream().map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis()))
                         .toList(), null, null, 0, Instant.now(), batch.labels(), Buckets.of(batch.tenant()),
@@ -99,10 +112,67 @@ final class ReportPublisher implements AutoCloseable {
     private void send(String topic, String key, EventBody body) {
         byte[] value = EventCodec.encode(Envelopes.of(body, agentId));
         producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-            if (error != null) {
+            if (error == null) {
+                outbox.brokerTookOne();
+            } else {
                 LOG.warn("could not publish {} for {}: {}", body.type().code(), key, error.toString());
             }
         });
+    }
+
+    private void sendReport(TenantReport report) {
+        byte[] value = EventCodec.encode(Envelopes.of(report, agentId));
+        synchronized (sendOrder) {
+            sendReport(report.tenant(), value, report.state().code());
+        }
+    }
+
+    /** Hands a tenant report to the producer; the caller holds {@link #sendOrder}. */
+    private void sendReport(String tenant, byte[] value, String state) {
+        ReportOutbox.Undelivered report = new ReportOutbox.Undelivered(tenant, outbox.number(tenant), value, state);
+        try {
+            producer.send(new ProducerRecord<>(topics.reports(), Topics.reportKey(tenant), value), (metadata, error) -> {
+                if (error == null) {
+                    outbox.delivered(tenant, report.number());
+                } else {
+                    undelivered(report, error);
+                }
+            });
+        } catch (KafkaException e) {
+            undelivered(report, e); // refused outright: its buffer stayed full for max.block.ms, say
+        }
+    }
+
+    private void undelivered(ReportOutbox.Undelivered report, Exception error) {
+        LOG.warn("could not publish tenant_report for {} ({}): {}; it is sent again at the next heartbeat",
+                report.tenant(), report.state(), error.toString());
+        outbox.failed(report);
+    }
+
+    /**
+     * Sends again the tenant reports the producer gave up on, where no newer report of their
+     * tenant has gone out since ({@link ReportOutbox#takeDue}); a tenant's in their order.
+     */
+    void resendUndelivered() {
+        synchronized (sendOrder) {
+            List<ReportOutbox.Undelivered> due = outbox.takeDue();
+            if (!due.isEmpty()) {
+                LOG.warn("sending {} undelivered tenant reports again", due.size());
+            }
+            for (ReportOutbox.Undelivered report : due) {
+                sendReport(report.tenant(), report.value(), report.state());
+            }
+        }
+    }
+
+    /** Tenant reports the producer gave up on, waiting to be sent again. */
+    int undeliveredReports() {
+        return outbox.undelivered();
+    }
+
+    /** Tenant reports sent again so far. */
+    long resentReports() {
+        return outbox.resent();
     }
 
     private static Direction direction(StepRecord step) {

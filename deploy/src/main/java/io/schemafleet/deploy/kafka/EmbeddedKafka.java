@@ -145,11 +145,23 @@ public final class EmbeddedKafka implements AutoCloseable {
      * retry, committed records and offsets are still there.
      */
     public void restart() {
+        restart(() -> { });
+    }
+
+    /**
+     * {@link #restart()}, running {@code whileDown} between the stop and the start (an
+     * outage of whatever length it takes); the broker starts again even if it throws.
+     */
+    public void restart(Runnable whileDown) {
         if (closed) {
             throw new IllegalStateException("the embedded Kafka broker is closed");
         }
         stopServer();
-        startServer();
+        try {
+            whileDown.run();
+        } finally {
+            startServer();
+        }
     }
 
     /**

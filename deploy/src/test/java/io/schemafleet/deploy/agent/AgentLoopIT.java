@@ -141,6 +141,8 @@ class AgentLoopIT {
             assertThat(metrics.value("schemafleet_agent_tenants", "state", "failed")).isZero();
             assertThat(metrics.value("schemafleet_agent_poison_records_total")).isEqualTo(2);
             assertThat(metrics.value("schemafleet_agent_consumer_lag_records")).isZero();
+            assertThat(metrics.value("schemafleet_agent_reports_undelivered")).isZero();
+            assertThat(metrics.value("schemafleet_agent_reports_resent_total")).isZero();
             assertThat(metrics.value("schemafleet_agent_reconcile_passes_total")).isGreaterThanOrEqualTo(1);
             int steps = historyCounts().values().stream().mapToInt(Integer::intValue).sum();
             assertThat(metrics.sum("schemafleet_agent_step_duration_seconds_count", "direction", "upgrade"))

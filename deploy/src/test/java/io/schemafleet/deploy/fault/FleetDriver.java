@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,13 +58,20 @@ final class FleetDriver {
      */
     static Cast setUp(Resources resources, String test, String bootstrap, String tenantDb, int tenants, int revisions,
                       String agentId) throws Exception {
+        return setUp(resources, test, bootstrap, tenantDb, tenants, revisions, agentId, Map.of());
+    }
+
+    /** {@link #setUp(Resources, String, String, String, int, int, String)} with variables added to the agent's environment. */
+    static Cast setUp(Resources resources, String test, String bootstrap, String tenantDb, int tenants, int revisions,
+                      String agentId, Map<String, String> agentEnv) throws Exception {
         CoordinatorFixture coordinator = resources.add(new CoordinatorFixture(test, bootstrap));
         coordinator.start();
         List<Revision> chain = BenchRevisions.generate(revisions);
         TenantFleet fleet = resources.add(TenantFleet.create(tenantDb, tenants, chain,
                 coordinator.signingKey.trustedKey()));
         publish(coordinator, chain);
-        return new Cast(test, coordinator, fleet, fleet.startAgent(bootstrap, coordinator.topics, agentId), chain);
+        return new Cast(test, coordinator, fleet, fleet.startAgent(bootstrap, coordinator.topics, agentId, agentEnv),
+                chain);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.schemafleet.deploy.fault;
 import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.deploy.Main;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
 import io.schemafleet.protocol.trust.TrustedKey;
@@ -17,10 +18,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +92,11 @@ final class TenantFleet implements AutoCloseable {
 
     /** An agent process migrating every tenant, reconciling each second, with its log in a temporary file. */
     Agent startAgent(String kafkaBootstrap, Topics topics, String id) throws IOException {
+        return startAgent(kafkaBootstrap, topics, id, Map.of());
+    }
+
+    /** {@link #startAgent(String, Topics, String)} with these variables added to the agent's environment. */
+    Agent startAgent(String kafkaBootstrap, Topics topics, String id, Map<String, String> env) throws IOException {
         Path log = Files.createTempFile("schemafleet-fault-" + id, ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
@@ -92,6 +104,7 @@ final class TenantFleet implements AutoCloseable {
                 "--db", url, "--schemas", "fi_%", "--health-port", "0", "--resync", "1s", "--heartbeat", "1s",
                 "--parallel", "4", "--agent-id", id, "--trusted-keys", trustedKey.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
         Agent agent = new Agent(pb.start(), log);
         agents.add(agent);
         return agent;
@@ -233,6 +246,30 @@ final class TenantFleet implements AutoCloseable {
             killed = true;
             process.destroyForcibly().waitFor();
         }
+
+        /** Whether a line of the agent's log so far contains {@code text}. */
+        boolean logged(String text) {
+            try (var lines = Files.lines(log)) {
+                return lines.anyMatch(l -> l.contains(text));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** A scrape of the agent's {@code GET /metrics}, on the health port its first line names. */
+        PrometheusText metrics() throws IOException, InterruptedException {
+            Matcher port;
+            try (var lines = Files.lines(log)) {
+                port = lines.map(HEALTH_PORT::matcher).filter(Matcher::find).findFirst()
+                        .orElseThrow(() -> new AssertionError("the agent's log names no health port: " + logTail()));
+            }
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return PrometheusText.parse(scrape.body());
+        }
+
+        private static final Pattern HEALTH_PORT = Pattern.compile("health on :(\\d+)/health");
 
         /** The end of the agent's log without the Kafka clients' reconnection chatter, for a failure message. */
         String logTail() {

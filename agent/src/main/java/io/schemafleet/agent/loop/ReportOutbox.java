@@ -1,0 +1,99 @@
+package io.schemafleet.agent.loop;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Tenant reports the broker did not take, kept to be sent again. The producer retries a
+ * report for {@code delivery.timeout.ms} and then gives it up; the agent reports a tenant
+ * only when its state changes, so without this a report lost in a longer broker outage
+ * would leave the coordinator showing the tenant as it was before, for good.
+ *
+ * <p>Each report is numbered per tenant as it is sent. What is kept is a tenant's
+ * <em>tail</em>: the reports after its last delivered one, all of which failed. They are
+ * handed back for sending again, in their order, only while the tenant's newest report is
+ * one of them: the coordinator keeps the last report it reads, so an older one must never
+ * land after a newer one. A report delivered after failed ones drops them (it carries the
+ * tenant's newer state; only their step lists are lost, as after an agent crash).
+ *
+ * <p>Thread-safe: the producer's callbacks call in from its I/O thread.
+ */
+final class ReportOutbox {
+    /**
+     * A report to send again: its tenant, its number, the record's value as first encoded
+     * and, for the log, the tenant's state it reports.
+     */
+    record Undelivered(String tenant, long number, byte[] value, String state) {
+    }
+
+    private static final class Tail {
+        long newest;
+        long delivered;
+        final TreeMap<Long, Undelivered> failed = new TreeMap<>();
+    }
+
+    private final Map<String, Tail> tails = new HashMap<>();
+    private long resent;
+    /** Whether the broker took a record (any record) since the last report it did not. */
+    private boolean brokerTakes = true;
+
+    /** Numbers the tenant's next report; every report sent gets one, first sends and resends alike. */
+    synchronized long number(String tenant) {
+        return ++tails.computeIfAbsent(tenant, t -> new Tail()).newest;
+    }
+
+    /** The broker took a record that is not a tenant report (a heartbeat, say). */
+    synchronized void brokerTookOne() {
+        brokerTakes = true;
+    }
+
+    synchronized void delivered(String tenant, long number) {
+        brokerTakes = true;
+        Tail tail = tails.get(tenant);
+        tail.delivered = Math.max(tail.delivered, number);
+        tail.failed.headMap(number, true).clear();
+    }
+
+    synchronized void failed(Undelivered report) {
+        brokerTakes = false;
+        Tail tail = tails.get(report.tenant());
+        if (report.number() > tail.delivered) {
+            tail.failed.put(report.number(), report);
+        }
+    }
+
+    /**
+     * Takes the reports to send again now, each tenant's in order: none until the broker has
+     * taken a record since the last failure (sent into an outage they would only fail again).
+     * A tenant whose newest report is not among its failed ones (it is on its way, or was
+     * delivered) gives none. The caller sends them before any newer report of the same
+     * tenants, and each one sent is numbered again ({@link #number}).
+     */
+    synchronized List<Undelivered> takeDue() {
+        List<Undelivered> due = new ArrayList<>();
+        if (!brokerTakes) {
+            return due;
+        }
+        tails.forEach((tenant, tail) -> {
+            if (!tail.failed.isEmpty() && tail.failed.lastKey() == tail.newest) {
+                due.addAll(tail.failed.values());
+                tail.failed.clear();
+            }
+        });
+        resent += due.size();
+        return due;
+    }
+
+    /** Reports waiting to be sent again. */
+    synchronized int undelivered() {
+        return tails.values().stream().mapToInt(t -> t.failed.size()).sum();
+    }
+
+    /** Reports handed back for sending again so far. */
+    synchronized long resent() {
+        return resent;
+    }
+}
