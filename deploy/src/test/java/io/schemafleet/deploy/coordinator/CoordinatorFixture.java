@@ -93,15 +93,24 @@ public final class CoordinatorFixture implements AutoCloseable {
 
     /** A coordinator on another broker than the shared one (a test's own, which it may restart). */
     public CoordinatorFixture(String test, String bootstrapServers) {
+        this(test, bootstrapServers, TestPostgres.server().createDatabase("coord"));
+    }
+
+    /** A coordinator on another broker, keeping its tables in the database at {@code dbUrl} (a test's own server). */
+    public CoordinatorFixture(String test, String bootstrapServers, String dbUrl) {
         this(new Topics("t" + java.util.UUID.randomUUID().toString().substring(0, 8) + "." + test, 3),
-                bootstrapServers, SigningKey.generate("test-coordinator"));
+                bootstrapServers, SigningKey.generate("test-coordinator"), dbUrl);
     }
 
     private CoordinatorFixture(Topics topics, String bootstrapServers, SigningKey signingKey) {
+        this(topics, bootstrapServers, signingKey, TestPostgres.server().createDatabase("coord"));
+    }
+
+    private CoordinatorFixture(Topics topics, String bootstrapServers, SigningKey signingKey, String dbUrl) {
         this.topics = topics;
         this.bootstrapServers = bootstrapServers;
         this.signingKey = signingKey;
-        dbUrl = TestPostgres.server().createDatabase("coord");
+        this.dbUrl = dbUrl;
         try {
             keyFile = Files.createTempFile("schemafleet-test-key", ".pem");
             Files.writeString(keyFile, signingKey.privatePem());

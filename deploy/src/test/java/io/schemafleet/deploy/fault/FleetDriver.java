@@ -64,7 +64,22 @@ final class FleetDriver {
     /** {@link #setUp(Resources, String, String, String, int, int, String)} with variables added to the agent's environment. */
     static Cast setUp(Resources resources, String test, String bootstrap, String tenantDb, int tenants, int revisions,
                       String agentId, Map<String, String> agentEnv) throws Exception {
-        CoordinatorFixture coordinator = resources.add(new CoordinatorFixture(test, bootstrap));
+        return setUp(resources, test, new CoordinatorFixture(test, bootstrap), tenantDb, tenants, revisions, agentId,
+                agentEnv);
+    }
+
+    /** {@link #setUp(Resources, String, String, String, String)} with this coordinator (not started yet). */
+    static Cast setUp(Resources resources, String test, CoordinatorFixture coordinator, String tenantDb, String agentId)
+            throws Exception {
+        return setUp(resources, test, coordinator, tenantDb, TENANTS, REVISIONS_PER_STAGE * (FAULTS + 1), agentId,
+                Map.of());
+    }
+
+    private static Cast setUp(Resources resources, String test, CoordinatorFixture unstarted, String tenantDb,
+                              int tenants, int revisions, String agentId, Map<String, String> agentEnv)
+            throws Exception {
+        String bootstrap = unstarted.bootstrapServers;
+        CoordinatorFixture coordinator = resources.add(unstarted);
         coordinator.start();
         List<Revision> chain = BenchRevisions.generate(revisions);
         TenantFleet fleet = resources.add(TenantFleet.create(tenantDb, tenants, chain,

@@ -1,0 +1,64 @@
+package io.schemafleet.deploy.fault;
+
+import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.deploy.Resources;
+import io.schemafleet.deploy.coordinator.CoordinatorFixture;
+import io.schemafleet.deploy.kafka.TestKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Restarts the coordinator's own PostgreSQL server in the middle of a rollout. While it is
+ * down the agent goes on applying steps and reporting them to the broker; the projection
+ * cannot write them, so it rolls its batch back and tries again from the offsets it last
+ * committed, the coordinator says it is unhealthy and its API answers 503
+ * {@code DatabaseUnavailable}. Once the server is back the
+ * projection catches up, the next rollout is accepted, and every step is counted exactly
+ * once: none lost with the rolled-back batches, none applied twice by the retries.
+ *
+ * <p>The coordinator's server is this test's own ({@link RestartablePostgres}); the
+ * tenants stay on the shared one. One restart by default; {@code
+ * -Dschemafleet.fault.restarts=N} restarts it N times, once in each stage of a longer chain.
+ */
+class CoordinatorPostgresRestartIT {
+    @RegisterExtension
+    final Resources resources = new Resources();
+
+    @Test
+    void theProjectionRecoversFromItsPostgresRestartingMidRolloutAndCountsEveryStepOnce() throws Exception {
+        RestartablePostgres coordinatorPg = resources.add(RestartablePostgres.start());
+        TestDatabase tenants = resources.add(TestDatabase.create("coordpgrestart"));
+        CoordinatorFixture unstarted = new CoordinatorFixture("coordinator_pg_restart",
+                TestKafka.broker().bootstrapServers(), coordinatorPg.createDatabase("coordinator"));
+        FleetDriver.Cast cast = FleetDriver.setUp(resources, "coordinator_pg_restart", unstarted, tenants.url(),
+                "agent-d");
+        CoordinatorFixture coordinator = cast.coordinator();
+
+        FleetDriver.rolloutInStages(cast, stage -> {
+            coordinatorPg.stop();
+            long atStop = cast.fleet().appliedSteps();
+            stage.release();
+            // Reports reach the broker that the projection cannot write: it must retry them later.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> cast.fleet().appliedSteps() > atStop);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(coordinator.get("/health").status())
+                            .as("the coordinator's health without its database").isEqualTo(503));
+            CoordinatorFixture.Reply fleet = coordinator.get("/api/fleet");
+            assertThat(fleet.status()).as("GET /api/fleet without the database: %s", fleet).isEqualTo(503);
+            assertThat(fleet.json().path("error").path("type").asText()).isEqualTo("DatabaseUnavailable");
+            coordinatorPg.restart();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(coordinator.get("/health").status())
+                            .as("the coordinator's health once its database is back").isEqualTo(200));
+        });
+
+        FleetDriver.assertConvergedExactlyOnce(coordinator, cast.fleet());
+        assertThat(cast.agent().isAlive()).as("the agent process ran through (%s)", cast.agent()).isTrue();
+    }
+}
