@@ -61,9 +61,11 @@ public class TenantsController {
 
     /**
      * The retry request appended; {@code applied} false if the projection had not applied it
-     * within {@code schemafleet.await-projection} (it still takes effect, later).
+     * within {@code schemafleet.await-projection} (it still takes effect, later). {@code state}
+     * is the tenant's as read right after; {@code note}, null for a failed tenant, says what
+     * the retry does not do for one in another state ({@link RetryNote}).
      */
-    public record RetryAnswer(String tenant, String eventId, boolean applied) {
+    public record RetryAnswer(String tenant, String eventId, boolean applied, String state, @Nullable String note) {
     }
 
     /**
@@ -78,7 +80,9 @@ public class TenantsController {
             return notFound(id);
         }
         RetryResult result = writer.requestRetry(id, REQUESTED_BY);
-        return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied()));
+        FleetQueries.Tenant after = queries.tenant(id).orElseThrow();
+        return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied(), after.state(),
+                RetryNote.of(after).orElse(null)));
     }
 
     @Get("/{id}")

@@ -8,7 +8,8 @@ import java.util.List;
 /** {@code schemafleet retry TENANT}. */
 @Command(name = "retry", mixinStandardHelpOptions = true,
         description = {"Ask the tenant's agent to try a failed tenant again (POST /api/tenants/{id}/retry).",
-                "A failed tenant waits for this, a new destination or new revisions.",
+                "A failed tenant waits for this, a new destination or new revisions; for a tenant in another"
+                        + " state a warning says what it needs instead (a dirty one: schemafleet resolve).",
                 "Answers once the coordinator counts a failed tenant behind, so a watch right after waits"
                         + " for the new try."})
 final class RetryCommand extends ApiCommand {
@@ -24,6 +25,10 @@ final class RetryCommand extends ApiCommand {
             spec.commandLine().getErr().println("warning: the request is in the log but the coordinator has not"
                     + " applied it yet (its projection is behind): until it has, it shows " + name + " as before and"
                     + " a watch may stop at its failure");
+        }
+        // Only a failed tenant waits for a retry: for any other the coordinator says what it needs instead.
+        if (answer.hasNonNull("note") && !json()) {
+            spec.commandLine().getErr().println("warning: " + answer.get("note").asText());
         }
         return print(answer, List.of("retry of " + name + " requested"
                 + (answer.hasNonNull("event_id") ? " (event " + answer.get("event_id").asText() + ")" : "")));

@@ -164,6 +164,19 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aRetryOfATenantThatIsNotFailedSucceedsWithTheCoordinatorsNote() {
+        api.answer("POST /api/tenants/t25/retry", 202, "{\"tenant\":\"t25\",\"event_id\":\"e-9\",\"applied\":true,"
+                + "\"state\":\"dirty\",\"note\":\"t25 is dirty: settle it with schemafleet resolve\"}");
+
+        CliRunner.Result result = run("retry", "t25", "--url", api.url());
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.out()).isEqualTo("retry of t25 requested (event e-9)\n");
+        assertThat(result.errLines()).as("%s", result)
+                .containsExactly("warning: t25 is dirty: settle it with schemafleet resolve");
+    }
+
+    @Test
     void theTokenComesFromTheTokenFileAsABearerHeader() throws Exception {
         api.answer("GET /api/fleet", 200, FLEET);
         Path token = Files.writeString(tmp.resolve("token"), "sfro_secret\n");

@@ -52,7 +52,7 @@ class RetryIT {
 
     @Test
     void aFailedTenantCountsAsBehindOnceRetryAnswers() {
-        // given: a failed tenant, a converged one and a blocked one
+        // given: a failed tenant, a converged one, a blocked one and a dirty one
         coordinator = resources.add(new CoordinatorFixture("retry"));
         coordinator.start();
         Instant before = Instant.now().minusSeconds(60);
@@ -60,16 +60,29 @@ class RetryIT {
         report("r_ok", TenantState.CONVERGED, null, before);
         report("r_blocked", TenantState.BLOCKED, new TenantReport.Failure("checksum_mismatch", BROKEN, null,
                 "applied with another checksum"), before);
-        await().atMost(DEADLINE).until(() -> coordinator.get("/api/fleet").json().path("tenants").asLong() == 3);
+        report("r_dirty", TenantState.DIRTY, new TenantReport.Failure("dirty", BROKEN, null, "a step is pending"),
+                before);
+        await().atMost(DEADLINE).until(() -> coordinator.get("/api/fleet").json().path("tenants").asLong() == 4);
         assertThat(byState()).containsEntry("failed", 1L);
 
         // when
         Reply retry = retry("r_failed");
         Reply blocked = retry("r_blocked");
+        Reply dirty = retry("r_dirty");
+        Reply converged = retry("r_ok");
 
         // then: read right after the answers, the failure is gone from the tenant and the counts
         assertThat(retry.json().path("applied").asBoolean()).as("%s", retry).isTrue();
         assertThat(blocked.json().path("applied").asBoolean()).as("%s", blocked).isTrue();
+        // and each answer says what the retry did not do: only a failed tenant waits for one
+        assertThat(retry.json().path("state").asText()).isEqualTo("behind");
+        assertThat(retry.json().path("note").isNull()).as("%s", retry).isTrue();
+        assertThat(blocked.json().path("state").asText()).isEqualTo("blocked");
+        assertThat(blocked.json().path("note").asText()).startsWith("r_blocked is blocked (checksum_mismatch");
+        assertThat(dirty.json().path("state").asText()).isEqualTo("dirty");
+        assertThat(dirty.json().path("note").asText()).contains("schemafleet resolve --db URL --tenant r_dirty");
+        assertThat(converged.json().path("note").asText()).isEqualTo("r_ok is converged, not failed: there was"
+                + " nothing to retry");
         JsonNode tenant = coordinator.get("/api/tenants/r_failed").json();
         assertThat(tenant.path("tenant").path("state").asText()).isEqualTo("behind");
         assertThat(tenant.path("tenant").path("error").isNull()).as("%s", tenant).isTrue();
@@ -77,7 +90,7 @@ class RetryIT {
         assertThat(tenant.path("history").get(1).path("error").path("sqlstate").asText())
                 .as("the failure stays in the history").isEqualTo("42P07");
         assertThat(byState()).doesNotContainKey("failed").containsEntry("behind", 1L)
-                .containsEntry("blocked", 1L).containsEntry("converged", 1L);
+                .containsEntry("blocked", 1L).containsEntry("converged", 1L).containsEntry("dirty", 1L);
         assertThat(coordinator.get("/api/tenants?state=failed").json().path("total").asLong()).isZero();
         // a retry does not unblock a tenant: its agent refuses it again until an operator fixes it
         assertThat(coordinator.get("/api/tenants/r_blocked").json().path("tenant").path("state").asText())
