@@ -16,12 +16,12 @@ final class RetryNote {
     private RetryNote() {
     }
 
-    /** The note for a retry of {@code tenant} as it stands once the request is applied; empty when it was failed. */
+    /** The note for a retry of {@code tenant} as it stood when asked; empty when it was failed. */
     static Optional<String> of(FleetQueries.Tenant tenant) {
         String id = tenant.id();
         TenantState state = TenantState.fromCode(tenant.state());
         return switch (state) {
-            case FAILED, BEHIND -> Optional.empty();
+            case FAILED -> Optional.empty();
             case DIRTY -> Optional.of(id + " is dirty: a step that is not transactional was interrupted"
                     + revision(tenant) + ", and a retry does not settle that. Check the tenant's schema, then settle it"
                     + " where its agent runs: schemafleet resolve --db URL --tenant " + id

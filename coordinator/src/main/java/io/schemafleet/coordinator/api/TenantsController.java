@@ -20,6 +20,7 @@ import io.schemafleet.protocol.event.Names;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code /api/tenants}: tenants by state and heads, one tenant with its history, retry requests. */
 @Controller("/api/tenants")
@@ -62,8 +63,8 @@ public class TenantsController {
     /**
      * The retry request appended; {@code applied} false if the projection had not applied it
      * within {@code schemafleet.await-projection} (it still takes effect, later). {@code state}
-     * is the tenant's as read right after; {@code note}, null for a failed tenant, says what
-     * the retry does not do for one in another state ({@link RetryNote}).
+     * is the tenant's as read right after; {@code note}, null if the tenant was failed when
+     * asked, says what the retry does not do for one in another state ({@link RetryNote}).
      */
     public record RetryAnswer(String tenant, String eventId, boolean applied, String state, @Nullable String note) {
     }
@@ -76,13 +77,15 @@ public class TenantsController {
      */
     @Post("/{id}/retry")
     public HttpResponse<?> retry(@PathVariable String id) {
-        if (queries.tenant(requireTenantId(id, "tenant id")).isEmpty()) {
+        Optional<FleetQueries.Tenant> before = queries.tenant(requireTenantId(id, "tenant id"));
+        if (before.isEmpty()) {
             return notFound(id);
         }
         RetryResult result = writer.requestRetry(id, REQUESTED_BY);
-        FleetQueries.Tenant after = queries.tenant(id).orElseThrow();
-        return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied(), after.state(),
-                RetryNote.of(after).orElse(null)));
+        // The state now may already be the new try's (a quick agent); the note is about the one asked about.
+        String state = queries.tenant(id).map(FleetQueries.Tenant::state).orElse(before.get().state());
+        return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied(), state,
+                RetryNote.of(before.get()).orElse(null)));
     }
 
     @Get("/{id}")
