@@ -56,6 +56,18 @@ public record ApplyOptions(String agentId, VersionLayout layout, Duration lockTi
         return new ApplyOptions(agentId, layout, lock, statement, maxAttempts, initialBackoff, maxBackoff);
     }
 
+    /**
+     * How long the agent waits on a silent connection before giving it up: the statement
+     * timeout, within which the server ends any step's statement, plus as much again up to a
+     * minute for the answer to come back (a COMMIT's flush, a cancel). Without such a bound a
+     * connection cut off by a network partition (no reset, no reply) would hold its tenant
+     * forever; with it the step is in doubt and settled on the next read ({@code InDoubtSteps}).
+     */
+    public Duration readTimeout() {
+        Duration margin = statementTimeout.compareTo(Duration.ofMinutes(1)) < 0 ? statementTimeout : Duration.ofMinutes(1);
+        return statementTimeout.plus(margin);
+    }
+
     /** The wait before try number {@code attempt} (2 = first retry). */
     public Duration backoff(int attempt) {
         long max = maxBackoff.toMillis();

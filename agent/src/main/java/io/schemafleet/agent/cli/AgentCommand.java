@@ -119,7 +119,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentSettings settings = new AgentSettings(Topics.withPrefix(topicPrefix), kafka, resync, heartbeat,
                 tuning.parallel, tuning.ddlPerServer(), apply, trust);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel);
+        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel, apply.readTimeout());
              AgentLoop loop = new AgentLoop(settings,
                      LabelRules.parse(nonNull(labels), nonNull(tenantLabels)).applyTo(selection.source(pools)), pools,
                      (c, schema) -> SchemaFingerprint.of(c, schema).sha256())) {

@@ -61,7 +61,7 @@ public final class ApplyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RevisionGraph graph = RevisionGraph.of(RevisionDirectory.loadValid(dir).revisions());
         ApplyOptions options = tuning.options(agentId != null ? agentId : "apply@" + Hosts.name(), selection.layout());
-        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel)) {
+        try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel, options.readTimeout())) {
             TenantReconciler reconciler = new TenantReconciler(graph, pools, options, new DdlThrottle(tuning.ddlPerServer()),
                     (c, schema) -> SchemaFingerprint.of(c, schema).sha256());
             FleetApplier fleet = new FleetApplier(reconciler, tuning.parallel);

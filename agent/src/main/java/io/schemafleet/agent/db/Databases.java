@@ -5,21 +5,36 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A small connection pool per database (JDBC URL). Tenants in one database share its
- * pool; the pool size bounds how many of them work at once on that database.
+ * pool; the pool size bounds how many of them work at once on that database. Every read
+ * from the server gives up after a read timeout (the driver's {@code socketTimeout}), so
+ * that a connection a network partition left silent fails, as a lost connection, instead
+ * of holding its thread for good.
  */
 public final class Databases implements AutoCloseable {
+    /** The read timeout of the default statement timeout, 15 minutes ({@code ApplyOptions.readTimeout}). */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(16);
+
     private final DbCredentials credentials;
     private final int poolSize;
+    private final Duration readTimeout;
     private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
 
+    /** Pools with {@link #DEFAULT_READ_TIMEOUT}. */
     public Databases(DbCredentials credentials, int poolSize) {
+        this(credentials, poolSize, DEFAULT_READ_TIMEOUT);
+    }
+
+    /** Pools whose reads wait at most {@code readTimeout} (whole seconds, rounded up) for the server. */
+    public Databases(DbCredentials credentials, int poolSize, Duration readTimeout) {
         this.credentials = credentials;
         this.poolSize = poolSize;
+        this.readTimeout = readTimeout;
     }
 
     /** A pooled connection to the database at {@code jdbcUrl}; the caller closes it. */
@@ -44,6 +59,8 @@ public final class Databases implements AutoCloseable {
         // tenant database must not stop the others.
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("ApplicationName", "schemafleet-agent");
+        // A socketTimeout in the URL wins over this one: the driver reads the URL's parameters last.
+        config.addDataSourceProperty("socketTimeout", String.valueOf((readTimeout.toMillis() + 999) / 1000));
         return new HikariDataSource(config);
     }
 

@@ -1,5 +1,6 @@
 package io.schemafleet.agent.apply;
 
+import io.schemafleet.agent.db.Databases;
 import io.schemafleet.agent.store.VersionLayout;
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +72,15 @@ class ApplyOptionsTest {
         assertThatThrownBy(() -> ApplyOptions.defaults(" \t ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ApplyOptions.defaults("a".repeat(201))).isInstanceOf(IllegalArgumentException.class);
         assertThat(ApplyOptions.defaults("a".repeat(200)).agentId()).hasSize(200);
+    }
+
+    @Test
+    void theReadTimeoutIsTheStatementTimeoutAndAsMuchAgainUpToAMinute() {
+        ApplyOptions defaults = ApplyOptions.defaults("a");
+        assertThat(defaults.readTimeout()).isEqualTo(Databases.DEFAULT_READ_TIMEOUT).isEqualTo(Duration.ofMinutes(16));
+        assertThat(defaults.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)).readTimeout())
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThat(defaults.withTimeouts(Duration.ofSeconds(1), Duration.ofHours(1)).readTimeout())
+                .isEqualTo(Duration.ofMinutes(61));
     }
 }

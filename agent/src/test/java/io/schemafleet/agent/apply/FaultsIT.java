@@ -1,5 +1,7 @@
 package io.schemafleet.agent.apply;
 
+import io.schemafleet.agent.db.Databases;
+import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.support.TestDatabase;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static io.schemafleet.agent.apply.FleetRevisions.rev;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -193,6 +196,29 @@ class FaultsIT {
     }
 
     @Test
+    void aStepWhoseReplyNeverComesIsGivenUpAtTheReadTimeoutAndReportedOnce() throws Exception {
+        // A network partition: the step commits, its reply is lost, and the connection stays
+        // open with nothing more coming. Without a read timeout the agent would wait for good.
+        LossyNetwork.arm(LossyNetwork.Fault.SILENCE);
+        Reported reported = new Reported();
+        long start = System.nanoTime();
+        try (Databases timed = new Databases(DbCredentials.NONE, 2, Duration.ofSeconds(2))) {
+            TenantResult result = CompletableFuture.supplyAsync(() -> new TenantReconciler(graph(), timed,
+                            AgentFixture.options("agent-a"), new DdlThrottle(1), Fingerprinter.NONE, reported,
+                            tenant -> true, new InDoubtSteps()).reconcile(lossyTenantUnchecked(), "d3"))
+                    .get(60, TimeUnit.SECONDS);
+
+            assertThat(LossyNetwork.broken()).as("connections silenced").isEqualTo(1);
+            assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+            assertThat(result.attempts()).isEqualTo(2);
+            assertThat(reported.revisions).as("steps reported").containsExactly("d1", "d2", "d3");
+            assertThat(appliedOnce()).containsExactly("d1", "d2", "d3");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("given up at the read timeout, not before")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void aStepStillInDoubtWhenItsRetriesRunOutIsSettledInTheNextPass() throws Exception {
         ApplyOptions once = AgentFixture.options("agent-a").withRetries(1, Duration.ZERO, Duration.ZERO);
         InDoubtSteps inDoubt = new InDoubtSteps();
@@ -215,18 +241,29 @@ class FaultsIT {
 
     /** Three steps; the second's SQL is marked for {@link LossyNetwork}. */
     private TenantReconciler reconciler(ApplyOptions options, Reported reported, InDoubtSteps inDoubt) {
-        RevisionGraph graph = RevisionGraph.of(List.of(
+        return new TenantReconciler(graph(), fixture.databases, options, new DdlThrottle(1), Fingerprinter.NONE,
+                reported, tenant -> true, inDoubt);
+    }
+
+    private static RevisionGraph graph() {
+        return RevisionGraph.of(List.of(
                 rev("d1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
                 rev("d2", List.of("d1"), List.of(), List.of(), true,
                         "ALTER TABLE t ADD COLUMN c int /* " + LossyNetwork.MARKER + " */;", "ALTER TABLE t DROP COLUMN c;"),
                 rev("d3", List.of("d2"), List.of(), List.of(), true, "CREATE INDEX ix_t_c ON t (c);", "DROP INDEX ix_t_c;")));
-        return new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1), Fingerprinter.NONE, reported,
-                tenant -> true, inDoubt);
     }
 
     /** Tenant {@code tenant_000}, reached through {@link LossyNetwork}. */
     private Tenant lossyTenant() throws SQLException {
         return Tenant.schema(LossyNetwork.through(db.url()), AgentFixture.schemaTenants(db, 1).get(0).schema());
+    }
+
+    private Tenant lossyTenantUnchecked() {
+        try {
+            return lossyTenant();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The revisions the tenant's history shows applied, each of which must be there once. */

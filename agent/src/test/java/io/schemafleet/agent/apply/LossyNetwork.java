@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Fault#LOSE_REPLY}, the query reaches the server and runs to its end (a step's
  * script commits), and only the reply is lost; with {@link Fault#LOSE_REQUEST}, the
  * query never reaches the server. Either way the driver sees an I/O error (SQLSTATE
- * 08006), as it would when a server restarts or a network drops between the two.
+ * 08006), as it would when a server restarts or a network drops between the two. With
+ * {@link Fault#SILENCE} the reply is lost too but the connection stays open and nothing
+ * more arrives, as in a network partition (no reset): the driver's read waits until its
+ * {@code socketTimeout}, or for good without one.
  */
 public final class LossyNetwork extends SocketFactory {
     /** Put in a revision's SQL to mark the query whose connection breaks. */
@@ -30,7 +33,7 @@ public final class LossyNetwork extends SocketFactory {
     private static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
 
     /** Where the connection breaks. */
-    enum Fault { LOSE_REPLY, LOSE_REQUEST }
+    enum Fault { LOSE_REPLY, LOSE_REQUEST, SILENCE }
 
     private static final AtomicReference<Fault> ARMED = new AtomicReference<>();
     private static final AtomicInteger BROKEN = new AtomicInteger();
@@ -90,8 +93,8 @@ public final class LossyNetwork extends SocketFactory {
 
     /** A plain socket whose streams watch for the marker. */
     private static final class LossySocket extends Socket {
-        /** Set once a marked query has gone out and its reply is to be swallowed. */
-        private volatile boolean swallowReply;
+        /** Set once a marked query has gone out and its reply is to be swallowed: how the connection fails then. */
+        private volatile Fault swallowReply;
         private OutputStream out;
         private InputStream in;
 
@@ -141,7 +144,7 @@ public final class LossyNetwork extends SocketFactory {
                     if (armed == Fault.LOSE_REQUEST) {
                         throw breakOff("query lost on its way to the server");
                     }
-                    swallowReply = true;
+                    swallowReply = armed;
                 }
                 tailLength = Math.min(tail.length, window.length);
                 System.arraycopy(window, window.length - tailLength, tail, 0, tailLength);
@@ -164,7 +167,9 @@ public final class LossyNetwork extends SocketFactory {
 
         /**
          * Once the marked query is out: reads the server's whole reply, message by message up
-         * to and including ReadyForQuery ('Z'), so the server has finished with it, then breaks.
+         * to and including ReadyForQuery ('Z'), so the server has finished with it, then breaks
+         * the connection, or for {@link Fault#SILENCE} leaves the caller's read to wait for
+         * bytes that never come.
          */
         private final class Swallowing extends FilterInputStream {
             Swallowing(InputStream in) {
@@ -184,15 +189,20 @@ public final class LossyNetwork extends SocketFactory {
             }
 
             private void swallow() throws IOException {
-                if (!swallowReply) {
+                Fault fault = swallowReply;
+                if (fault == null) {
                     return;
                 }
-                swallowReply = false;
+                swallowReply = null;
                 DataInputStream reply = new DataInputStream(in);
                 while (true) {
                     byte type = reply.readByte();
                     reply.skipNBytes(reply.readInt() - 4L);
                     if (type == 'Z') {
+                        if (fault == Fault.SILENCE) {
+                            BROKEN.incrementAndGet();
+                            return;
+                        }
                         throw breakOff("the server's reply was lost");
                     }
                 }
