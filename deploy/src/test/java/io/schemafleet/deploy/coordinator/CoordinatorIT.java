@@ -2,6 +2,7 @@ package io.schemafleet.deploy.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
 import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventCodec;
@@ -13,7 +14,9 @@ import io.schemafleet.protocol.revision.RevisionDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +44,18 @@ class CoordinatorIT {
     void tearDown() {
         if (fixture != null) {
             fixture.close();
+        }
+    }
+
+    @Test
+    void itsDatabaseConnectionsGiveUpOnASilentServerAfterTenMinutes() throws Exception {
+        fixture = new CoordinatorFixture("read_timeout");
+        fixture.start();
+
+        DataSource pool = fixture.context().getBean(DataSourceResolver.class)
+                .resolve(fixture.context().getBean(DataSource.class));
+        try (Connection c = pool.getConnection()) {
+            assertThat(c.getNetworkTimeout()).as("socketTimeout of a pooled connection, ms").isEqualTo(600_000);
         }
     }
 
