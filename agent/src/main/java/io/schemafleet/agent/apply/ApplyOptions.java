@@ -58,10 +58,12 @@ public record ApplyOptions(String agentId, VersionLayout layout, Duration lockTi
 
     /**
      * How long the agent waits on a silent connection before giving it up: the statement
-     * timeout, within which the server ends any step's statement, plus as much again up to a
-     * minute for the answer to come back (a COMMIT's flush, a cancel). Without such a bound a
-     * connection cut off by a network partition (no reset, no reply) would hold its tenant
-     * forever; with it the step is in doubt and settled on the next read ({@code InDoubtSteps}).
+     * timeout, within which the server ends each statement of a step, plus as much again up
+     * to a minute for the answer to come back (a COMMIT's flush, a cancel). Without such a
+     * bound a connection cut off by a network partition (no reset, no reply) would hold its
+     * tenant forever; with it the step is in doubt, and settled once nobody holds the
+     * tenant's lock, so also when the server was still running it (a step of several long
+     * statements can outlast this; {@code InDoubtSteps}).
      */
     public Duration readTimeout() {
         Duration margin = statementTimeout.compareTo(Duration.ofMinutes(1)) < 0 ? statementTimeout : Duration.ofMinutes(1);

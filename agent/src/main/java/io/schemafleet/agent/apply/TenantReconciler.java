@@ -175,6 +175,12 @@ public final class TenantReconciler {
             List<String> rows = known;
             boolean firstStep = false;
             if (rows == null) {
+                if (inDoubt.get(tenant.id()).isPresent()) {
+                    // The session that ran the step in doubt may be at work on the server still (its
+                    // client stopped waiting, the server did not): read what it left only once it is
+                    // done, that is once nobody holds the tenant's lock.
+                    store.awaitUnlocked(c);
+                }
                 Optional<TenantSnapshot> read = snapshot(c, store);
                 firstStep = read.isEmpty();
                 TenantSnapshot snapshot = read.orElse(NEW_TENANT);

@@ -14,11 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * pool; the pool size bounds how many of them work at once on that database. Every read
  * from the server gives up after a read timeout (the driver's {@code socketTimeout}), so
  * that a connection a network partition left silent fails, as a lost connection, instead
- * of holding its thread for good.
+ * of holding its thread for good; the server keeps TCP keepalives on its end, so that it
+ * drops such a connection too.
  */
 public final class Databases implements AutoCloseable {
     /** The read timeout of the default statement timeout, 15 minutes ({@code ApplyOptions.readTimeout}). */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(16);
+
+    /** TCP keepalives of the server's end of each connection (ignored on Unix-domain sockets). */
+    static final String SERVER_KEEPALIVES = "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10;"
+            + " SET tcp_keepalives_count = 6";
 
     private final DbCredentials credentials;
     private final int poolSize;
@@ -61,6 +66,10 @@ public final class Databases implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "schemafleet-agent");
         // A socketTimeout in the URL wins over this one: the driver reads the URL's parameters last.
         config.addDataSourceProperty("socketTimeout", String.valueOf((readTimeout.toMillis() + 999) / 1000));
+        // The other side of the same partition: a server session whose agent vanished would hold
+        // the tenant's session lock (a non-transactional step's) for hours, PostgreSQL's default
+        // keepalives; these let the server drop it about two minutes after the agent went silent.
+        config.setConnectionInitSql(SERVER_KEEPALIVES);
         return new HikariDataSource(config);
     }
 

@@ -46,7 +46,8 @@ public final class AgentMetrics {
                 .description("Tenant reports the Kafka producer gave up on (a broker outage longer than"
                         + " delivery.timeout.ms), waiting to be sent again").register(registry);
         FunctionCounter.builder("schemafleet.agent.reports.resent", publisher, ReportPublisher::resentReports)
-                .description("Tenant reports sent again after the Kafka producer gave up on them").register(registry);
+                .description("Tenant reports handed to the Kafka producer again after it gave up on them")
+                .register(registry);
         passes = Counter.builder("schemafleet.agent.reconcile.passes")
                 .description("Reconcile passes over this agent's tenants").register(registry);
     }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * only when its state changes, so without this a report lost in a longer broker outage
  * would leave the coordinator showing the tenant as it was before, for good.
  *
- * <p>Each report is numbered per tenant as it is sent. What is kept is a tenant's
+ * <p>Each report is numbered as it is sent. What is kept is a tenant's
  * <em>tail</em>: the reports after its last delivered one, all of which failed. They are
  * handed back for sending again, in their order, only while the tenant's newest report is
  * one of them: the coordinator keeps the last report it reads, so an older one must never
@@ -36,13 +36,26 @@ final class ReportOutbox {
     }
 
     private final Map<String, Tail> tails = new HashMap<>();
+    /** The last number given to a report. */
+    private long issued;
     private long resent;
     /** Whether the broker took a record (any record) since the last report it did not. */
     private boolean brokerTakes = true;
 
-    /** Numbers the tenant's next report; every report sent gets one, first sends and resends alike. */
+    /**
+     * Numbers the tenant's next report; every report sent gets one, first sends and resends
+     * alike. Numbers grow across all tenants, so one is never given twice, even after a
+     * tenant with nothing outstanding has been forgotten: anything numbered before its tail
+     * was made again counts as settled.
+     */
     synchronized long number(String tenant) {
-        return ++tails.computeIfAbsent(tenant, t -> new Tail()).newest;
+        Tail tail = tails.computeIfAbsent(tenant, t -> {
+            Tail fresh = new Tail();
+            fresh.delivered = issued;
+            return fresh;
+        });
+        tail.newest = ++issued;
+        return tail.newest;
     }
 
     /** The broker took a record that is not a tenant report (a heartbeat, say). */
@@ -52,15 +65,34 @@ final class ReportOutbox {
 
     synchronized void delivered(String tenant, long number) {
         brokerTakes = true;
+        settled(tenant, number);
+    }
+
+    /**
+     * A report that can never be delivered (too large for the broker, say): it is given up
+     * and stands, for ordering, where a delivered one would, so the failed ones before it are
+     * not sent after it either.
+     */
+    synchronized void givenUp(String tenant, long number) {
+        settled(tenant, number);
+    }
+
+    private void settled(String tenant, long number) {
         Tail tail = tails.get(tenant);
+        if (tail == null) {
+            return; // forgotten already: nothing of the tenant's is waiting
+        }
         tail.delivered = Math.max(tail.delivered, number);
         tail.failed.headMap(number, true).clear();
+        if (tail.failed.isEmpty() && tail.delivered == tail.newest) {
+            tails.remove(tenant); // all settled: a tenant that stays quiet costs nothing here
+        }
     }
 
     synchronized void failed(Undelivered report) {
         brokerTakes = false;
         Tail tail = tails.get(report.tenant());
-        if (report.number() > tail.delivered) {
+        if (tail != null && report.number() > tail.delivered) {
             tail.failed.put(report.number(), report);
         }
     }

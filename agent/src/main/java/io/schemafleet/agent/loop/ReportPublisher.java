@@ -15,7 +15,7 @@ import io.schemafleet.protocol.topic.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -138,15 +138,25 @@ final class ReportPublisher implements AutoCloseable {
                     undelivered(report, error);
                 }
             });
-        } catch (KafkaException e) {
-            undelivered(report, e); // refused outright: its buffer stayed full for max.block.ms, say
+        } catch (RuntimeException e) {
+            // Kafka hands most refusals (a full buffer, no metadata within max.block.ms) to the
+            // callback; what it throws instead (a closed producer) is treated alike.
+            undelivered(report, e);
         }
     }
 
+    /** A report the producer gave up on: kept for later if a later try may succeed, else dropped. */
     private void undelivered(ReportOutbox.Undelivered report, Exception error) {
-        LOG.warn("could not publish tenant_report for {} ({}): {}; it is sent again at the next heartbeat",
-                report.tenant(), report.state(), error.toString());
-        outbox.failed(report);
+        if (error instanceof RetriableException) {
+            LOG.warn("could not publish tenant_report for {} ({}): {}; it is sent again at the next heartbeat after"
+                    + " the broker takes a record", report.tenant(), report.state(), error.toString());
+            outbox.failed(report);
+        } else {
+            // Too large, not authorized, ...: sending it again would only fail again.
+            LOG.error("could not publish tenant_report for {} ({}) and will not try again: {}", report.tenant(),
+                    report.state(), error.toString());
+            outbox.givenUp(report.tenant(), report.number());
+        }
     }
 
     /**

@@ -219,6 +219,30 @@ class FaultsIT {
     }
 
     @Test
+    void aStepTheServerIsStillRunningWhenTheAgentStopsWaitingIsSettledOnceItEndsAndReportedOnce() throws Exception {
+        // The read timeout (2 s) is shorter than the step (4 s): the agent gives the connection
+        // up, the server goes on, commits, and only then lets the tenant's lock go.
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("s1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("s2", List.of("s1"), List.of(), List.of(), true,
+                        "ALTER TABLE t ADD COLUMN c int; SELECT pg_sleep(4);", "ALTER TABLE t DROP COLUMN c;"),
+                rev("s3", List.of("s2"), List.of(), List.of(), true, "CREATE INDEX ix_t_c ON t (c);",
+                        "DROP INDEX ix_t_c;")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        Reported reported = new Reported();
+        try (Databases timed = new Databases(DbCredentials.NONE, 2, Duration.ofSeconds(2))) {
+            TenantResult result = new TenantReconciler(graph, timed, AgentFixture.options("agent-a"),
+                    new DdlThrottle(1), Fingerprinter.NONE, reported, t -> true, new InDoubtSteps())
+                    .reconcile(tenant, "s3");
+
+            assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+            assertThat(reported.revisions).as("steps reported").containsExactly("s1", "s2", "s3");
+            assertThat(fixture.history(tenant).stream().filter(r -> r.outcome() == HistoryOutcome.APPLIED)
+                    .map(HistoryRow::revision)).containsExactly("s1", "s2", "s3");
+        }
+    }
+
+    @Test
     void aStepStillInDoubtWhenItsRetriesRunOutIsSettledInTheNextPass() throws Exception {
         ApplyOptions once = AgentFixture.options("agent-a").withRetries(1, Duration.ZERO, Duration.ZERO);
         InDoubtSteps inDoubt = new InDoubtSteps();

@@ -85,6 +85,31 @@ class ReportOutboxTest {
     }
 
     @Test
+    void aReportGivenUpForGoodDropsTheFailedOnesBeforeIt() {
+        long old = outbox.number("t1");
+        long tooLarge = outbox.number("t1");
+        outbox.failed(report("t1", old, "applying"));
+        outbox.givenUp("t1", tooLarge);
+        outbox.brokerTookOne();
+
+        assertThat(outbox.takeDue()).as("the old one would land after the one given up").isEmpty();
+        assertThat(outbox.undelivered()).isZero();
+    }
+
+    @Test
+    void aTenantWithNothingOutstandingIsForgottenAndAStrayLateFailureOfItIsIgnored() {
+        long first = outbox.number("t1");
+        outbox.delivered("t1", first);
+        long next = outbox.number("t1");
+
+        assertThat(next).as("numbers are never given twice").isGreaterThan(first);
+        outbox.failed(report("t1", first, "stray"));
+        outbox.brokerTookOne();
+        assertThat(outbox.takeDue()).isEmpty();
+        assertThat(outbox.undelivered()).isZero();
+    }
+
+    @Test
     void tenantsAreTrackedApart() {
         outbox.failed(report("t1", outbox.number("t1"), "t1 failed"));
         outbox.failed(report("t2", outbox.number("t2"), "t2 failed"));
@@ -94,8 +119,9 @@ class ReportOutboxTest {
         assertThat(outbox.takeDue()).extracting(ReportOutbox.Undelivered::tenant).containsExactly("t1");
     }
 
-    private static ReportOutbox.Undelivered report(String tenant, long number, String value) {
-        return new ReportOutbox.Undelivered(tenant, number, value.getBytes(StandardCharsets.UTF_8), "applying");
+    /** A report whose record value is {@code label}, so tests can tell reports apart by value. */
+    private static ReportOutbox.Undelivered report(String tenant, long number, String label) {
+        return new ReportOutbox.Undelivered(tenant, number, label.getBytes(StandardCharsets.UTF_8), "applying");
     }
 
     private static List<String> values(List<ReportOutbox.Undelivered> reports) {

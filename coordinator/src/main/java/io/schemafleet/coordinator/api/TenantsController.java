@@ -83,9 +83,18 @@ public class TenantsController {
         }
         RetryResult result = writer.requestRetry(id, REQUESTED_BY);
         // The state now may already be the new try's (a quick agent); the note is about the one asked about.
-        String state = queries.tenant(id).map(FleetQueries.Tenant::state).orElse(before.get().state());
+        String state = stateAfter(id).orElse(before.get().state());
         return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied(), state,
                 RetryNote.of(before.get()).orElse(null)));
+    }
+
+    /** The tenant's state read again; empty if that read fails, which must not turn a written request into an error. */
+    private Optional<String> stateAfter(String id) {
+        try {
+            return queries.tenant(id).map(FleetQueries.Tenant::state);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Get("/{id}")

@@ -1,0 +1,42 @@
+package io.schemafleet.agent.db;
+
+import io.schemafleet.agent.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every pooled tenant connection is set up with, read back from a real server. */
+class DatabasesIT {
+    @Test
+    void aPooledConnectionGivesUpOnASilentServerAndTheServerOnASilentAgent() throws Exception {
+        try (TestDatabase db = TestDatabase.create("databases");
+             Databases pools = new Databases(DbCredentials.NONE, 1, Duration.ofMillis(90_500));
+             Connection c = pools.open(db.url())) {
+            assertThat(c.getNetworkTimeout()).as("the read timeout, in whole seconds rounded up, ms").isEqualTo(91_000);
+            assertThat(show(c, "tcp_keepalives_idle")).isEqualTo("60");
+            assertThat(show(c, "tcp_keepalives_interval")).isEqualTo("10");
+            assertThat(show(c, "tcp_keepalives_count")).isEqualTo("6");
+        }
+    }
+
+    @Test
+    void aSocketTimeoutInTheUrlWins() throws Exception {
+        try (TestDatabase db = TestDatabase.create("databases_url");
+             Databases pools = new Databases(DbCredentials.NONE, 1, Duration.ofMinutes(16));
+             Connection c = pools.open(db.url() + (db.url().contains("?") ? "&" : "?") + "socketTimeout=7")) {
+            assertThat(c.getNetworkTimeout()).isEqualTo(7_000);
+        }
+    }
+
+    private static String show(Connection c, String setting) throws Exception {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
