@@ -58,6 +58,11 @@ final class ReportOutbox {
         return tail.newest;
     }
 
+    /** Whether the broker took a record since the last report it did not. */
+    synchronized boolean brokerTakes() {
+        return brokerTakes;
+    }
+
     /** The broker took a record that is not a tenant report (a heartbeat, say). */
     synchronized void brokerTookOne() {
         brokerTakes = true;
@@ -98,25 +103,41 @@ final class ReportOutbox {
     }
 
     /**
-     * Takes the reports to send again now, each tenant's in order: none until the broker has
-     * taken a record since the last failure (sent into an outage they would only fail again).
-     * A tenant whose newest report is not among its failed ones (it is on its way, or was
-     * delivered) gives none. The caller sends them before any newer report of the same
-     * tenants, and each one sent is numbered again ({@link #number}).
+     * The tenants with reports to send again now: none until the broker has taken a record
+     * since the last failure (sent into an outage they would only fail again), and only those
+     * whose newest report is among their failed ones (for any other, a newer report is on its
+     * way or was delivered).
      */
-    synchronized List<Undelivered> takeDue() {
-        List<Undelivered> due = new ArrayList<>();
-        if (!brokerTakes) {
-            return due;
+    synchronized List<String> tenantsDue() {
+        List<String> due = new ArrayList<>();
+        if (brokerTakes) {
+            tails.forEach((tenant, tail) -> {
+                if (isDue(tail)) {
+                    due.add(tenant);
+                }
+            });
         }
-        tails.forEach((tenant, tail) -> {
-            if (!tail.failed.isEmpty() && tail.failed.lastKey() == tail.newest) {
-                due.addAll(tail.failed.values());
-                tail.failed.clear();
-            }
-        });
+        return due;
+    }
+
+    /**
+     * Takes the tenant's reports to send again, in their order, if they are still due. The
+     * caller sends them before any newer report of the tenant, and each one sent is numbered
+     * again ({@link #number}).
+     */
+    synchronized List<Undelivered> takeDue(String tenant) {
+        Tail tail = tails.get(tenant);
+        if (!brokerTakes || tail == null || !isDue(tail)) {
+            return List.of();
+        }
+        List<Undelivered> due = new ArrayList<>(tail.failed.values());
+        tail.failed.clear();
         resent += due.size();
         return due;
+    }
+
+    private static boolean isDue(Tail tail) {
+        return !tail.failed.isEmpty() && tail.failed.lastKey() == tail.newest;
     }
 
     /** Reports waiting to be sent again. */

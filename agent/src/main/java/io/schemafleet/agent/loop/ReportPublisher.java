@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Publishes what the agent did: a {@link TenantReport} per tenant (keyed by tenant, so
  * compaction keeps the latest) and {@link AgentHeartbeat}s. Idempotent producer; a
  * broker that is away only delays reports: the producer buffers and retries them for
- * {@code delivery.timeout.ms}, and a tenant report it gives up on is kept and sent again
- * ({@link ReportOutbox}, {@link #resendUndelivered}).
+ * {@code delivery.timeout.ms}, and a tenant report it gives up on is kept, with the ones
+ * after it, until a heartbeat gets through, then sent again ({@link ReportOutbox},
+ * {@link #resendUndelivered}).
  */
 final class ReportPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportPublisher.class);
@@ -46,11 +48,13 @@ final class ReportPublisher implements AutoCloseable {
     private final Map<String, Long> answering = new ConcurrentHashMap<>();
     private final ReportOutbox outbox = new ReportOutbox();
     /**
-     * Held while a tenant report is numbered and handed to the producer, so that the producer
-     * (which keeps a partition's records in the order they are handed to it) gets them in
-     * their numbers' order, resends included. Never held by the producer's callbacks.
+     * Locks, one held while a tenant report is numbered and handed to the producer, so that
+     * the producer (which keeps a partition's records in the order they are handed to it)
+     * gets each tenant's in their numbers' order, resends included. Striped by tenant: a send
+     * that blocks (up to {@code max.block.ms}) holds up few others. Never held by the
+     * producer's callbacks.
      */
-    private final Object sendOrder = new Object();
+    private final Object[] sendOrder = new Object[64];
 
     ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka) {
         this.topics = topics;
@@ -64,6 +68,11 @@ final class ReportPublisher implements AutoCloseable {
         // reconcile thread must not stall a minute on a report; one refused goes to the outbox.
         config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(5).toMillis());
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        Arrays.setAll(sendOrder, i -> new Object());
+    }
+
+    private Object sendOrderOf(String tenant) {
+        return sendOrder[Math.floorMod(tenant.hashCode(), sendOrder.length)];
     }
 
     /**
@@ -122,14 +131,23 @@ final class ReportPublisher implements AutoCloseable {
 
     private void sendReport(TenantReport report) {
         byte[] value = EventCodec.encode(Envelopes.of(report, agentId));
-        synchronized (sendOrder) {
+        synchronized (sendOrderOf(report.tenant())) {
             sendReport(report.tenant(), value, report.state().code());
         }
     }
 
-    /** Hands a tenant report to the producer; the caller holds {@link #sendOrder}. */
+    /**
+     * Hands a tenant report to the producer; the caller holds the tenant's {@link #sendOrder}.
+     * While the broker takes nothing (since a report failed, until a heartbeat gets through)
+     * the report goes straight to the outbox instead: in an outage a send can block for
+     * {@code max.block.ms}, and the steps must not wait on the broker.
+     */
     private void sendReport(String tenant, byte[] value, String state) {
         ReportOutbox.Undelivered report = new ReportOutbox.Undelivered(tenant, outbox.number(tenant), value, state);
+        if (!outbox.brokerTakes()) {
+            outbox.failed(report);
+            return;
+        }
         try {
             producer.send(new ProducerRecord<>(topics.reports(), Topics.reportKey(tenant), value), (metadata, error) -> {
                 if (error == null) {
@@ -161,16 +179,18 @@ final class ReportPublisher implements AutoCloseable {
 
     /**
      * Sends again the tenant reports the producer gave up on, where no newer report of their
-     * tenant has gone out since ({@link ReportOutbox#takeDue}); a tenant's in their order.
+     * tenant has gone out since ({@link ReportOutbox#tenantsDue}); a tenant's in their order.
      */
     void resendUndelivered() {
-        synchronized (sendOrder) {
-            List<ReportOutbox.Undelivered> due = outbox.takeDue();
-            if (!due.isEmpty()) {
-                LOG.warn("sending {} undelivered tenant reports again", due.size());
-            }
-            for (ReportOutbox.Undelivered report : due) {
-                sendReport(report.tenant(), report.value(), report.state());
+        List<String> tenants = outbox.tenantsDue();
+        if (!tenants.isEmpty()) {
+            LOG.warn("sending undelivered tenant reports of {} tenants again", tenants.size());
+        }
+        for (String tenant : tenants) {
+            synchronized (sendOrderOf(tenant)) {
+                for (ReportOutbox.Undelivered report : outbox.takeDue(tenant)) {
+                    sendReport(report.tenant(), report.value(), report.state());
+                }
             }
         }
     }
