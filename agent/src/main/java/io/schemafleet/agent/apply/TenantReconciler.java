@@ -175,11 +175,12 @@ public final class TenantReconciler {
             List<String> rows = known;
             boolean firstStep = false;
             if (rows == null) {
-                if (inDoubt.get(tenant.id()).isPresent()) {
-                    // The session that ran the step in doubt may be at work on the server still (its
-                    // client stopped waiting, the server did not): read what it left only once it is
-                    // done, that is once nobody holds the tenant's lock.
-                    store.awaitUnlocked(c);
+                Optional<InDoubtSteps.Step> doubt = inDoubt.get(tenant.id());
+                if (doubt.isPresent() && !doubtOver(c, store)) {
+                    return new Verdict(TenantState.UNREACHABLE, rowsOrNone(c, store), new TenantError("in_doubt",
+                            doubt.get().revision(), "55P03", "the session that ran this step, whose connection broke,"
+                            + " still holds the tenant's lock after " + options.readTimeout().toSeconds()
+                            + " s; the step is settled once it lets go (looked at again next pass)"), null);
                 }
                 Optional<TenantSnapshot> read = snapshot(c, store);
                 firstStep = read.isEmpty();
@@ -278,6 +279,25 @@ public final class TenantReconciler {
         inDoubt.settled(tenant.id(), step);
     }
 
+    /**
+     * Whether the session that ran the tenant's step in doubt is done with it, waiting up to
+     * the read timeout: it may be at work on the server still (its client stopped waiting, the
+     * server did not), and what it leaves is read only once nobody holds the tenant's lock.
+     * The server drops a session whose agent went silent within minutes (its keepalives, see
+     * {@code Databases}), so a longer wait is left to the next pass rather than taken as a failure.
+     */
+    private boolean doubtOver(Connection c, TenantStore store) throws SQLException {
+        try {
+            store.awaitUnlocked(c, options.readTimeout());
+            return true;
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private boolean ranHere(HistoryRow row, InDoubtSteps.Step step) {
         return row.outcome() == HistoryOutcome.APPLIED && row.revision().equals(step.revision())
                 && row.direction().equals(step.direction()) && row.agent().equals(options.agentId())
@@ -351,6 +371,18 @@ public final class TenantReconciler {
             Thread.currentThread().interrupt();
         }
         return next;
+    }
+
+    /** The version rows read on {@code c}; none if there is no version table yet. */
+    private static List<String> rowsOrNone(Connection c, TenantStore store) throws SQLException {
+        try {
+            return store.rows(c);
+        } catch (SQLException e) {
+            if (missing(e)) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     private List<String> lastRows(Tenant tenant, TenantStore store) {

@@ -21,9 +21,16 @@ public final class Databases implements AutoCloseable {
     /** The read timeout of the default statement timeout, 15 minutes ({@code ApplyOptions.readTimeout}). */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(16);
 
-    /** TCP keepalives of the server's end of each connection (ignored on Unix-domain sockets). */
-    static final String SERVER_KEEPALIVES = "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10;"
-            + " SET tcp_keepalives_count = 6";
+    /**
+     * How the server's end of each connection notices an agent gone silent (ignored on
+     * Unix-domain sockets): keepalives for an idle connection, and {@code tcp_user_timeout}
+     * (PostgreSQL 12+) for one with a reply the agent never acknowledged, where keepalives are
+     * not sent. Set through {@code pg_settings} so that a server without a setting skips it.
+     */
+    static final String SERVER_KEEPALIVES = "SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '60'"
+            + " WHEN 'tcp_keepalives_interval' THEN '10' WHEN 'tcp_keepalives_count' THEN '6' ELSE '120000' END, false)"
+            + " FROM pg_settings WHERE name IN ('tcp_keepalives_idle', 'tcp_keepalives_interval',"
+            + " 'tcp_keepalives_count', 'tcp_user_timeout')";
 
     private final DbCredentials credentials;
     private final int poolSize;
@@ -67,8 +74,8 @@ public final class Databases implements AutoCloseable {
         // A socketTimeout in the URL wins over this one: the driver reads the URL's parameters last.
         config.addDataSourceProperty("socketTimeout", String.valueOf((readTimeout.toMillis() + 999) / 1000));
         // The other side of the same partition: a server session whose agent vanished would hold
-        // the tenant's session lock (a non-transactional step's) for hours, PostgreSQL's default
-        // keepalives; these let the server drop it about two minutes after the agent went silent.
+        // its locks for as long as the operating system's TCP defaults take (hours idle, about a
+        // quarter of an hour with a reply unacknowledged); these bring that to about two minutes.
         config.setConnectionInitSql(SERVER_KEEPALIVES);
         return new HikariDataSource(config);
     }

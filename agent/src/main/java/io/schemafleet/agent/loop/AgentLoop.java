@@ -130,12 +130,16 @@ public final class AgentLoop implements AutoCloseable {
 
     /** A heartbeat, and the tenant reports a broker outage made the producer give up, sent again. */
     private void heartbeat() {
+        // An exception would end the schedule, and with it every later heartbeat.
         try {
             publisher.heartbeat(tenantCount.get(), refusals);
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat failed; next one on schedule", e);
+        }
+        try {
             publisher.resendUndelivered();
         } catch (RuntimeException e) {
-            // An exception would end the schedule, and with it every later heartbeat.
-            LOG.warn("heartbeat failed; next one on schedule", e);
+            LOG.warn("sending undelivered reports again failed; again at the next heartbeat", e);
         }
     }
 

@@ -58,9 +58,19 @@ final class ReportOutbox {
         return tail.newest;
     }
 
-    /** Whether the broker took a record since the last report it did not. */
-    synchronized boolean brokerTakes() {
-        return brokerTakes;
+    /**
+     * Keeps the report instead of sending it if the broker has taken nothing since the last
+     * report it did not (the report then waits with the failed ones); returns whether it did.
+     */
+    synchronized boolean park(Undelivered report) {
+        if (brokerTakes) {
+            return false;
+        }
+        Tail tail = tails.get(report.tenant());
+        if (tail != null) {
+            tail.failed.put(report.number(), report);
+        }
+        return true;
     }
 
     /** The broker took a record that is not a tenant report (a heartbeat, say). */
@@ -103,21 +113,28 @@ final class ReportOutbox {
     }
 
     /**
-     * The tenants with reports to send again now: none until the broker has taken a record
-     * since the last failure (sent into an outage they would only fail again), and only those
-     * whose newest report is among their failed ones (for any other, a newer report is on its
-     * way or was delivered).
+     * The tenants with reports to send again now: those whose newest report is among their
+     * failed ones (for any other, a newer report is on its way or was delivered). All of them
+     * once the broker has taken a record since the last failure; before that only the one
+     * whose oldest failure is oldest, as a probe: into an outage the rest would only fail
+     * again, but a probe gets through where heartbeats cannot (their partition down, the
+     * tenants' up).
      */
     synchronized List<String> tenantsDue() {
         List<String> due = new ArrayList<>();
-        if (brokerTakes) {
-            tails.forEach((tenant, tail) -> {
-                if (isDue(tail)) {
-                    due.add(tenant);
+        String probe = null;
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<String, Tail> e : tails.entrySet()) {
+            Tail tail = e.getValue();
+            if (isDue(tail)) {
+                due.add(e.getKey());
+                if (tail.failed.firstKey() < oldest) {
+                    oldest = tail.failed.firstKey();
+                    probe = e.getKey();
                 }
-            });
+            }
         }
-        return due;
+        return brokerTakes || probe == null ? due : List.of(probe);
     }
 
     /**
@@ -127,7 +144,7 @@ final class ReportOutbox {
      */
     synchronized List<Undelivered> takeDue(String tenant) {
         Tail tail = tails.get(tenant);
-        if (!brokerTakes || tail == null || !isDue(tail)) {
+        if (tail == null || !isDue(tail)) {
             return List.of();
         }
         List<Undelivered> due = new ArrayList<>(tail.failed.values());

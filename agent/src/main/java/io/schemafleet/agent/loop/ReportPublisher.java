@@ -51,8 +51,9 @@ final class ReportPublisher implements AutoCloseable {
      * Locks, one held while a tenant report is numbered and handed to the producer, so that
      * the producer (which keeps a partition's records in the order they are handed to it)
      * gets each tenant's in their numbers' order, resends included. Striped by tenant: a send
-     * that blocks (up to {@code max.block.ms}) holds up few others. Never held by the
-     * producer's callbacks.
+     * that blocks (up to {@code max.block.ms}) holds up few others. The producer's I/O thread
+     * never takes one; a send refused at once runs its callback on the sending thread, inside
+     * the lock, where it only records the failure.
      */
     private final Object[] sendOrder = new Object[64];
 
@@ -132,20 +133,19 @@ final class ReportPublisher implements AutoCloseable {
     private void sendReport(TenantReport report) {
         byte[] value = EventCodec.encode(Envelopes.of(report, agentId));
         synchronized (sendOrderOf(report.tenant())) {
-            sendReport(report.tenant(), value, report.state().code());
+            sendReport(report.tenant(), value, report.state().code(), true);
         }
     }
 
     /**
      * Hands a tenant report to the producer; the caller holds the tenant's {@link #sendOrder}.
-     * While the broker takes nothing (since a report failed, until a heartbeat gets through)
-     * the report goes straight to the outbox instead: in an outage a send can block for
-     * {@code max.block.ms}, and the steps must not wait on the broker.
+     * A new report, while the broker takes nothing (since a report failed, until a record gets
+     * through), goes straight to the outbox instead: in an outage a send can block for
+     * {@code max.block.ms}, and the steps must not wait on the broker. Resends always go out.
      */
-    private void sendReport(String tenant, byte[] value, String state) {
+    private void sendReport(String tenant, byte[] value, String state, boolean parkIfBrokerAway) {
         ReportOutbox.Undelivered report = new ReportOutbox.Undelivered(tenant, outbox.number(tenant), value, state);
-        if (!outbox.brokerTakes()) {
-            outbox.failed(report);
+        if (parkIfBrokerAway && outbox.park(report)) {
             return;
         }
         try {
@@ -184,12 +184,12 @@ final class ReportPublisher implements AutoCloseable {
     void resendUndelivered() {
         List<String> tenants = outbox.tenantsDue();
         if (!tenants.isEmpty()) {
-            LOG.warn("sending undelivered tenant reports of {} tenants again", tenants.size());
+            LOG.warn("sending undelivered tenant reports of {} tenant(s) again", tenants.size());
         }
         for (String tenant : tenants) {
             synchronized (sendOrderOf(tenant)) {
                 for (ReportOutbox.Undelivered report : outbox.takeDue(tenant)) {
-                    sendReport(report.tenant(), report.value(), report.state());
+                    sendReport(report.tenant(), report.value(), report.state(), false);
                 }
             }
         }

@@ -130,7 +130,11 @@ public final class TenantStore {
 
     /** Takes the tenant's session-scoped advisory lock, for non-transactional steps; polls likewise. */
     public void lockSession(Connection c) throws SQLException {
-        LockWait wait = new LockWait(Duration.ofMinutes(15));
+        lockSession(c, Duration.ofMinutes(15));
+    }
+
+    private void lockSession(Connection c, Duration limit) throws SQLException {
+        LockWait wait = new LockWait(limit);
         while (!tryLock(c, "pg_try_advisory_lock")) {
             wait.pause();
         }
@@ -158,7 +162,12 @@ public final class TenantStore {
      * middle of a non-transactional step holds the lock; an interrupted step does not.
      */
     public void awaitUnlocked(Connection c) throws SQLException {
-        lockSession(c);
+        awaitUnlocked(c, Duration.ofMinutes(15));
+    }
+
+    /** {@link #awaitUnlocked(Connection)}, giving up (55P03) after {@code limit}. */
+    public void awaitUnlocked(Connection c, Duration limit) throws SQLException {
+        lockSession(c, limit);
         unlockSession(c);
     }
 

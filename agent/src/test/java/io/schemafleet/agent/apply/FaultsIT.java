@@ -243,6 +243,35 @@ class FaultsIT {
     }
 
     @Test
+    void aStepWhoseSessionOutlastsTheWaitLeavesTheTenantUnreachableUntilAPassFindsItDone() throws Exception {
+        // A 1 s statement timeout gives a 2 s read timeout, and as long a wait for the session of a
+        // step in doubt; the step lifts its own statement timeout and takes 6 s.
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("u1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("u2", List.of("u1"), List.of(), List.of(), true,
+                        "ALTER TABLE t ADD COLUMN c int; SET LOCAL statement_timeout = 0; SELECT pg_sleep(6);",
+                        "ALTER TABLE t DROP COLUMN c;")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        Reported reported = new Reported();
+        InDoubtSteps inDoubt = new InDoubtSteps();
+        ApplyOptions options = AgentFixture.options("agent-a").withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        try (Databases timed = new Databases(DbCredentials.NONE, 2, options.readTimeout())) {
+            TenantReconciler reconciler = new TenantReconciler(graph, timed, options,
+                    new DdlThrottle(1), Fingerprinter.NONE, reported, t -> true, inDoubt);
+            TenantResult first = reconciler.reconcile(tenant, "u2");
+
+            assertThat(first.state()).as("%s", first.error()).isEqualTo(TenantState.UNREACHABLE);
+            assertThat(first.error().code()).isEqualTo("in_doubt");
+            assertThat(first.error().revision()).isEqualTo("u2");
+
+            // later passes, as the agent makes them, until the session has let the lock go
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> reconciler.reconcile(tenant, "u2").state() == TenantState.CONVERGED);
+            assertThat(reported.revisions).as("steps reported").containsExactly("u1", "u2");
+        }
+    }
+
+    @Test
     void aStepStillInDoubtWhenItsRetriesRunOutIsSettledInTheNextPass() throws Exception {
         ApplyOptions once = AgentFixture.options("agent-a").withRetries(1, Duration.ZERO, Duration.ZERO);
         InDoubtSteps inDoubt = new InDoubtSteps();

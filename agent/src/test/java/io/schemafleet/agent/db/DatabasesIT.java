@@ -21,6 +21,7 @@ class DatabasesIT {
             assertThat(show(c, "tcp_keepalives_idle")).isEqualTo("60");
             assertThat(show(c, "tcp_keepalives_interval")).isEqualTo("10");
             assertThat(show(c, "tcp_keepalives_count")).isEqualTo("6");
+            assertThat(show(c, "tcp_user_timeout")).isEqualTo("120000");
         }
     }
 

@@ -87,15 +87,27 @@ class ReportOutboxTest {
     }
 
     @Test
-    void nothingIsHandedBackUntilTheBrokerTakesARecordAgain() {
-        outbox.failed(report("t1", outbox.number("t1"), "converged"));
-        outbox.failed(report("t2", outbox.number("t2"), "converged"));
-        assertThat(due()).as("the broker has taken nothing since").isEmpty();
-        assertThat(outbox.brokerTakes()).as("so new reports go straight here").isFalse();
+    void untilTheBrokerTakesARecordAgainOnlyTheOldestTailIsHandedBackAsAProbe() {
+        outbox.failed(report("t1", outbox.number("t1"), "t1 first"));
+        outbox.failed(report("t2", outbox.number("t2"), "t2 first"));
+        outbox.failed(report("t1", outbox.number("t1"), "t1 second"));
+
+        assertThat(outbox.tenantsDue()).as("a probe: the tenant whose failure is oldest").containsExactly("t1");
+        assertThat(values(outbox.takeDue("t1"))).containsExactly("t1 first", "t1 second");
 
         outbox.brokerTookOne();
-        assertThat(outbox.brokerTakes()).isTrue();
-        assertThat(due()).hasSize(2);
+        assertThat(values(due())).containsExactly("t2 first");
+    }
+
+    @Test
+    void aNewReportIsParkedWhileTheBrokerTakesNothingAndNotOtherwise() {
+        outbox.failed(report("t1", outbox.number("t1"), "failed"));
+        assertThat(outbox.park(report("t1", outbox.number("t1"), "parked"))).isTrue();
+
+        outbox.brokerTookOne();
+        assertThat(outbox.park(report("t2", outbox.number("t2"), "sent"))).isFalse();
+        assertThat(values(due())).as("the parked one is due with the failed one, after it")
+                .containsExactly("failed", "parked");
     }
 
     @Test

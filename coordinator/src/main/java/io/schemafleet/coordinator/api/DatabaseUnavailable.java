@@ -32,13 +32,13 @@ final class DatabaseUnavailable {
 
     static HttpResponse<ApiError> answer(HttpRequest<?> request, RuntimeException e) {
         String cause = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-        LOG.warn("{} {}: no connection to the coordinator's database: {}", request.getMethod(), request.getPath(),
+        LOG.warn("{} {}: the coordinator's database cannot be used: {}", request.getMethod(), request.getPath(),
                 cause);
         return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))
-                .body(ApiError.of("DatabaseUnavailable", "no connection to the coordinator's database in time: it is"
-                        + " down or unreachable, or every pooled connection stayed busy (" + cause + "); the event log"
-                        + " keeps everything meanwhile, so try again shortly"));
+                .body(ApiError.of("DatabaseUnavailable", "the coordinator cannot use its database: it is down or"
+                        + " unreachable, or every pooled connection stayed busy (" + cause + "); the event log keeps"
+                        + " everything meanwhile, so try again shortly"));
     }
 
     /** No connection within the pool's timeout. */
