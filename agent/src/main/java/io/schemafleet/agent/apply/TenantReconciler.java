@@ -138,15 +138,11 @@ public final class TenantReconciler {
         TenantStore store = new TenantStore(tenant, options.layout());
         List<String> rows;
         try (Connection c = databases.open(tenant.jdbcUrl())) {
-            rows = store.rows(c);
+            rows = rowsOrNone(c, store);
         } catch (SQLException e) {
-            if (missing(e)) {
-                rows = List.of(); // never migrated: no version table yet
-            } else {
-                SqlFailure f = SqlFailure.classify(e);
-                return result(tenant, null, new Verdict(TenantState.UNREACHABLE, List.of(),
-                        new TenantError("unreachable", null, f.sqlState(), f.message()), null), List.of(), 1, start);
-            }
+            SqlFailure f = SqlFailure.classify(e);
+            return result(tenant, null, new Verdict(TenantState.UNREACHABLE, List.of(),
+                    new TenantError("unreachable", null, f.sqlState(), f.message()), null), List.of(), 1, start);
         }
         return result(tenant, null, new Verdict(TenantState.BEHIND, rows, null, null), List.of(), 0, start);
     }
@@ -373,7 +369,7 @@ public final class TenantReconciler {
         return next;
     }
 
-    /** The version rows read on {@code c}; none if there is no version table yet. */
+    /** The version rows read on {@code c}; none if there is no version table yet (never migrated). */
     private static List<String> rowsOrNone(Connection c, TenantStore store) throws SQLException {
         try {
             return store.rows(c);

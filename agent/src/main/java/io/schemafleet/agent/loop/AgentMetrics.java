@@ -43,8 +43,9 @@ public final class AgentMetrics {
                 .description("Records of the revisions and rollouts topics this agent has not read yet")
                 .baseUnit("records").register(registry);
         Gauge.builder("schemafleet.agent.reports.undelivered", publisher, ReportPublisher::undeliveredReports)
-                .description("Tenant reports the Kafka producer gave up on (a broker outage longer than"
-                        + " delivery.timeout.ms), waiting to be sent again").register(registry);
+                .description("Tenant reports kept to be sent again once the broker takes records: those the"
+                        + " Kafka producer gave up on and those made after, until a record got through")
+                .register(registry);
         FunctionCounter.builder("schemafleet.agent.reports.resent", publisher, ReportPublisher::resentReports)
                 .description("Tenant reports handed to the Kafka producer again after it gave up on them")
                 .register(registry);

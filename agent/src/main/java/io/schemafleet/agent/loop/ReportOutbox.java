@@ -66,10 +66,7 @@ final class ReportOutbox {
         if (brokerTakes) {
             return false;
         }
-        Tail tail = tails.get(report.tenant());
-        if (tail != null) {
-            tail.failed.put(report.number(), report);
-        }
+        keep(report);
         return true;
     }
 
@@ -106,6 +103,11 @@ final class ReportOutbox {
 
     synchronized void failed(Undelivered report) {
         brokerTakes = false;
+        keep(report);
+    }
+
+    /** Keeps the report with its tenant's failed ones, unless one delivered after it made it stale. */
+    private void keep(Undelivered report) {
         Tail tail = tails.get(report.tenant());
         if (tail != null && report.number() > tail.delivered) {
             tail.failed.put(report.number(), report);
@@ -120,7 +122,7 @@ final class ReportOutbox {
      * again, but a probe gets through where heartbeats cannot (their partition down, the
      * tenants' up).
      */
-    synchronized List<String> tenantsDue() {
+    synchronized Due tenantsDue() {
         List<String> due = new ArrayList<>();
         String probe = null;
         long oldest = Long.MAX_VALUE;
@@ -134,7 +136,11 @@ final class ReportOutbox {
                 }
             }
         }
-        return brokerTakes || probe == null ? due : List.of(probe);
+        return brokerTakes || probe == null ? new Due(due, false) : new Due(List.of(probe), true);
+    }
+
+    /** Tenants whose reports are due, and whether they are a probe into a broker that took nothing since. */
+    record Due(List<String> tenants, boolean probe) {
     }
 
     /**

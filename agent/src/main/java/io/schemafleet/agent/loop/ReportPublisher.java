@@ -182,11 +182,15 @@ final class ReportPublisher implements AutoCloseable {
      * tenant has gone out since ({@link ReportOutbox#tenantsDue}); a tenant's in their order.
      */
     void resendUndelivered() {
-        List<String> tenants = outbox.tenantsDue();
-        if (!tenants.isEmpty()) {
-            LOG.warn("sending undelivered tenant reports of {} tenant(s) again", tenants.size());
+        ReportOutbox.Due due = outbox.tenantsDue();
+        if (due.probe()) {
+            // Every heartbeat of an outage probes: worth a line at info, not a warning each time.
+            LOG.info("probing the broker with the undelivered tenant reports of {}", due.tenants().get(0));
+        } else if (!due.tenants().isEmpty()) {
+            LOG.warn("the broker takes records again: sending undelivered tenant reports of {} tenant(s) again",
+                    due.tenants().size());
         }
-        for (String tenant : tenants) {
+        for (String tenant : due.tenants()) {
             synchronized (sendOrderOf(tenant)) {
                 for (ReportOutbox.Undelivered report : outbox.takeDue(tenant)) {
                     sendReport(report.tenant(), report.value(), report.state(), false);

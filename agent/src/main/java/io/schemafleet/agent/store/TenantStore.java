@@ -28,6 +28,8 @@ import static io.schemafleet.agent.db.SqlText.literal;
 public final class TenantStore {
     /** Namespace of Schemafleet's advisory locks, so they never collide with an application's. */
     public static final int LOCK_NAMESPACE = 0x5CF1EE7;
+    /** How long the agent polls for a tenant's lock another session holds before giving up (55P03). */
+    private static final Duration LOCK_WAIT = Duration.ofMinutes(15);
 
     private final Tenant tenant;
     private final String versionTable;
@@ -121,7 +123,7 @@ public final class TenantStore {
      * transaction of ours ever waits inside PostgreSQL (see {@link #stepScript}).
      */
     public void lockTransaction(Connection c) throws SQLException {
-        LockWait wait = new LockWait(Duration.ofMinutes(15));
+        LockWait wait = new LockWait(LOCK_WAIT);
         while (!tryLock(c, "pg_try_advisory_xact_lock")) {
             c.rollback();
             wait.pause();
@@ -130,7 +132,7 @@ public final class TenantStore {
 
     /** Takes the tenant's session-scoped advisory lock, for non-transactional steps; polls likewise. */
     public void lockSession(Connection c) throws SQLException {
-        lockSession(c, Duration.ofMinutes(15));
+        lockSession(c, LOCK_WAIT);
     }
 
     private void lockSession(Connection c, Duration limit) throws SQLException {
@@ -162,7 +164,7 @@ public final class TenantStore {
      * middle of a non-transactional step holds the lock; an interrupted step does not.
      */
     public void awaitUnlocked(Connection c) throws SQLException {
-        awaitUnlocked(c, Duration.ofMinutes(15));
+        awaitUnlocked(c, LOCK_WAIT);
     }
 
     /** {@link #awaitUnlocked(Connection)}, giving up (55P03) after {@code limit}. */
