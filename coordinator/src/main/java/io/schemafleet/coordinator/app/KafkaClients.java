@@ -39,7 +39,7 @@ public class KafkaClients {
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.getProducerId());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

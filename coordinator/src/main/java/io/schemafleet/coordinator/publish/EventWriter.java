@@ -33,6 +33,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
@@ -94,8 +95,7 @@ public class EventWriter implements AutoCloseable {
     /** Creates the producer and registers its transactional id (fencing an older instance). */
     public synchronized void start() {
         offsets = clients.admin();
-        producer = clients.transactionalProducer();
-        producer.initTransactions();
+        producer();
     }
 
     /**
@@ -108,6 +108,7 @@ public class EventWriter implements AutoCloseable {
      *     or the projection does not answer
      */
     public synchronized PublishResult publish(List<RevisionFile> files) {
+        producer();
         catchUp(topics.revisions());
         Map<String, RevisionRow> known = new HashMap<>();
         published.rows().forEach(row -> known.put(row.id(), row));
@@ -165,6 +166,7 @@ public class EventWriter implements AutoCloseable {
      * @throws RequestRefused whatever {@code decide} refuses; UNAVAILABLE if Kafka or the projection does not answer
      */
     public synchronized <T> T decideOnRollouts(Supplier<Decision<T>> decide) {
+        producer();
         catchUp(topics.revisions());
         catchUp(topics.rollouts());
         Decision<T> decision = decide.get();
@@ -265,28 +267,44 @@ public class EventWriter implements AutoCloseable {
      * Every event the coordinator produces passes here, and is signed here.
      */
     private Appended send(String topic, List<EventBody> bodies) {
+        KafkaProducer<String, byte[]> p = producer();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         List<String> ids = new ArrayList<>();
+        boolean committing = false;
         try {
-            producer.beginTransaction();
+            p.beginTransaction();
             for (EventBody body : bodies) {
                 Envelope envelope = trust.sign(Envelopes.of(body, config.getProducerId()));
                 ids.add(envelope.id());
                 byte[] value = EventCodec.encode(envelope);
-                sent.add(producer.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));
+                sent.add(p.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));
             }
-            producer.commitTransaction();
+            committing = true;
+            p.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            // Fatal for this producer: another coordinator took over the transactional id, or we may not write.
+            // Fatal for this producer: the transaction is aborted. The broker fences a producer whose
+            // transaction outlived its timeout (a partition), or another coordinator took the id over.
+            LOG.error("the producer cannot write to {} any more ({}); the next write starts a new one, which fences"
+                    + " any other coordinator with producer id {}", topic, e.toString(), config.getProducerId());
+            discardProducer();
             throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
-                    "cannot write to " + topic + ": " + e.getMessage(), e);
+                    "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
         } catch (KafkaException e) {
-            abort();
+            if (committing && unanswered(e)) {
+                // Kafka allows only retrying such a commit or closing the producer: the commit may have
+                // reached the broker. A new producer settles it before the next write decides anything.
+                discardProducer();
+                throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "Kafka did not confirm"
+                        + " the commit of " + bodies.size() + " event(s) to " + topic + " (" + e.getMessage()
+                        + "): they may or may not be written. Read the state back before trying again; the"
+                        + " coordinator settles the commit before its next write", e);
+            }
+            abort(p);
             throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
                     "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
         } catch (InvalidEventException e) {
             // An event consumers would reject (larger than a record may be): refuse it, write nothing.
-            abort();
+            abort(p);
             boolean tooLarge = e.rejection() == Rejection.TOO_LARGE;
             throw new RequestRefused(tooLarge ? RequestRefused.Reason.TOO_LARGE : RequestRefused.Reason.INVALID,
                     tooLarge ? "EventTooLarge" : "InvalidRequest", "cannot write to " + topic + ": " + e.getMessage()
@@ -303,9 +321,44 @@ public class EventWriter implements AutoCloseable {
         return new Appended(List.copyOf(ids), new TopicPartition(topic, 0), last + 1);
     }
 
-    private void abort() {
+    /**
+     * The transactional producer, started anew ({@code initTransactions}) if the last one was
+     * discarded. Every write calls it before it reads the log: a new producer completes or
+     * aborts whatever transaction the old one left in doubt, so the write decides on a log in
+     * which that outcome is settled.
+     */
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            KafkaProducer<String, byte[]> fresh = clients.transactionalProducer();
+            try {
+                fresh.initTransactions();
+            } catch (KafkaException e) {
+                fresh.close(Duration.ZERO);
+                throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                        "cannot start a transactional producer on Kafka: " + e.getMessage() + " (nothing was written)", e);
+            }
+            producer = fresh;
+            LOG.info("started a new transactional producer ({})", config.getProducerId());
+        }
+        return producer;
+    }
+
+    /** A commit that failed so may have reached the broker (Kafka's own words: it "must be retried"). */
+    private static boolean unanswered(KafkaException e) {
+        return e instanceof org.apache.kafka.common.errors.TimeoutException || e instanceof InterruptException;
+    }
+
+    private void discardProducer() {
+        KafkaProducer<String, byte[]> old = producer;
+        producer = null;
+        if (old != null) {
+            old.close(Duration.ZERO);
+        }
+    }
+
+    private static void abort(KafkaProducer<String, byte[]> p) {
         try {
-            producer.abortTransaction();
+            p.abortTransaction();
         } catch (KafkaException e) {
             LOG.warn("aborting the transaction failed: {}", e.toString());
         }

@@ -22,7 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,24 +59,30 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String LISTENER = "PLAINTEXT";
     private static final String CONTROLLER = "CONTROLLER";
+    private static final String BEHIND = "BEHIND";
 
     private final Path logDir;
     private final boolean ownsLogDir;
     private final Properties config;
     private final String bootstrapServers;
+    /** Advertised port of each listener behind a proxy → the port that listener binds. */
+    private final Map<Integer, Integer> behind;
     private KafkaRaftServer server;
     private Duration lastStartup = Duration.ZERO;
     private boolean closed;
 
-    private EmbeddedKafka(Path logDir, boolean ownsLogDir) {
+    private EmbeddedKafka(Path logDir, boolean ownsLogDir, List<Integer> advertisedPorts) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
-        int brokerPort = freePort();
-        int controllerPort = freePort();
-        while (controllerPort == brokerPort) {
-            controllerPort = freePort();
+        Set<Integer> taken = new HashSet<>(advertisedPorts);
+        int brokerPort = freePort(taken);
+        int controllerPort = freePort(taken);
+        Map<Integer, Integer> bound = new LinkedHashMap<>();
+        for (int advertised : advertisedPorts) {
+            bound.put(advertised, freePort(taken));
         }
-        this.config = brokerConfig(logDir, brokerPort, controllerPort);
+        this.behind = Map.copyOf(bound);
+        this.config = brokerConfig(logDir, brokerPort, controllerPort, bound);
         this.bootstrapServers = "127.0.0.1:" + brokerPort;
     }
 
@@ -84,7 +94,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a log directory for the embedded Kafka broker", e);
         }
-        return start(dir, true);
+        return start(dir, true, List.of());
+    }
+
+    /**
+     * {@link #start()}, with one more listener for each of {@code advertisedPorts}: it binds a
+     * free port of its own ({@link #boundPortBehind}) and tells clients to come back at
+     * {@code 127.0.0.1:}<i>advertised port</i>, where a proxy in front of it listens. Clients
+     * bootstrapped through such a proxy reach the broker only through it (a fault test cuts
+     * them off so); clients of {@link #bootstrapServers()} are not affected.
+     */
+    public static EmbeddedKafka startBehind(List<Integer> advertisedPorts) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("schemafleet-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a log directory for the embedded Kafka broker", e);
+        }
+        return start(dir, true, advertisedPorts);
     }
 
     /**
@@ -98,11 +125,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Kafka log directory " + logDir, e);
         }
-        return start(logDir.toAbsolutePath(), false);
+        return start(logDir.toAbsolutePath(), false, List.of());
     }
 
-    private static EmbeddedKafka start(Path logDir, boolean ownsLogDir) {
-        EmbeddedKafka kafka = new EmbeddedKafka(logDir, ownsLogDir);
+    private static EmbeddedKafka start(Path logDir, boolean ownsLogDir, List<Integer> advertisedPorts) {
+        EmbeddedKafka kafka = new EmbeddedKafka(logDir, ownsLogDir, advertisedPorts);
         try {
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 kafka.format();
@@ -122,6 +149,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} of the broker's plain-text listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The port the listener advertised at {@code advertisedPort} binds ({@link #startBehind}). */
+    public int boundPortBehind(int advertisedPort) {
+        Integer port = behind.get(advertisedPort);
+        if (port == null) {
+            throw new IllegalArgumentException("no listener is advertised at port " + advertisedPort);
+        }
+        return port;
     }
 
     /** The directory holding the broker's data. */
@@ -265,16 +301,28 @@ public final class EmbeddedKafka implements AutoCloseable {
                 + timeout.toSeconds() + " s" + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
-    private static Properties brokerConfig(Path logDir, int brokerPort, int controllerPort) {
+    private static Properties brokerConfig(Path logDir, int brokerPort, int controllerPort,
+                                           Map<Integer, Integer> behind) {
+        StringBuilder listeners = new StringBuilder(LISTENER + "://127.0.0.1:" + brokerPort + ","
+                + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        StringBuilder advertised = new StringBuilder(LISTENER + "://127.0.0.1:" + brokerPort);
+        StringBuilder protocols = new StringBuilder(CONTROLLER + ":PLAINTEXT," + LISTENER + ":PLAINTEXT");
+        int n = 0;
+        for (Map.Entry<Integer, Integer> e : behind.entrySet()) {
+            String name = BEHIND + ++n;
+            listeners.append(',').append(name).append("://127.0.0.1:").append(e.getValue());
+            advertised.append(',').append(name).append("://127.0.0.1:").append(e.getKey());
+            protocols.append(',').append(name).append(":PLAINTEXT");
+        }
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", LISTENER + "://127.0.0.1:" + brokerPort);
+        p.put("listeners", listeners.toString());
+        p.put("advertised.listeners", advertised.toString());
         p.put("controller.listener.names", CONTROLLER);
         p.put("inter.broker.listener.name", LISTENER);
-        p.put("listener.security.protocol.map", CONTROLLER + ":PLAINTEXT," + LISTENER + ":PLAINTEXT");
+        p.put("listener.security.protocol.map", protocols.toString());
         p.put("log.dirs", logDir.toString());
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");
@@ -287,16 +335,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A transaction past its timeout is aborted within a second rather than ten.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The default 128 MB dedupe buffer would be most of a small heap; 2 MB compacts test-sized logs fine.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         return p;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port for the embedded Kafka broker", e);
+    /** A free port not in {@code taken}, which it is then added to. */
+    private static int freePort(Set<Integer> taken) {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (taken.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port for the embedded Kafka broker", e);
+            }
         }
     }
 

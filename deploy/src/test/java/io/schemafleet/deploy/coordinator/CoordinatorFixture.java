@@ -135,6 +135,12 @@ public final class CoordinatorFixture implements AutoCloseable {
         return mirror;
     }
 
+    /** Sets {@code key} for every later {@link #start()} (a Kafka client property, say); returns this fixture. */
+    public CoordinatorFixture with(String key, Object value) {
+        settings.put(key, value);
+        return this;
+    }
+
     /** Starts the coordinator (again), on a random port. */
     public void start() {
         start(Map.of());

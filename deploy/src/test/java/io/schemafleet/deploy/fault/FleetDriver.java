@@ -71,14 +71,30 @@ final class FleetDriver {
     /** {@link #setUp(Resources, String, String, String, String)} with this coordinator (not started yet). */
     static Cast setUp(Resources resources, String test, CoordinatorFixture coordinator, String tenantDb, String agentId)
             throws Exception {
-        return setUp(resources, test, coordinator, tenantDb, TENANTS, REVISIONS_PER_STAGE * (FAULTS + 1), agentId,
-                Map.of());
+        return setUp(resources, test, coordinator, coordinator.bootstrapServers, tenantDb, agentId, Map.of());
+    }
+
+    /**
+     * {@link #setUp(Resources, String, String, String, String)} with this coordinator (not started yet),
+     * the agent bootstrapped at {@code agentBootstrap} (the same broker, another way there) with
+     * variables added to its environment.
+     */
+    static Cast setUp(Resources resources, String test, CoordinatorFixture coordinator, String agentBootstrap,
+                      String tenantDb, String agentId, Map<String, String> agentEnv) throws Exception {
+        return setUp(resources, test, coordinator, agentBootstrap, tenantDb, TENANTS,
+                REVISIONS_PER_STAGE * (FAULTS + 1), agentId, agentEnv);
     }
 
     private static Cast setUp(Resources resources, String test, CoordinatorFixture unstarted, String tenantDb,
                               int tenants, int revisions, String agentId, Map<String, String> agentEnv)
             throws Exception {
-        String bootstrap = unstarted.bootstrapServers;
+        return setUp(resources, test, unstarted, unstarted.bootstrapServers, tenantDb, tenants, revisions, agentId,
+                agentEnv);
+    }
+
+    private static Cast setUp(Resources resources, String test, CoordinatorFixture unstarted, String bootstrap,
+                              String tenantDb, int tenants, int revisions, String agentId, Map<String, String> agentEnv)
+            throws Exception {
         CoordinatorFixture coordinator = resources.add(unstarted);
         coordinator.start();
         List<Revision> chain = BenchRevisions.generate(revisions);

@@ -1,0 +1,201 @@
+package io.schemafleet.deploy.fault;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy in front of one listener of a Kafka broker, between it and the clients a test
+ * bootstraps through {@link #port()} (the broker advertises that port for the listener,
+ * {@code EmbeddedKafka.startBehind}), which a test cuts them off with as a network partition
+ * would: {@link #partition()} stops every byte both ways while the connections stay open (no
+ * reset, no FIN: clients wait for their own timeouts), new connections are taken and held as
+ * well, and {@link #heal()} lets what was held through, as TCP retransmits once a network is
+ * back. {@link #partitionAtRequest} starts the partition at the next request of one Kafka API,
+ * delivered to the broker first or held: to lose the answer to a commit, say, or the commit.
+ */
+final class KafkaProxy implements AutoCloseable {
+    /** Kafka's API key of {@code EndTxn}, the request that commits or aborts a transaction. */
+    static final short END_TXN = 26;
+
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Object gate = new Object();
+    private boolean open = true;
+    private volatile Trigger armed;
+    private volatile boolean closed;
+
+    /** A request that starts a partition. */
+    private record Trigger(short apiKey, boolean deliver) {
+    }
+
+    private KafkaProxy(ServerSocket server) {
+        this.server = server;
+    }
+
+    /** Listens on a free loopback port; nothing is forwarded before {@link #forwardTo}. */
+    static KafkaProxy open() {
+        try {
+            return new KafkaProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the proxy's port", e);
+        }
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** From now on, connections to {@link #port()} are forwarded to {@code 127.0.0.1:targetPort}. */
+    KafkaProxy forwardTo(int targetPort) {
+        daemon("kafka-proxy-accept", () -> {
+            while (!closed) {
+                Socket client;
+                try {
+                    client = server.accept();
+                } catch (IOException e) {
+                    return; // closed
+                }
+                sockets.add(client);
+                daemon("kafka-proxy-connect", () -> connect(client, targetPort));
+            }
+        });
+        return this;
+    }
+
+    /** Cuts every client off the broker, both ways, until {@link #heal()}. */
+    void partition() {
+        synchronized (gate) {
+            open = false;
+        }
+    }
+
+    /** Ends the partition: what was held goes through, in order. */
+    void heal() {
+        synchronized (gate) {
+            open = true;
+            gate.notifyAll();
+        }
+    }
+
+    boolean partitioned() {
+        synchronized (gate) {
+            return !open;
+        }
+    }
+
+    /**
+     * Arms a partition that starts at the next request with Kafka API key {@code apiKey}:
+     * after the broker got it ({@code deliver}: it acts on it, its answer is held) or before
+     * (the request is held).
+     */
+    void partitionAtRequest(short apiKey, boolean deliver) {
+        armed = new Trigger(apiKey, deliver);
+    }
+
+    private void connect(Socket client, int targetPort) {
+        try {
+            awaitOpen(); // a connection made during a partition reaches nothing until it heals
+            Socket broker = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.add(broker);
+            daemon("kafka-proxy-requests", () -> requests(client, broker));
+            daemon("kafka-proxy-answers", () -> answers(broker, client));
+        } catch (IOException | InterruptedException e) {
+            closeQuietly(client);
+        }
+    }
+
+    /** Client to broker, a request at a time: a request is a 4-byte size, then its API key first. */
+    private void requests(Socket from, Socket to) {
+        try (from; to) {
+            DataInputStream in = new DataInputStream(from.getInputStream());
+            OutputStream out = to.getOutputStream();
+            while (true) {
+                int size;
+                try {
+                    size = in.readInt();
+                } catch (java.io.EOFException e) {
+                    return;
+                }
+                byte[] frame = ByteBuffer.allocate(4 + size).putInt(size).put(in.readNBytes(size)).array();
+                awaitOpen();
+                Trigger trigger = armed;
+                short apiKey = size >= 2 ? ByteBuffer.wrap(frame, 4, 2).getShort() : -1;
+                if (trigger != null && trigger.apiKey() == apiKey) {
+                    armed = null;
+                    if (trigger.deliver()) {
+                        out.write(frame);
+                        out.flush();
+                        partition();
+                        continue;
+                    }
+                    partition();
+                    awaitOpen();
+                }
+                out.write(frame);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // a side closed: the other is closed with it, as a dropped connection is
+        }
+    }
+
+    /** Broker to client, bytes as they come. */
+    private void answers(Socket from, Socket to) {
+        try (from; to) {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            while (true) {
+                awaitOpen();
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return;
+                }
+                awaitOpen();
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // as above
+        }
+    }
+
+    private void awaitOpen() throws InterruptedException {
+        synchronized (gate) {
+            while (!open && !closed) {
+                gate.wait();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        heal();
+        closeQuietly(server);
+        sockets.forEach(KafkaProxy::closeQuietly);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing anyway
+        }
+    }
+
+    private static void daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+    }
+}
