@@ -32,9 +32,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,14 +279,14 @@ public class EventWriter implements AutoCloseable {
             }
             committing = true;
             p.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            // Fatal for this producer: the transaction is aborted. The broker fences a producer whose
-            // transaction outlived its timeout (a partition), or another coordinator took the id over.
-            LOG.error("the producer cannot write to {} any more ({}); the next write starts a new one, which fences"
-                    + " any other coordinator with producer id {}", topic, e.toString(), config.getProducerId());
-            discardProducer();
-            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
-                    "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
+        } catch (ProducerFencedException e) {
+            // Another producer took the transactional id over: a second coordinator on these topics. Replacing
+            // this producer would fence that one in turn, so this coordinator stops writing instead.
+            LOG.error("another coordinator with producer id {} writes to {} now; this one no longer writes: stop it, or"
+                    + " restart it once that one is gone", config.getProducerId(), topic);
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to " + topic
+                    + ": another coordinator with producer id " + config.getProducerId() + " took over (nothing was"
+                    + " written)", e);
         } catch (KafkaException e) {
             if (committing && unanswered(e)) {
                 // Kafka allows only retrying such a commit or closing the producer: the commit may have
@@ -299,12 +297,12 @@ public class EventWriter implements AutoCloseable {
                         + "): they may or may not be written. Read the state back before trying again; the"
                         + " coordinator settles the commit before its next write", e);
             }
-            abort(p);
+            abortOrDiscard(p);
             throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
                     "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
         } catch (InvalidEventException e) {
             // An event consumers would reject (larger than a record may be): refuse it, write nothing.
-            abort(p);
+            abortOrDiscard(p);
             boolean tooLarge = e.rejection() == Rejection.TOO_LARGE;
             throw new RequestRefused(tooLarge ? RequestRefused.Reason.TOO_LARGE : RequestRefused.Reason.INVALID,
                     tooLarge ? "EventTooLarge" : "InvalidRequest", "cannot write to " + topic + ": " + e.getMessage()
@@ -356,11 +354,17 @@ public class EventWriter implements AutoCloseable {
         }
     }
 
-    private static void abort(KafkaProducer<String, byte[]> p) {
+    /**
+     * Aborts the open transaction. A producer that cannot (in an error state: its transaction
+     * timed out on the broker during a partition, say) writes nothing more, so the next write
+     * starts a new one.
+     */
+    private void abortOrDiscard(KafkaProducer<String, byte[]> p) {
         try {
             p.abortTransaction();
         } catch (KafkaException e) {
-            LOG.warn("aborting the transaction failed: {}", e.toString());
+            LOG.warn("aborting the transaction failed ({}); the next write starts a new producer", e.toString());
+            discardProducer();
         }
     }
 

@@ -4,12 +4,16 @@ import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.Resources;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,10 +24,7 @@ import static org.awaitility.Awaitility.await;
  * open and go silent, as in a partition, rather than being reset as in a broker restart.
  */
 class KafkaPartitionIT {
-    /**
-     * Longer than the clients' request timeout below (so that they give requests up and retry
-     * meanwhile), and than a transaction's timeout and the broker's check for it.
-     */
+    /** Longer than the agent's request timeout below, so that it gives requests up and retries meanwhile. */
     private static final Duration PARTITION = Duration.ofSeconds(8);
 
     @RegisterExtension
@@ -74,75 +75,130 @@ class KafkaPartitionIT {
      */
     @Test
     void aRolloutWhoseCommitIsAnsweredInAPartitionIsNotReportedUnwritten() throws Exception {
-        Lost lost = rolloutInAPartition("commit_answer_lost", true);
+        CutOff cut = coordinatorCutOffAtItsCommit("commit_answer_lost", true, 3_000);
 
-        assertThat(lost.answer().status()).as("POST /api/rollouts in the partition: %s", lost.answer()).isEqualTo(503);
-        assertThat(lost.answer().json().path("error").path("message").asText()).doesNotContain("nothing was written");
-        FleetDriver.awaitConverged(lost.cast().coordinator(), lost.cast().fleet().tenants(), lost.cast().fleet().head(),
+        CoordinatorFixture.Reply answer;
+        try {
+            answer = cut.postRollout();
+            assertThat(cut.proxy().partitioned()).as("the partition started at the commit").isTrue();
+            FleetDriver.awaitOrExplain(cut.cast().agent(), Duration.ofSeconds(30),
+                    "the agent did not act on the rollout the coordinator committed before it was cut off",
+                    () -> cut.cast().fleet().appliedSteps() > 0);
+        } finally {
+            cut.proxy().heal();
+        }
+
+        assertThat(answer.status()).as("POST /api/rollouts in the partition: %s", answer).isEqualTo(503);
+        assertThat(message(answer)).contains("may or may not be written").doesNotContain("nothing was written");
+        FleetDriver.awaitConverged(cut.cast().coordinator(), cut.cast().fleet().tenants(), cut.cast().fleet().head(),
                 Duration.ofSeconds(60));
-        assertThat(FleetDriver.rollout(lost.cast().coordinator(), "head")).as("a rollout after the partition").isNotBlank();
+        FleetDriver.rollout(cut.cast().coordinator(), "head"); // 201: it writes again
     }
 
     /**
-     * The coordinator is cut off from the broker just before its commit of a rollout: the
-     * commit waits in the partition past the transaction's timeout, so the broker aborts the
-     * transaction. The rollout is not written, the request does not claim it was, and once
-     * the partition heals the coordinator writes again (a rollout then converges the fleet).
+     * The coordinator is cut off from the broker just before its commit of a rollout, and gives
+     * the commit up (after {@code max.block.ms}) before the broker aborts the transaction (after
+     * {@code transaction.timeout.ms}). The request says the outcome is unknown; the rollout is not
+     * written, and once the partition heals the next rollout is.
      */
     @Test
-    void aRolloutWhoseCommitOutlivesItsTransactionIsNotWrittenAndTheNextOneIs() throws Exception {
-        Lost lost = rolloutInAPartition("commit_held", false);
+    void aRolloutWhoseCommitIsHeldInAPartitionIsNotWrittenAndTheNextOneIs() throws Exception {
+        CutOff cut = coordinatorCutOffAtItsCommit("commit_held", false, 3_000);
 
-        assertThat(lost.answer().status()).as("POST /api/rollouts in the partition: %s", lost.answer()).isEqualTo(503);
-        CoordinatorFixture coordinator = lost.cast().coordinator();
-        assertThat(coordinator.get("/api/rollouts").json().path("rollouts")).as("rollouts after the partition").isEmpty();
-        FleetDriver.rollout(coordinator, "head");
-        FleetDriver.awaitConverged(coordinator, lost.cast().fleet().tenants(), lost.cast().fleet().head(),
-                Duration.ofSeconds(60));
-    }
+        CoordinatorFixture.Reply answer = cut.postRolloutHealingOnceTheBrokerAborted();
 
-    private record Lost(FleetDriver.Cast cast, CoordinatorFixture.Reply answer) {
+        assertThat(answer.status()).as("POST /api/rollouts in the partition: %s", answer).isEqualTo(503);
+        assertThat(message(answer)).contains("may or may not be written");
+        assertNotWrittenAndTheNextRolloutConverges(cut);
     }
 
     /**
-     * A coordinator behind a proxy (its clients give a request up after 2 s, block at most
-     * 3 s, and a transaction times out after 4 s), a fleet, and a rollout to head posted with
-     * a partition armed at its commit ({@code deliverCommit}: after the broker got it); the
-     * partition heals once the agent acted on the rollout, or when it did not for {@link #PARTITION}.
+     * As above, but the coordinator waits for the commit longer than the transaction lives:
+     * the partition heals while it waits, and the commit reaches a broker that has aborted the
+     * transaction. The producer is then in an error state, in which it can write nothing more,
+     * and the coordinator answered every later write with 503 until it was restarted; it now
+     * starts a new producer.
      */
-    private Lost rolloutInAPartition(String test, boolean deliverCommit) throws Exception {
-        KafkaProxy coordinatorSide = resources.add(KafkaProxy.open());
-        EmbeddedKafka kafka = resources.add(EmbeddedKafka.startBehind(List.of(coordinatorSide.port())));
-        coordinatorSide.forwardTo(kafka.boundPortBehind(coordinatorSide.port()));
+    @Test
+    void aRolloutWhoseTransactionTimedOutInAPartitionIsNotWrittenAndTheNextOneIs() throws Exception {
+        CutOff cut = coordinatorCutOffAtItsCommit("txn_timed_out", false, 20_000);
+
+        CoordinatorFixture.Reply answer = cut.postRolloutHealingOnceTheBrokerAborted();
+
+        assertThat(answer.status()).as("POST /api/rollouts in the partition: %s", answer).isEqualTo(503);
+        assertThat(message(answer)).contains("nothing was written");
+        assertNotWrittenAndTheNextRolloutConverges(cut);
+    }
+
+    private static String message(CoordinatorFixture.Reply answer) {
+        return answer.json().path("error").path("message").asText();
+    }
+
+    private static void assertNotWrittenAndTheNextRolloutConverges(CutOff cut) throws Exception {
+        CoordinatorFixture coordinator = cut.cast().coordinator();
+        assertThat(coordinator.get("/api/rollouts").json().path("rollouts")).as("rollouts after the partition").isEmpty();
+        assertThat(cut.cast().fleet().appliedSteps()).as("steps applied").isZero();
+        FleetDriver.rollout(coordinator, "head");
+        FleetDriver.awaitConverged(coordinator, cut.cast().fleet().tenants(), cut.cast().fleet().head(),
+                Duration.ofSeconds(60));
+    }
+
+    /** A coordinator behind {@code proxy}, whose partition is armed at its next commit. */
+    private record CutOff(FleetDriver.Cast cast, KafkaProxy proxy, EmbeddedKafka kafka) {
+        CoordinatorFixture.Reply postRollout() {
+            long begin = System.nanoTime();
+            CoordinatorFixture.Reply answer = cast.coordinator().post("/api/rollouts",
+                    CoordinatorFixture.JSON.createObjectNode().put("to", "head"));
+            System.err.printf("FAULT %s: POST /api/rollouts answered after %d ms: %s%n", cast.test(),
+                    (System.nanoTime() - begin) / 1_000_000, answer);
+            return answer;
+        }
+
+        /**
+         * {@link #postRollout()}, while another thread heals the partition once the broker has
+         * aborted the coordinator's transaction ({@code DescribeTransactions}, asked directly).
+         */
+        CoordinatorFixture.Reply postRolloutHealingOnceTheBrokerAborted() throws Exception {
+            CompletableFuture<Void> healed = CompletableFuture.runAsync(() -> {
+                try (Admin admin = Admin.create(kafka.clientConfig())) {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                            .alias("the broker aborted the coordinator's transaction").ignoreExceptions().until(() -> {
+                                var txn = admin.describeTransactions(List.of(TRANSACTIONAL_ID)).all().get()
+                                        .get(TRANSACTIONAL_ID);
+                                return proxy.partitioned() && txn.state() == TransactionState.COMPLETE_ABORT;
+                            });
+                } finally {
+                    proxy.heal();
+                }
+            });
+            CoordinatorFixture.Reply answer = postRollout();
+            healed.get(60, TimeUnit.SECONDS);
+            return answer;
+        }
+    }
+
+    /** The coordinator's transactional id: its default producer id. */
+    private static final String TRANSACTIONAL_ID = "schemafleet-coordinator";
+
+    /**
+     * A coordinator behind a proxy (its clients give a request up after 2 s, a transaction
+     * times out after 4 s, and it waits {@code maxBlockMs} for a commit), a fleet with its agent
+     * on the broker directly, and a partition armed at the coordinator's next commit
+     * ({@code deliverCommit}: after the broker got it).
+     */
+    private CutOff coordinatorCutOffAtItsCommit(String test, boolean deliverCommit, int maxBlockMs) throws Exception {
+        KafkaProxy proxy = resources.add(KafkaProxy.open());
+        EmbeddedKafka kafka = resources.add(EmbeddedKafka.startBehind(List.of(proxy.port())));
+        proxy.forwardTo(kafka.boundPortBehind(proxy.port()));
         TestDatabase db = resources.add(TestDatabase.create(test.replace("_", "")));
-        CoordinatorFixture coordinator = new CoordinatorFixture(test, "127.0.0.1:" + coordinatorSide.port())
+        CoordinatorFixture coordinator = new CoordinatorFixture(test, "127.0.0.1:" + proxy.port())
                 .with("schemafleet.kafka-properties.request.timeout.ms", "2000")
-                .with("schemafleet.kafka-properties.max.block.ms", "3000")
+                .with("schemafleet.kafka-properties.max.block.ms", String.valueOf(maxBlockMs))
                 .with("schemafleet.kafka-properties.transaction.timeout.ms", "4000")
                 .with("schemafleet.await-projection", "5s");
         FleetDriver.Cast cast = FleetDriver.setUp(resources, test, coordinator, kafka.bootstrapServers(), db.url(),
-                "agent-" + test.charAt(7), Map.of());
-
-        coordinatorSide.partitionAtRequest(KafkaProxy.END_TXN, deliverCommit);
-        long begin = System.nanoTime();
-        CoordinatorFixture.Reply answer = coordinator.post("/api/rollouts",
-                CoordinatorFixture.JSON.createObjectNode().put("to", "head"));
-        System.err.printf("FAULT %s: POST /api/rollouts answered %d after %d ms: %s%n", test, answer.status(),
-                (System.nanoTime() - begin) / 1_000_000, answer);
-        try {
-            assertThat(coordinatorSide.partitioned()).as("the partition started at the commit").isTrue();
-            if (deliverCommit) {
-                FleetDriver.awaitOrExplain(cast.agent(), Duration.ofSeconds(30),
-                        "the agent did not act on the rollout the coordinator committed before it was cut off",
-                        () -> cast.fleet().appliedSteps() > 0);
-            } else {
-                await().during(PARTITION).atMost(PARTITION.plusSeconds(5)).pollInterval(Duration.ofMillis(500))
-                        .alias("the fleet stays where it was: no rollout reached the agent")
-                        .until(() -> cast.fleet().appliedSteps() == 0);
-            }
-        } finally {
-            coordinatorSide.heal();
-        }
-        return new Lost(cast, answer);
+                "agent-" + test.replace("_", "-"), Map.of());
+        proxy.partitionAtRequest(KafkaProxy.END_TXN, deliverCommit);
+        return new CutOff(cast, proxy, kafka);
     }
 }
