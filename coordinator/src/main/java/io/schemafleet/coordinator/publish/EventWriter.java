@@ -252,7 +252,13 @@ public class EventWriter implements AutoCloseable {
      */
     private List<String> append(String topic, List<EventBody> bodies) {
         Appended appended = send(topic, bodies);
-        awaitProjection(appended.partition(), appended.next());
+        try {
+            awaitProjection(appended.partition(), appended.next());
+        } catch (RequestRefused late) {
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", bodies.size() + " event(s) "
+                    + appended.ids() + " are written to " + topic + " but not applied yet (" + late.getMessage()
+                    + "); they take effect once the projection catches up: do not send them again", late);
+        }
         return appended.ids();
     }
 

@@ -3,6 +3,7 @@ package io.schemafleet.deploy.coordinator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.schemafleet.coordinator.projection.Projection;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
 import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventCodec;
@@ -113,6 +114,30 @@ class CoordinatorIT {
         Reply unknown = fixture.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "nosuch"));
         assertThat(unknown.status()).as("%s", unknown).isEqualTo(400);
         assertThat(unknown.json().at("/error/type").asText()).isEqualTo("ResolutionError");
+    }
+
+    @Test
+    void aPublishTheProjectionIsTooLateForSaysItIsWrittenAndTakesEffect() {
+        // given: a projection that stopped after catching up
+        fixture = new CoordinatorFixture("publish_late");
+        fixture.start(Map.of("schemafleet.await-projection", "1s"));
+        fixture.context().getBean(Projection.class).close();
+
+        // when
+        Reply late = fixture.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()));
+
+        // then: 503, saying the revisions are written and not to send them again
+        assertThat(late.status()).as("%s", late).isEqualTo(503);
+        assertThat(late.json().path("error").path("message").asText())
+                .contains("are written to " + fixture.topics.revisions() + " but not applied yet")
+                .contains("do not send them again");
+
+        // and: a coordinator that reads the log lists them
+        fixture.stop();
+        fixture.start();
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(fixture.get("/api/revisions").json().path("revisions").findValuesAsText("revision"))
+                        .containsExactlyInAnyOrderElementsOf(EXAMPLE_ORDER));
     }
 
     @Test
