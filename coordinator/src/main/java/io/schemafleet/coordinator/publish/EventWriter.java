@@ -76,6 +76,8 @@ public class EventWriter implements AutoCloseable {
     private final Topics topics;
     private final Duration await;
     private KafkaProducer<String, byte[]> producer;
+    /** Set once another coordinator took the transactional id over: sticky, so as not to fence it back. */
+    private boolean fenced;
     private Admin offsets;
 
     public EventWriter(CoordinatorConfig config, KafkaClients clients, Projection projection,
@@ -286,13 +288,7 @@ public class EventWriter implements AutoCloseable {
             committing = true;
             p.commitTransaction();
         } catch (ProducerFencedException e) {
-            // Another producer took the transactional id over: a second coordinator on these topics. Replacing
-            // this producer would fence that one in turn, so this coordinator stops writing instead.
-            LOG.error("another coordinator with producer id {} writes to {} now; this one no longer writes: stop it, or"
-                    + " restart it once that one is gone", config.getProducerId(), topic);
-            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to " + topic
-                    + ": another coordinator with producer id " + config.getProducerId() + " took over (nothing was"
-                    + " written)", e);
+            throw fencedOff(e);
         } catch (KafkaException e) {
             if (committing && unanswered(e)) {
                 // Kafka allows only retrying such a commit or closing the producer: the commit may have
@@ -332,6 +328,9 @@ public class EventWriter implements AutoCloseable {
      * which that outcome is settled.
      */
     private KafkaProducer<String, byte[]> producer() {
+        if (fenced) {
+            throw fencedOff(null);
+        }
         if (producer == null) {
             KafkaProducer<String, byte[]> fresh = clients.transactionalProducer();
             try {
@@ -345,6 +344,21 @@ public class EventWriter implements AutoCloseable {
             LOG.info("started a new transactional producer ({})", config.getProducerId());
         }
         return producer;
+    }
+
+    /**
+     * Another producer took the transactional id over: a second coordinator on these topics.
+     * Replacing this producer would fence that one in turn, so this coordinator stops writing.
+     */
+    private RequestRefused fencedOff(KafkaException cause) {
+        if (!fenced) {
+            fenced = true;
+            LOG.error("another coordinator with producer id {} writes to the topics now; this one no longer writes:"
+                    + " stop it, or restart it once that one is gone", config.getProducerId());
+        }
+        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "another coordinator with producer"
+                + " id " + config.getProducerId() + " took over writing; this one writes nothing more until restarted"
+                + " (nothing was written)", cause);
     }
 
     /** A commit that failed so may have reached the broker (Kafka's own words: it "must be retried"). */
@@ -369,9 +383,22 @@ public class EventWriter implements AutoCloseable {
         try {
             p.abortTransaction();
         } catch (KafkaException e) {
+            if (causedBy(e, ProducerFencedException.class)) {
+                // Kafka reports a fenced producer's commit as one with an old epoch; its abort then says why.
+                throw fencedOff(e);
+            }
             LOG.warn("aborting the transaction failed ({}); the next write starts a new producer", e.toString());
             discardProducer();
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits until the projection has applied everything committed on {@code topic} (one partition). */

@@ -118,13 +118,18 @@ class CoordinatorIT {
 
     @Test
     void aPublishTheProjectionIsTooLateForSaysItIsWrittenAndTakesEffect() {
-        // given: a projection that stopped after catching up
+        // given: a projection that stopped after applying a first publish
         fixture = new CoordinatorFixture("publish_late");
         fixture.start(Map.of("schemafleet.await-projection", "1s"));
+        Map<String, String> examples = CoordinatorFixture.exampleFiles();
+        String root = "801b86be184b"; // the examples' base
+        Reply first = fixture.post("/api/revisions", CoordinatorFixture.filesBody(
+                CoordinatorFixture.only(examples, List.of(root))));
+        assertThat(first.status()).as("%s", first).isEqualTo(201);
         fixture.context().getBean(Projection.class).close();
 
         // when
-        Reply late = fixture.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()));
+        Reply late = fixture.post("/api/revisions", CoordinatorFixture.filesBody(examples));
 
         // then: 503, saying the revisions are written and not to send them again
         assertThat(late.status()).as("%s", late).isEqualTo(503);
@@ -138,6 +143,29 @@ class CoordinatorIT {
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(fixture.get("/api/revisions").json().path("revisions").findValuesAsText("revision"))
                         .containsExactlyInAnyOrderElementsOf(EXAMPLE_ORDER));
+    }
+
+    @Test
+    void aCoordinatorFencedByAnotherWithItsProducerIdStopsWritingAndDoesNotFenceItBack() {
+        // given: a second coordinator on the same topics with the same producer id, started after the first
+        fixture = new CoordinatorFixture("fenced");
+        fixture.start();
+        Map<String, String> examples = CoordinatorFixture.exampleFiles();
+        try (CoordinatorFixture twin = fixture.mirror().with("schemafleet.producer-id", "schemafleet-coordinator")) {
+            twin.start();
+
+            // when: the first one writes, twice
+            Reply fenced = fixture.post("/api/revisions", CoordinatorFixture.filesBody(examples));
+            Reply again = fixture.post("/api/revisions", CoordinatorFixture.filesBody(examples));
+
+            // then: refused, saying why, and without taking the id back: the second one still writes
+            assertThat(fenced.status()).as("%s", fenced).isEqualTo(503);
+            assertThat(fenced.json().path("error").path("message").asText())
+                    .contains("another coordinator with producer id schemafleet-coordinator took over");
+            assertThat(again.status()).as("%s", again).isEqualTo(503);
+            Reply twinWrites = twin.post("/api/revisions", CoordinatorFixture.filesBody(examples));
+            assertThat(twinWrites.status()).as("the second coordinator's write: %s", twinWrites).isEqualTo(201);
+        }
     }
 
     @Test
