@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,6 +42,15 @@ public class KafkaClients {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * The transactional producer's {@code transaction.timeout.ms}: as configured in
+     * {@code schemafleet.kafka-properties}, or Kafka's default of 60 s.
+     */
+    public Duration transactionTimeout() {
+        String configured = config.getKafkaProperties().get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return Duration.ofMillis(configured == null ? 60_000 : Long.parseLong(configured.strip()));
     }
 
     /**

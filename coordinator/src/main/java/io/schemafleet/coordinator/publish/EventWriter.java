@@ -26,14 +26,9 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -75,9 +69,7 @@ public class EventWriter implements AutoCloseable {
     private final EventTrust trust;
     private final Topics topics;
     private final Duration await;
-    private KafkaProducer<String, byte[]> producer;
-    /** Set once another coordinator took the transactional id over: sticky, so as not to fence it back. */
-    private boolean fenced;
+    private final TransactionalSender sender;
     private Admin offsets;
 
     public EventWriter(CoordinatorConfig config, KafkaClients clients, Projection projection,
@@ -90,12 +82,13 @@ public class EventWriter implements AutoCloseable {
         this.trust = trust;
         this.topics = config.topics();
         this.await = config.getAwaitProjection();
+        this.sender = new TransactionalSender(clients, config.getProducerId(), clients.transactionTimeout());
     }
 
     /** Creates the producer and registers its transactional id (fencing an older instance). */
     public synchronized void start() {
         offsets = clients.admin();
-        producer();
+        sender.settle();
     }
 
     /**
@@ -108,7 +101,7 @@ public class EventWriter implements AutoCloseable {
      *     or the projection does not answer
      */
     public synchronized PublishResult publish(List<RevisionFile> files) {
-        producer();
+        sender.settle();
         catchUp(topics.revisions());
         Map<String, RevisionRow> known = new HashMap<>();
         published.rows().forEach(row -> known.put(row.id(), row));
@@ -166,7 +159,7 @@ public class EventWriter implements AutoCloseable {
      * @throws RequestRefused whatever {@code decide} refuses; UNAVAILABLE if Kafka or the projection does not answer
      */
     public synchronized <T> T decideOnRollouts(Supplier<Decision<T>> decide) {
-        producer();
+        sender.settle();
         catchUp(topics.revisions());
         catchUp(topics.rollouts());
         Decision<T> decision = decide.get();
@@ -224,7 +217,7 @@ public class EventWriter implements AutoCloseable {
      * the tenant has reported; the agent leaves a tenant that is not failed alone.
      *
      * @throws RequestRefused INVALID for a tenant id the protocol refuses, UNAVAILABLE if
-     *     Kafka does not take the event (then nothing was written)
+     *     Kafka does not take the event (saying whether it was written)
      */
     public synchronized RetryResult requestRetry(String tenant, String requestedBy) {
         TenantRetryRequested event;
@@ -273,132 +266,23 @@ public class EventWriter implements AutoCloseable {
      * Every event the coordinator produces passes here, and is signed here.
      */
     private Appended send(String topic, List<EventBody> bodies) {
-        KafkaProducer<String, byte[]> p = producer();
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         List<String> ids = new ArrayList<>();
-        boolean committing = false;
         try {
-            p.beginTransaction();
             for (EventBody body : bodies) {
                 Envelope envelope = trust.sign(Envelopes.of(body, config.getProducerId()));
                 ids.add(envelope.id());
-                byte[] value = EventCodec.encode(envelope);
-                sent.add(p.send(new ProducerRecord<>(topic, Topics.keyFor(body), value)));
+                records.add(new ProducerRecord<>(topic, Topics.keyFor(body), EventCodec.encode(envelope)));
             }
-            committing = true;
-            p.commitTransaction();
-        } catch (ProducerFencedException e) {
-            throw fencedOff(e);
-        } catch (KafkaException e) {
-            if (committing && unanswered(e)) {
-                // Kafka allows only retrying such a commit or closing the producer: the commit may have
-                // reached the broker. A new producer settles it before the next write decides anything.
-                discardProducer();
-                throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "Kafka did not confirm"
-                        + " the commit of " + bodies.size() + " event(s) to " + topic + " (" + e.getMessage()
-                        + "): they may or may not be written. Read the state back before trying again; the"
-                        + " coordinator settles the commit before its next write", e);
-            }
-            abortOrDiscard(p);
-            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
-                    "cannot write to " + topic + ": " + e.getMessage() + " (nothing was written; try again)", e);
         } catch (InvalidEventException e) {
             // An event consumers would reject (larger than a record may be): refuse it, write nothing.
-            abortOrDiscard(p);
             boolean tooLarge = e.rejection() == Rejection.TOO_LARGE;
             throw new RequestRefused(tooLarge ? RequestRefused.Reason.TOO_LARGE : RequestRefused.Reason.INVALID,
                     tooLarge ? "EventTooLarge" : "InvalidRequest", "cannot write to " + topic + ": " + e.getMessage()
                     + " (nothing was written)", e);
         }
-        long last = -1;
-        for (Future<RecordMetadata> f : sent) {
-            try {
-                last = Math.max(last, f.get().offset());
-            } catch (ExecutionException | InterruptedException e) {
-                throw new IllegalStateException("a committed send has no metadata", e);
-            }
-        }
-        return new Appended(List.copyOf(ids), new TopicPartition(topic, 0), last + 1);
-    }
-
-    /**
-     * The transactional producer, started anew ({@code initTransactions}) if the last one was
-     * discarded. Every write calls it before it reads the log: a new producer completes or
-     * aborts whatever transaction the old one left in doubt, so the write decides on a log in
-     * which that outcome is settled.
-     */
-    private KafkaProducer<String, byte[]> producer() {
-        if (fenced) {
-            throw fencedOff(null);
-        }
-        if (producer == null) {
-            KafkaProducer<String, byte[]> fresh = clients.transactionalProducer();
-            try {
-                fresh.initTransactions();
-            } catch (KafkaException e) {
-                fresh.close(Duration.ZERO);
-                throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
-                        "cannot start a transactional producer on Kafka: " + e.getMessage() + " (nothing was written)", e);
-            }
-            producer = fresh;
-            LOG.info("started a new transactional producer ({})", config.getProducerId());
-        }
-        return producer;
-    }
-
-    /**
-     * Another producer took the transactional id over: a second coordinator on these topics.
-     * Replacing this producer would fence that one in turn, so this coordinator stops writing.
-     */
-    private RequestRefused fencedOff(KafkaException cause) {
-        if (!fenced) {
-            fenced = true;
-            LOG.error("another coordinator with producer id {} writes to the topics now; this one no longer writes:"
-                    + " stop it, or restart it once that one is gone", config.getProducerId());
-        }
-        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "another coordinator with producer"
-                + " id " + config.getProducerId() + " took over writing; this one writes nothing more until restarted"
-                + " (nothing was written)", cause);
-    }
-
-    /** A commit that failed so may have reached the broker (Kafka's own words: it "must be retried"). */
-    private static boolean unanswered(KafkaException e) {
-        return e instanceof org.apache.kafka.common.errors.TimeoutException || e instanceof InterruptException;
-    }
-
-    private void discardProducer() {
-        KafkaProducer<String, byte[]> old = producer;
-        producer = null;
-        if (old != null) {
-            old.close(Duration.ZERO);
-        }
-    }
-
-    /**
-     * Aborts the open transaction. A producer that cannot (in an error state: its transaction
-     * timed out on the broker during a partition, say) writes nothing more, so the next write
-     * starts a new one.
-     */
-    private void abortOrDiscard(KafkaProducer<String, byte[]> p) {
-        try {
-            p.abortTransaction();
-        } catch (KafkaException e) {
-            if (causedBy(e, ProducerFencedException.class)) {
-                // Kafka reports a fenced producer's commit as one with an old epoch; its abort then says why.
-                throw fencedOff(e);
-            }
-            LOG.warn("aborting the transaction failed ({}); the next write starts a new producer", e.toString());
-            discardProducer();
-        }
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        long next = sender.send(topic, records);
+        return new Appended(List.copyOf(ids), new TopicPartition(topic, 0), next);
     }
 
     /** Waits until the projection has applied everything committed on {@code topic} (one partition). */
@@ -433,10 +317,7 @@ public class EventWriter implements AutoCloseable {
     @Override
     @PreDestroy
     public synchronized void close() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-            producer = null;
-        }
+        sender.close();
         if (offsets != null) {
             offsets.close(Duration.ofSeconds(5));
             offsets = null;

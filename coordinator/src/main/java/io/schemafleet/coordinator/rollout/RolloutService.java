@@ -55,6 +55,8 @@ public class RolloutService implements AutoCloseable {
     private final PublishedGraph published;
     private final CoordinatorConfig config;
     private ScheduledExecutorService ticker;
+    /** The engine's last failure, if its last tick failed (its thread's alone). */
+    private String lastFailure;
 
     public RolloutService(EventWriter writer, RolloutQueries queries, PublishedGraph published,
                           CoordinatorConfig config) {
@@ -214,8 +216,16 @@ public class RolloutService implements AutoCloseable {
                 for (int i = 0; i < 10 && tick().isPresent(); i++) {
                     LOG.debug("rollout engine took a step");
                 }
+                lastFailure = null;
             } catch (RuntimeException e) {
-                LOG.warn("rollout engine step failed; trying again in {} ms: {}", every, e.toString());
+                // A failure that lasts (Kafka away, a fenced writer) is logged once, not at every tick.
+                boolean again = e.toString().equals(lastFailure);
+                lastFailure = e.toString();
+                if (again) {
+                    LOG.debug("rollout engine step failed again: {}", e.toString());
+                } else {
+                    LOG.warn("rollout engine step failed; trying again every {} ms: {}", every, e.toString());
+                }
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }

@@ -6,8 +6,14 @@ import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -96,37 +102,28 @@ class KafkaPartitionIT {
     }
 
     /**
-     * The coordinator is cut off from the broker just before its commit of a rollout, and gives
-     * the commit up (after {@code max.block.ms}) before the broker aborts the transaction (after
-     * {@code transaction.timeout.ms}). The request says the outcome is unknown; the rollout is not
-     * written, and once the partition heals the next rollout is.
+     * The coordinator is cut off from the broker just before its commit of a rollout, and the
+     * partition lasts until the broker has aborted the transaction ({@code transaction.timeout.ms}):
+     * <ul>
+     * <li>{@code commit_held}: the coordinator gives the commit up first ({@code max.block.ms} 3 s),
+     * so it cannot know the outcome, and says so;</li>
+     * <li>{@code txn_timed_out}: it waits longer (20 s), the partition heals meanwhile, and the
+     * commit reaches a broker that has aborted the transaction: nothing was written. The producer
+     * is then in an error state in which it can write nothing more, so the coordinator starts a
+     * new one (before that was done, it answered every later write with 503 until restarted).</li>
+     * </ul>
+     * Either way the rollout is not written, and once the partition heals the next one is.
      */
-    @Test
-    void aRolloutWhoseCommitIsHeldInAPartitionIsNotWrittenAndTheNextOneIs() throws Exception {
-        CutOff cut = coordinatorCutOffAtItsCommit("commit_held", false, 3_000);
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"commit_held, 3000, may or may not be written", "txn_timed_out, 20000, nothing was written"})
+    void aRolloutWhoseCommitIsHeldInAPartitionIsNotWrittenAndTheNextOneIs(String test, int maxBlockMs, String said)
+            throws Exception {
+        CutOff cut = coordinatorCutOffAtItsCommit(test, false, maxBlockMs);
 
         CoordinatorFixture.Reply answer = cut.postRolloutHealingOnceTheBrokerAborted();
 
         assertThat(answer.status()).as("POST /api/rollouts in the partition: %s", answer).isEqualTo(503);
-        assertThat(message(answer)).contains("may or may not be written");
-        assertNotWrittenAndTheNextRolloutConverges(cut);
-    }
-
-    /**
-     * As above, but the coordinator waits for the commit longer than the transaction lives:
-     * the partition heals while it waits, and the commit reaches a broker that has aborted the
-     * transaction. The producer is then in an error state, in which it can write nothing more,
-     * and the coordinator answered every later write with 503 until it was restarted; it now
-     * starts a new producer.
-     */
-    @Test
-    void aRolloutWhoseTransactionTimedOutInAPartitionIsNotWrittenAndTheNextOneIs() throws Exception {
-        CutOff cut = coordinatorCutOffAtItsCommit("txn_timed_out", false, 20_000);
-
-        CoordinatorFixture.Reply answer = cut.postRolloutHealingOnceTheBrokerAborted();
-
-        assertThat(answer.status()).as("POST /api/rollouts in the partition: %s", answer).isEqualTo(503);
-        assertThat(message(answer)).contains("nothing was written");
+        assertThat(message(answer)).contains(said);
         assertNotWrittenAndTheNextRolloutConverges(cut);
     }
 
@@ -136,11 +133,32 @@ class KafkaPartitionIT {
 
     private static void assertNotWrittenAndTheNextRolloutConverges(CutOff cut) throws Exception {
         CoordinatorFixture coordinator = cut.cast().coordinator();
-        assertThat(coordinator.get("/api/rollouts").json().path("rollouts")).as("rollouts after the partition").isEmpty();
+        assertThat(committedRecords(cut.kafka(), coordinator.topics.rollouts()))
+                .as("committed records in the rollouts topic, read from the broker directly").isZero();
         assertThat(cut.cast().fleet().appliedSteps()).as("steps applied").isZero();
         FleetDriver.rollout(coordinator, "head");
         FleetDriver.awaitConverged(coordinator, cut.cast().fleet().tenants(), cut.cast().fleet().head(),
                 Duration.ofSeconds(60));
+    }
+
+    /** Records a {@code read_committed} reader finds in {@code topic}'s one partition, up to its end. */
+    private static int committedRecords(EmbeddedKafka kafka, String topic) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            int records = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                records += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            assertThat(consumer.position(partition)).as("read %s to its end", topic).isGreaterThanOrEqualTo(end);
+            return records;
+        }
     }
 
     /** A coordinator behind {@code proxy}, whose partition is armed at its next commit. */

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy in front of one listener of a Kafka broker, between it and the clients a test
@@ -30,8 +31,9 @@ final class KafkaProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private boolean open = true;
-    private volatile Trigger armed;
+    private final AtomicReference<Trigger> armed = new AtomicReference<>();
     private volatile boolean closed;
+    private boolean forwarding;
 
     /** A request that starts a partition. */
     private record Trigger(short apiKey, boolean deliver) {
@@ -55,7 +57,11 @@ final class KafkaProxy implements AutoCloseable {
     }
 
     /** From now on, connections to {@link #port()} are forwarded to {@code 127.0.0.1:targetPort}. */
-    KafkaProxy forwardTo(int targetPort) {
+    synchronized KafkaProxy forwardTo(int targetPort) {
+        if (forwarding) {
+            throw new IllegalStateException("the proxy forwards already");
+        }
+        forwarding = true;
         daemon("kafka-proxy-accept", () -> {
             while (!closed) {
                 Socket client;
@@ -98,12 +104,16 @@ final class KafkaProxy implements AutoCloseable {
      * (the request is held).
      */
     void partitionAtRequest(short apiKey, boolean deliver) {
-        armed = new Trigger(apiKey, deliver);
+        armed.set(new Trigger(apiKey, deliver));
     }
 
     private void connect(Socket client, int targetPort) {
         try {
             awaitOpen(); // a connection made during a partition reaches nothing until it heals
+            if (closed) {
+                closeQuietly(client);
+                return;
+            }
             Socket broker = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             sockets.add(broker);
             daemon("kafka-proxy-requests", () -> requests(client, broker));
@@ -125,20 +135,20 @@ final class KafkaProxy implements AutoCloseable {
                 } catch (java.io.EOFException e) {
                     return;
                 }
-                byte[] frame = ByteBuffer.allocate(4 + size).putInt(size).put(in.readNBytes(size)).array();
+                byte[] body = in.readNBytes(size);
+                if (body.length < size) {
+                    return; // the client went away in the middle of a request
+                }
+                byte[] frame = ByteBuffer.allocate(4 + size).putInt(size).put(body).array();
                 awaitOpen();
-                Trigger trigger = armed;
-                short apiKey = size >= 2 ? ByteBuffer.wrap(frame, 4, 2).getShort() : -1;
-                if (trigger != null && trigger.apiKey() == apiKey) {
-                    armed = null;
-                    if (trigger.deliver()) {
-                        out.write(frame);
-                        out.flush();
-                        partition();
-                        continue;
-                    }
+                Trigger trigger = armed.get();
+                short apiKey = size >= 2 ? ByteBuffer.wrap(body, 0, 2).getShort() : -1;
+                if (trigger != null && trigger.apiKey() == apiKey && armed.compareAndSet(trigger, null)) {
+                    // Closed before the request goes out, so that its answer cannot slip through.
                     partition();
-                    awaitOpen();
+                    if (!trigger.deliver()) {
+                        awaitOpen();
+                    }
                 }
                 out.write(frame);
                 out.flush();

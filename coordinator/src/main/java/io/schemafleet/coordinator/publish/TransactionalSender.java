@@ -1,0 +1,215 @@
+package io.schemafleet.coordinator.publish;
+
+import io.schemafleet.coordinator.app.KafkaClients;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * The coordinator's transactional producer, and what becomes of it when Kafka does not
+ * answer (a network partition, a broker that aborted a transaction, another coordinator):
+ * every refusal says whether anything was written.
+ *
+ * <ul>
+ * <li>A commit Kafka did not confirm within {@code max.block.ms} may have reached the
+ * broker; Kafka allows only retrying it or closing the producer. The producer is closed,
+ * and the answer says the outcome is unknown.</li>
+ * <li>A producer that cannot abort its transaction (in an error state: the broker aborted
+ * the transaction after {@code transaction.timeout.ms}, say) is closed too.</li>
+ * <li>{@link #settle()} starts a new one where there is none ({@code initTransactions}),
+ * which completes or aborts whatever transaction the old one left; a start Kafka did not
+ * answer is retried on the same producer, never by a second one whose late request could
+ * fence it.</li>
+ * <li>A producer fenced by another with the same {@code transactional.id} (a second
+ * coordinator on these topics) is not replaced, which would fence that one back: this
+ * one writes nothing more. Unless the transaction had outlived its timeout: a broker on
+ * transaction version 1 fences such a producer when it aborts the transaction.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: {@link EventWriter} calls it under its lock.
+ */
+final class TransactionalSender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
+
+    private final KafkaClients clients;
+    private final String producerId;
+    private final Duration transactionTimeout;
+    private KafkaProducer<String, byte[]> producer;
+    private boolean ready;
+    /** Set once another coordinator took the transactional id over: sticky, so as not to fence it back. */
+    private boolean fenced;
+
+    TransactionalSender(KafkaClients clients, String producerId, Duration transactionTimeout) {
+        this.clients = clients;
+        this.producerId = producerId;
+        this.transactionTimeout = transactionTimeout;
+    }
+
+    /**
+     * Makes sure a producer is ready, starting one if there is none: after this, no
+     * transaction of an earlier producer is in doubt, so the log read next is settled.
+     *
+     * @throws RequestRefused UNAVAILABLE if Kafka does not answer or another coordinator took over
+     */
+    void settle() {
+        if (fenced) {
+            throw fencedOff(null);
+        }
+        if (producer == null) {
+            producer = clients.transactionalProducer();
+            ready = false;
+        }
+        if (ready) {
+            return;
+        }
+        try {
+            producer.initTransactions();
+        } catch (TimeoutException | InterruptException e) {
+            // Kafka allows calling it again; a second producer's request could meet this one's late.
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot start a transactional"
+                    + " producer on Kafka: " + e.getMessage() + " (nothing was written; try again)", e);
+        } catch (KafkaException e) {
+            discard();
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot start a transactional"
+                    + " producer on Kafka: " + e.getMessage() + " (nothing was written; try again)", e);
+        }
+        ready = true;
+        LOG.info("transactional producer {} ready", producerId);
+    }
+
+    /**
+     * Sends {@code records} to {@code topic} (one partition) in one transaction.
+     *
+     * @return the offset after the last of them
+     * @throws RequestRefused UNAVAILABLE, saying whether anything was written
+     */
+    long send(String topic, List<ProducerRecord<String, byte[]>> records) {
+        settle();
+        KafkaProducer<String, byte[]> p = producer;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        long begun = System.nanoTime();
+        boolean committing = false;
+        try {
+            p.beginTransaction();
+            for (ProducerRecord<String, byte[]> r : records) {
+                sent.add(p.send(r));
+            }
+            committing = true;
+            p.commitTransaction();
+        } catch (ProducerFencedException e) {
+            throw fencedOrExpired(topic, begun, e);
+        } catch (TimeoutException | InterruptException e) {
+            if (!committing) {
+                throw abortOrDiscard(topic, begun, e);
+            }
+            discard();
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "Kafka did not confirm the"
+                    + " commit of " + records.size() + " event(s) to " + topic + " (" + e.getMessage() + "): they may"
+                    + " or may not be written. The coordinator settles that as soon as Kafka answers again (its"
+                    + " rollout engine writes every tick): read the state back then, before trying again", e);
+        } catch (RuntimeException e) {
+            throw abortOrDiscard(topic, begun, e);
+        }
+        long last = -1;
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                last = Math.max(last, f.get().offset());
+            } catch (ExecutionException | InterruptedException e) {
+                throw new IllegalStateException("a committed send has no metadata", e);
+            }
+        }
+        return last + 1;
+    }
+
+    /**
+     * Aborts the open transaction after {@code failure}, and says nothing was written (or
+     * rethrows what is not Kafka's). A producer that cannot abort writes nothing more and is
+     * closed; one that turns out fenced stops as {@link #fencedOrExpired} says.
+     */
+    private RuntimeException abortOrDiscard(String topic, long begun, RuntimeException failure) {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            if (causedBy(e, ProducerFencedException.class)) {
+                // Kafka 4 reports a fenced producer's commit as one with an old epoch; its abort then says why.
+                return fencedOrExpired(topic, begun, e);
+            }
+            LOG.warn("aborting the transaction failed ({}); the next write starts a new producer", e.toString());
+            discard();
+        }
+        if (!(failure instanceof KafkaException)) {
+            return failure;
+        }
+        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                "cannot write to " + topic + ": " + failure.getMessage() + " (nothing was written; try again)", failure);
+    }
+
+    private RequestRefused fencedOrExpired(String topic, long begun, KafkaException e) {
+        if (System.nanoTime() - begun >= transactionTimeout.toNanos()) {
+            LOG.warn("the transaction outlived transaction.timeout.ms ({}) and was aborted ({}); the next write starts"
+                    + " a new producer", transactionTimeout, e.toString());
+            discard();
+            return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to " + topic
+                    + ": the transaction outlived transaction.timeout.ms and Kafka aborted it (nothing was written;"
+                    + " try again)", e);
+        }
+        discard();
+        return fencedOff(e);
+    }
+
+    /** Another coordinator took the transactional id over: this one writes nothing more. */
+    private RequestRefused fencedOff(KafkaException cause) {
+        if (!fenced) {
+            fenced = true;
+            LOG.error("another coordinator with producer id {} writes to the topics now; this one no longer writes:"
+                    + " stop it, or restart it once that one is gone", producerId);
+        }
+        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "another coordinator with producer"
+                + " id " + producerId + " took over writing; this one writes nothing more until restarted (nothing"
+                + " was written)", cause);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void discard() {
+        KafkaProducer<String, byte[]> old = producer;
+        producer = null;
+        ready = false;
+        if (old != null) {
+            try {
+                old.close(Duration.ZERO);
+            } catch (KafkaException e) {
+                // An interrupted thread cannot wait for the I/O thread: it stops on its own.
+                LOG.warn("closing the producer: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        KafkaProducer<String, byte[]> old = producer;
+        producer = null;
+        if (old != null) {
+            old.close(Duration.ofSeconds(5));
+        }
+    }
+}
