@@ -5,6 +5,8 @@ import io.schemafleet.deploy.Resources;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture;
 import io.schemafleet.deploy.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,7 +83,7 @@ class KafkaPartitionIT {
      */
     @Test
     void aRolloutWhoseCommitIsAnsweredInAPartitionIsNotReportedUnwritten() throws Exception {
-        CutOff cut = coordinatorCutOffAtItsCommit("commit_answer_lost", true, 3_000);
+        CutOff cut = coordinatorCutOffAtItsCommit("commit_answer_lost", true, 3_000, (short) 2);
 
         CoordinatorFixture.Reply answer;
         try {
@@ -111,14 +113,20 @@ class KafkaPartitionIT {
      * commit reaches a broker that has aborted the transaction: nothing was written. The producer
      * is then in an error state in which it can write nothing more, so the coordinator starts a
      * new one (before that was done, it answered every later write with 503 until restarted).</li>
+     * <li>{@code txn_timed_out_tv1}: the same on a broker on transaction version 1, which fences
+     * the producer when it aborts the transaction: the coordinator must not take that for another
+     * coordinator (and stop writing).</li>
      * </ul>
      * Either way the rollout is not written, and once the partition heals the next one is.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"commit_held, 3000, may or may not be written", "txn_timed_out, 20000, nothing was written"})
-    void aRolloutWhoseCommitIsHeldInAPartitionIsNotWrittenAndTheNextOneIs(String test, int maxBlockMs, String said)
+    @CsvSource({"commit_held, 3000, 2, may or may not be written",
+            "txn_timed_out, 20000, 2, nothing was written",
+            "txn_timed_out_tv1, 20000, 1, the transaction outlived transaction.timeout.ms"})
+    void aRolloutWhoseCommitIsHeldInAPartitionIsNotWrittenAndTheNextOneIs(String test, int maxBlockMs,
+                                                                          short transactionVersion, String said)
             throws Exception {
-        CutOff cut = coordinatorCutOffAtItsCommit(test, false, maxBlockMs);
+        CutOff cut = coordinatorCutOffAtItsCommit(test, false, maxBlockMs, transactionVersion);
 
         CoordinatorFixture.Reply answer = cut.postRolloutHealingOnceTheBrokerAborted();
 
@@ -195,6 +203,9 @@ class KafkaPartitionIT {
         }
     }
 
+    /** The embedded broker's (Kafka 4's default): the broker aborts a timed-out transaction without fencing. */
+    private static final short TRANSACTION_VERSION_OF_THE_BROKER = 2;
+
     /** The coordinator's transactional id: its default producer id. */
     private static final String TRANSACTIONAL_ID = "schemafleet-coordinator";
 
@@ -204,10 +215,18 @@ class KafkaPartitionIT {
      * on the broker directly, and a partition armed at the coordinator's next commit
      * ({@code deliverCommit}: after the broker got it).
      */
-    private CutOff coordinatorCutOffAtItsCommit(String test, boolean deliverCommit, int maxBlockMs) throws Exception {
+    private CutOff coordinatorCutOffAtItsCommit(String test, boolean deliverCommit, int maxBlockMs,
+                                                short transactionVersion) throws Exception {
         KafkaProxy proxy = resources.add(KafkaProxy.open());
         EmbeddedKafka kafka = resources.add(EmbeddedKafka.startBehind(List.of(proxy.port())));
         proxy.forwardTo(kafka.boundPortBehind(proxy.port()));
+        if (transactionVersion != TRANSACTION_VERSION_OF_THE_BROKER) {
+            try (Admin admin = Admin.create(kafka.clientConfig())) {
+                admin.updateFeatures(Map.of("transaction.version", new FeatureUpdate(transactionVersion,
+                        FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)), new UpdateFeaturesOptions()).all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
         TestDatabase db = resources.add(TestDatabase.create(test.replace("_", "")));
         CoordinatorFixture coordinator = new CoordinatorFixture(test, "127.0.0.1:" + proxy.port())
                 .with("schemafleet.kafka-properties.request.timeout.ms", "2000")
