@@ -285,8 +285,20 @@ public class EventWriter implements AutoCloseable {
         return new Appended(List.copyOf(ids), new TopicPartition(topic, 0), next);
     }
 
-    /** Waits until the projection has applied everything committed on {@code topic} (one partition). */
+    /**
+     * Waits until the projection has applied everything committed on {@code topic} (one
+     * partition). It comes before any write, so its refusals say nothing was written.
+     */
     private void catchUp(String topic) {
+        try {
+            awaitEnd(topic);
+        } catch (RequestRefused r) {
+            throw new RequestRefused(r.reason(), r.type(), r.getMessage() + " (nothing was written; try again)",
+                    r.getCause());
+        }
+    }
+
+    private void awaitEnd(String topic) {
         TopicPartition tp = new TopicPartition(topic, 0);
         long end;
         try {

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ final class TransactionalSender implements AutoCloseable {
     private boolean ready;
     /** Set once another coordinator took the transactional id over: sticky, so as not to fence it back. */
     private boolean fenced;
+    private boolean closed;
 
     TransactionalSender(KafkaClients clients, String producerId, Duration transactionTimeout) {
         this.clients = clients;
@@ -64,8 +66,12 @@ final class TransactionalSender implements AutoCloseable {
      * @throws RequestRefused UNAVAILABLE if Kafka does not answer or another coordinator took over
      */
     void settle() {
+        if (closed) {
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
+                    "the coordinator is stopping (nothing was written)");
+        }
         if (fenced) {
-            throw fencedOff(null);
+            throw fencedOff(null, "nothing was written");
         }
         if (producer == null) {
             producer = clients.transactionalProducer();
@@ -78,15 +84,27 @@ final class TransactionalSender implements AutoCloseable {
             producer.initTransactions();
         } catch (TimeoutException | InterruptException e) {
             // Kafka allows calling it again; a second producer's request could meet this one's late.
-            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot start a transactional"
-                    + " producer on Kafka: " + e.getMessage() + " (nothing was written; try again)", e);
-        } catch (KafkaException e) {
+            throw notStarted(e);
+        } catch (RuntimeException e) {
             discard();
-            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot start a transactional"
-                    + " producer on Kafka: " + e.getMessage() + " (nothing was written; try again)", e);
+            throw notStarted(e);
         }
         ready = true;
         LOG.info("transactional producer {} ready", producerId);
+    }
+
+    private static RequestRefused notStarted(RuntimeException e) {
+        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot start a transactional"
+                + " producer on Kafka: " + e.getMessage() + " (nothing was written; try again)", e);
+    }
+
+    /** One transaction under way: where to, since when, and whether its commit went out. */
+    private record Attempt(String topic, long begun, boolean committing) {
+        /** What a refusal of this attempt for a fencing says was written. */
+        String outcome() {
+            return committing ? "they may or may not be written: read the state back before trying again"
+                    : "nothing was written; try again";
+        }
     }
 
     /**
@@ -99,28 +117,28 @@ final class TransactionalSender implements AutoCloseable {
         settle();
         KafkaProducer<String, byte[]> p = producer;
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        long begun = System.nanoTime();
-        boolean committing = false;
+        Attempt attempt = new Attempt(topic, System.nanoTime(), false);
         try {
             p.beginTransaction();
             for (ProducerRecord<String, byte[]> r : records) {
                 sent.add(p.send(r));
             }
-            committing = true;
+            attempt = new Attempt(topic, attempt.begun(), true);
             p.commitTransaction();
         } catch (ProducerFencedException e) {
-            throw fencedOrExpired(topic, begun, e);
+            throw fencedOrExpired(attempt, e);
         } catch (TimeoutException | InterruptException e) {
-            if (!committing) {
-                throw abortOrDiscard(topic, begun, e);
+            if (!attempt.committing()) {
+                throw abortOrDiscard(attempt, e);
             }
+            // Kafka allows only retrying such a commit or closing the producer: it may have reached the broker.
             discard();
             throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "Kafka did not confirm the"
                     + " commit of " + records.size() + " event(s) to " + topic + " (" + e.getMessage() + "): they may"
-                    + " or may not be written. The coordinator settles that as soon as Kafka answers again (its"
-                    + " rollout engine writes every tick): read the state back then, before trying again", e);
+                    + " or may not be written. The coordinator settles that soon after Kafka answers again (its"
+                    + " rollout engine writes at every tick): read the state back then, before trying again", e);
         } catch (RuntimeException e) {
-            throw abortOrDiscard(topic, begun, e);
+            throw abortOrDiscard(attempt, e);
         }
         long last = -1;
         for (Future<RecordMetadata> f : sent) {
@@ -134,17 +152,20 @@ final class TransactionalSender implements AutoCloseable {
     }
 
     /**
-     * Aborts the open transaction after {@code failure}, and says nothing was written (or
-     * rethrows what is not Kafka's). A producer that cannot abort writes nothing more and is
-     * closed; one that turns out fenced stops as {@link #fencedOrExpired} says.
+     * Aborts the open transaction after {@code failure}; the refusal to answer with (or
+     * {@code failure} itself where it is not Kafka's). A producer that cannot abort writes
+     * nothing more and is closed; one that turns out fenced stops as {@link #fencedOrExpired}
+     * says.
      */
-    private RuntimeException abortOrDiscard(String topic, long begun, RuntimeException failure) {
+    private RuntimeException abortOrDiscard(Attempt attempt, RuntimeException failure) {
         try {
             producer.abortTransaction();
-        } catch (KafkaException e) {
-            if (causedBy(e, ProducerFencedException.class)) {
-                // Kafka 4 reports a fenced producer's commit as one with an old epoch; its abort then says why.
-                return fencedOrExpired(topic, begun, e);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            // Kafka 4 reports a fenced producer's commit or send as one with an old epoch; its abort then says why.
+            if (causedBy(e, ProducerFencedException.class) || causedBy(failure, ProducerFencedException.class)
+                    || causedBy(failure, InvalidProducerEpochException.class)) {
+                return fencedOrExpired(attempt, failure);
             }
             LOG.warn("aborting the transaction failed ({}); the next write starts a new producer", e.toString());
             discard();
@@ -152,33 +173,38 @@ final class TransactionalSender implements AutoCloseable {
         if (!(failure instanceof KafkaException)) {
             return failure;
         }
-        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable",
-                "cannot write to " + topic + ": " + failure.getMessage() + " (nothing was written; try again)", failure);
+        // Kafka refused the transaction, its commit included (only a timeout or a fencing leave one in doubt).
+        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to "
+                + attempt.topic() + ": " + failure.getMessage() + " (nothing was written; try again)", failure);
     }
 
-    private RequestRefused fencedOrExpired(String topic, long begun, KafkaException e) {
-        if (System.nanoTime() - begun >= transactionTimeout.toNanos()) {
+    /**
+     * A fencing: by another coordinator (this one then stops writing), or, after the
+     * transaction outlived its timeout, by a broker on transaction version 1 aborting it
+     * (the producer is then replaced).
+     */
+    private RequestRefused fencedOrExpired(Attempt attempt, RuntimeException e) {
+        discard();
+        if (System.nanoTime() - attempt.begun() >= transactionTimeout.toNanos()) {
             LOG.warn("the transaction outlived transaction.timeout.ms ({}) and was aborted ({}); the next write starts"
                     + " a new producer", transactionTimeout, e.toString());
-            discard();
-            return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to " + topic
-                    + ": the transaction outlived transaction.timeout.ms and Kafka aborted it (nothing was written;"
-                    + " try again)", e);
+            return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to "
+                    + attempt.topic() + ": the transaction outlived transaction.timeout.ms and Kafka aborted it ("
+                    + attempt.outcome() + ")", e);
         }
-        discard();
-        return fencedOff(e);
+        return fencedOff(e, attempt.outcome());
     }
 
     /** Another coordinator took the transactional id over: this one writes nothing more. */
-    private RequestRefused fencedOff(KafkaException cause) {
+    private RequestRefused fencedOff(RuntimeException cause, String outcome) {
         if (!fenced) {
             fenced = true;
             LOG.error("another coordinator with producer id {} writes to the topics now; this one no longer writes:"
-                    + " stop it, or restart it once that one is gone", producerId);
+                    + " stop it, or restart it once that one is gone", producerId, cause);
         }
         return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "another coordinator with producer"
-                + " id " + producerId + " took over writing; this one writes nothing more until restarted (nothing"
-                + " was written)", cause);
+                + " id " + producerId + " took over writing; this one writes nothing more until restarted (" + outcome
+                + ")", cause);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -191,12 +217,16 @@ final class TransactionalSender implements AutoCloseable {
     }
 
     private void discard() {
+        closeProducer(Duration.ZERO);
+    }
+
+    private void closeProducer(Duration timeout) {
         KafkaProducer<String, byte[]> old = producer;
         producer = null;
         ready = false;
         if (old != null) {
             try {
-                old.close(Duration.ZERO);
+                old.close(timeout);
             } catch (KafkaException e) {
                 // An interrupted thread cannot wait for the I/O thread: it stops on its own.
                 LOG.warn("closing the producer: {}", e.toString());
@@ -206,10 +236,7 @@ final class TransactionalSender implements AutoCloseable {
 
     @Override
     public void close() {
-        KafkaProducer<String, byte[]> old = producer;
-        producer = null;
-        if (old != null) {
-            old.close(Duration.ofSeconds(5));
-        }
+        closed = true;
+        closeProducer(Duration.ofSeconds(5));
     }
 }
