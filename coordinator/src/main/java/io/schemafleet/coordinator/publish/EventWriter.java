@@ -92,6 +92,15 @@ public class EventWriter implements AutoCloseable {
     }
 
     /**
+     * Whether another coordinator with this one's producer id took over writing: this one
+     * then refuses every write until restarted. Not synchronized: a health check must not wait
+     * for a write in progress.
+     */
+    public boolean fenced() {
+        return sender.fenced();
+    }
+
+    /**
      * Publishes the revisions of {@code files} (in file-name order, after those already
      * published): files whose revision is already published with the same checksum are
      * left out; the rest must form a valid graph with the published ones.

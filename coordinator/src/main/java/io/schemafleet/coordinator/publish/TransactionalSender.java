@@ -49,8 +49,11 @@ final class TransactionalSender implements AutoCloseable {
     private final Duration transactionTimeout;
     private KafkaProducer<String, byte[]> producer;
     private boolean ready;
-    /** Set once another coordinator took the transactional id over: sticky, so as not to fence it back. */
-    private boolean fenced;
+    /**
+     * Set once another coordinator took the transactional id over: sticky, so as not to fence
+     * it back. Volatile for {@link #fenced()}, which health checks read without the writer's lock.
+     */
+    private volatile boolean fenced;
     private boolean closed;
 
     TransactionalSender(KafkaClients clients, String producerId, Duration transactionTimeout) {
@@ -91,6 +94,11 @@ final class TransactionalSender implements AutoCloseable {
         }
         ready = true;
         LOG.info("transactional producer {} ready", producerId);
+    }
+
+    /** Whether another coordinator took the transactional id over, so that this one writes no more. */
+    boolean fenced() {
+        return fenced;
     }
 
     private static RequestRefused notStarted(RuntimeException e) {

@@ -165,6 +165,13 @@ class CoordinatorIT {
             assertThat(again.status()).as("%s", again).isEqualTo(503);
             Reply twinWrites = twin.post("/api/revisions", CoordinatorFixture.filesBody(examples));
             assertThat(twinWrites.status()).as("the second coordinator's write: %s", twinWrites).isEqualTo(201);
+
+            // and: the first one is unready (out of service) but alive (not restarted), the second one ready
+            Reply health = fixture.get("/health");
+            assertThat(health.status()).as("GET /health of the fenced one: %s", health).isEqualTo(503);
+            assertThat(health.json().path("details").path("writer").path("status").asText()).isEqualTo("DOWN");
+            assertThat(fixture.get("/health/liveness").status()).as("its liveness").isEqualTo(200);
+            assertThat(twin.get("/health").status()).as("GET /health of the other").isEqualTo(200);
         }
     }
 
