@@ -46,19 +46,72 @@ class CoordinatorPostgresRestartIT {
             // Reports reach the broker that the projection cannot write: it must retry them later.
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                     .until(() -> cast.fleet().appliedSteps() > atStop);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(coordinator.get("/health").status())
-                            .as("the coordinator's health without its database").isEqualTo(503));
-            CoordinatorFixture.Reply fleet = coordinator.get("/api/fleet");
-            assertThat(fleet.status()).as("GET /api/fleet without the database: %s", fleet).isEqualTo(503);
-            assertThat(fleet.json().path("error").path("type").asText()).isEqualTo("DatabaseUnavailable");
+            assertUnavailable(coordinator, "without its database");
             coordinatorPg.restart();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(coordinator.get("/health").status())
-                            .as("the coordinator's health once its database is back").isEqualTo(200));
+            awaitHealthy(coordinator, "once its database is back");
         });
 
         FleetDriver.assertConvergedExactlyOnce(coordinator, cast.fleet());
         assertThat(cast.agent().isAlive()).as("the agent process ran through (%s)", cast.agent()).isTrue();
+    }
+    /**
+     * A network partition between the coordinator and its own PostgreSQL in the middle of each
+     * stage but the last: the connections stay open and go silent (a proxy holds their bytes),
+     * where a restart resets them. The agent goes on applying and reporting steps; the
+     * coordinator says it is unhealthy and its API answers 503 {@code DatabaseUnavailable}
+     * within its pool's timeouts instead of hanging on a silent connection. Once the partition
+     * heals, the statements held in it complete, the projection catches up, and every step is
+     * counted once.
+     */
+    @Test
+    void theProjectionRidesOutAPartitionFromItsPostgresAndCountsEveryStepOnce() throws Exception {
+        RestartablePostgres coordinatorPg = resources.add(RestartablePostgres.start());
+        PartitionProxy proxy = resources.add(PartitionProxy.plain()).forwardTo(coordinatorPg.port());
+        String throughProxy = coordinatorPg.createDatabase("coordinator")
+                .replace(":" + coordinatorPg.port() + "/", ":" + proxy.port() + "/");
+        TestDatabase tenants = resources.add(TestDatabase.create("coordpgpartition"));
+        FleetDriver.Cast cast = FleetDriver.setUp(resources, "coordinator_pg_partition", new CoordinatorFixture(
+                "coordinator_pg_partition", TestKafka.broker().bootstrapServers(), throughProxy), tenants.url(),
+                "agent-q");
+        CoordinatorFixture coordinator = cast.coordinator();
+
+        FleetDriver.rolloutInStages(cast, stage -> {
+            proxy.partition();
+            try {
+                long atCut = cast.fleet().appliedSteps();
+                stage.release();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> cast.fleet().appliedSteps() > atCut);
+                long took = assertUnavailable(coordinator, "cut off from its database");
+                System.err.printf("FAULT coordinator_pg_partition: GET /api/fleet answered 503 in %d ms%n", took);
+            } finally {
+                proxy.heal();
+            }
+            awaitHealthy(coordinator, "once the partition healed");
+        });
+
+        FleetDriver.assertConvergedExactlyOnce(coordinator, cast.fleet());
+    }
+
+    /**
+     * Waits until {@code /health} says 503, then asks {@code GET /api/fleet} once: 503
+     * {@code DatabaseUnavailable}. Returns how long that answer took, in milliseconds.
+     */
+    private static long assertUnavailable(CoordinatorFixture coordinator, String how) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(coordinator.get("/health").status())
+                        .as("the coordinator's health " + how).isEqualTo(503));
+        long begin = System.nanoTime();
+        CoordinatorFixture.Reply fleet = coordinator.get("/api/fleet");
+        long took = (System.nanoTime() - begin) / 1_000_000;
+        assertThat(fleet.status()).as("GET /api/fleet %s: %s", how, fleet).isEqualTo(503);
+        assertThat(fleet.json().path("error").path("type").asText()).isEqualTo("DatabaseUnavailable");
+        return took;
+    }
+
+    private static void awaitHealthy(CoordinatorFixture coordinator, String when) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(coordinator.get("/health").status())
+                        .as("the coordinator's health " + when).isEqualTo(200));
     }
 }

@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Network partitions between the broker and the processes around it, made by a
- * {@link KafkaProxy} in front of a listener of the test's own broker: the connections stay
+ * {@link PartitionProxy} in front of a listener of the test's own broker: the connections stay
  * open and go silent, as in a partition, rather than being reset as in a broker restart.
  */
 class KafkaPartitionIT {
@@ -47,7 +47,7 @@ class KafkaPartitionIT {
      */
     @Test
     void theFleetConvergesThroughAPartitionBetweenTheAgentAndTheBroker() throws Exception {
-        KafkaProxy agentSide = resources.add(KafkaProxy.open());
+        PartitionProxy agentSide = resources.add(PartitionProxy.forKafka());
         EmbeddedKafka kafka = resources.add(EmbeddedKafka.startBehind(List.of(agentSide.port())));
         agentSide.forwardTo(kafka.boundPortBehind(agentSide.port()));
         TestDatabase db = resources.add(TestDatabase.create("agentpartition"));
@@ -170,7 +170,7 @@ class KafkaPartitionIT {
     }
 
     /** A coordinator behind {@code proxy}, whose partition is armed at its next commit. */
-    private record CutOff(FleetDriver.Cast cast, KafkaProxy proxy, EmbeddedKafka kafka) {
+    private record CutOff(FleetDriver.Cast cast, PartitionProxy proxy, EmbeddedKafka kafka) {
         CoordinatorFixture.Reply postRollout() {
             long begin = System.nanoTime();
             CoordinatorFixture.Reply answer = cast.coordinator().post("/api/rollouts",
@@ -217,7 +217,7 @@ class KafkaPartitionIT {
      */
     private CutOff coordinatorCutOffAtItsCommit(String test, boolean deliverCommit, int maxBlockMs,
                                                 short transactionVersion) throws Exception {
-        KafkaProxy proxy = resources.add(KafkaProxy.open());
+        PartitionProxy proxy = resources.add(PartitionProxy.forKafka());
         EmbeddedKafka kafka = resources.add(EmbeddedKafka.startBehind(List.of(proxy.port())));
         proxy.forwardTo(kafka.boundPortBehind(proxy.port()));
         if (transactionVersion != TRANSACTION_VERSION_OF_THE_BROKER) {
@@ -235,7 +235,7 @@ class KafkaPartitionIT {
                 .with("schemafleet.await-projection", "5s");
         FleetDriver.Cast cast = FleetDriver.setUp(resources, test, coordinator, kafka.bootstrapServers(), db.url(),
                 "agent-" + test.replace("_", "-"), Map.of());
-        proxy.partitionAtRequest(KafkaProxy.END_TXN, deliverCommit);
+        proxy.partitionAtRequest(PartitionProxy.END_TXN, deliverCommit);
         return new CutOff(cast, proxy, kafka);
     }
 }

@@ -38,6 +38,11 @@ final class RestartablePostgres implements AutoCloseable {
         }
     }
 
+    /** The port it listens on (the same after a restart). */
+    int port() {
+        return port;
+    }
+
     /** Creates database {@code name}; returns its JDBC URL with the superuser's credentials. */
     String createDatabase(String name) throws SQLException {
         try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {

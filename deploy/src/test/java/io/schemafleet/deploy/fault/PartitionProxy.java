@@ -14,16 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A TCP proxy in front of one listener of a Kafka broker, between it and the clients a test
- * bootstraps through {@link #port()} (the broker advertises that port for the listener,
- * {@code EmbeddedKafka.startBehind}), which a test cuts them off with as a network partition
- * would: {@link #partition()} stops every byte both ways while the connections stay open (no
- * reset, no FIN: clients wait for their own timeouts), new connections are taken and held as
- * well, and {@link #heal()} lets what was held through, as TCP retransmits once a network is
- * back. {@link #partitionAtRequest} starts the partition at the next request of one Kafka API,
+ * A TCP proxy between a server and the clients a test points at {@link #port()}, which the
+ * test cuts them off with as a network partition would: {@link #partition()} stops every byte
+ * both ways while the connections stay open (no reset, no FIN: clients wait for their own
+ * timeouts), new connections are taken and held as well, and {@link #heal()} lets what was
+ * held through, as TCP retransmits once a network is back.
+ *
+ * <p>{@link #forKafka()} proxies a Kafka broker's listener (the broker advertises the proxy's
+ * port for it, {@code EmbeddedKafka.startBehind}) and reads the requests' framing, so that
+ * {@link #partitionAtRequest} can start the partition at the next request of one Kafka API,
  * delivered to the broker first or held: to lose the answer to a commit, say, or the commit.
+ * {@link #plain()} passes any protocol's bytes as they come.
  */
-final class KafkaProxy implements AutoCloseable {
+final class PartitionProxy implements AutoCloseable {
     /** Kafka's API key of {@code EndTxn}, the request that commits or aborts a transaction. */
     static final short END_TXN = 26;
 
@@ -39,14 +42,26 @@ final class KafkaProxy implements AutoCloseable {
     private record Trigger(short apiKey, boolean deliver) {
     }
 
-    private KafkaProxy(ServerSocket server) {
+    private final boolean kafkaFraming;
+
+    private PartitionProxy(ServerSocket server, boolean kafkaFraming) {
         this.server = server;
+        this.kafkaFraming = kafkaFraming;
     }
 
-    /** Listens on a free loopback port; nothing is forwarded before {@link #forwardTo}. */
-    static KafkaProxy open() {
+    /** A proxy for a Kafka listener, on a free loopback port; nothing is forwarded before {@link #forwardTo}. */
+    static PartitionProxy forKafka() {
+        return open(true);
+    }
+
+    /** A proxy for any TCP protocol, on a free loopback port; nothing is forwarded before {@link #forwardTo}. */
+    static PartitionProxy plain() {
+        return open(false);
+    }
+
+    private static PartitionProxy open(boolean kafkaFraming) {
         try {
-            return new KafkaProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+            return new PartitionProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), kafkaFraming);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the proxy's port", e);
         }
@@ -57,12 +72,12 @@ final class KafkaProxy implements AutoCloseable {
     }
 
     /** From now on, connections to {@link #port()} are forwarded to {@code 127.0.0.1:targetPort}. */
-    synchronized KafkaProxy forwardTo(int targetPort) {
+    synchronized PartitionProxy forwardTo(int targetPort) {
         if (forwarding) {
             throw new IllegalStateException("the proxy forwards already");
         }
         forwarding = true;
-        daemon("kafka-proxy-accept", () -> {
+        daemon("proxy-accept", () -> {
             while (!closed) {
                 Socket client;
                 try {
@@ -71,13 +86,13 @@ final class KafkaProxy implements AutoCloseable {
                     return; // closed
                 }
                 sockets.add(client);
-                daemon("kafka-proxy-connect", () -> connect(client, targetPort));
+                daemon("proxy-connect", () -> connect(client, targetPort));
             }
         });
         return this;
     }
 
-    /** Cuts every client off the broker, both ways, until {@link #heal()}. */
+    /** Cuts every client off the server, both ways, until {@link #heal()}. */
     void partition() {
         synchronized (gate) {
             open = false;
@@ -104,6 +119,9 @@ final class KafkaProxy implements AutoCloseable {
      * (the request is held).
      */
     void partitionAtRequest(short apiKey, boolean deliver) {
+        if (!kafkaFraming) {
+            throw new IllegalStateException("only a proxy forKafka() reads requests");
+        }
         armed.set(new Trigger(apiKey, deliver));
     }
 
@@ -114,16 +132,20 @@ final class KafkaProxy implements AutoCloseable {
                 closeQuietly(client);
                 return;
             }
-            Socket broker = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-            sockets.add(broker);
-            daemon("kafka-proxy-requests", () -> requests(client, broker));
-            daemon("kafka-proxy-answers", () -> answers(broker, client));
+            Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            sockets.add(target);
+            if (kafkaFraming) {
+                daemon("proxy-requests", () -> requests(client, target));
+            } else {
+                daemon("proxy-requests", () -> answers(client, target));
+            }
+            daemon("proxy-answers", () -> answers(target, client));
         } catch (IOException | InterruptedException e) {
             closeQuietly(client);
         }
     }
 
-    /** Client to broker, a request at a time: a request is a 4-byte size, then its API key first. */
+    /** Client to a Kafka broker, a request at a time: a request is a 4-byte size, then its API key first. */
     private void requests(Socket from, Socket to) {
         try (from; to) {
             DataInputStream in = new DataInputStream(from.getInputStream());
@@ -158,7 +180,7 @@ final class KafkaProxy implements AutoCloseable {
         }
     }
 
-    /** Broker to client, bytes as they come. */
+    /** Server to client (and client to server where no requests are read), bytes as they come. */
     private void answers(Socket from, Socket to) {
         try (from; to) {
             InputStream in = from.getInputStream();
@@ -192,7 +214,7 @@ final class KafkaProxy implements AutoCloseable {
         closed = true;
         heal();
         closeQuietly(server);
-        sockets.forEach(KafkaProxy::closeQuietly);
+        sockets.forEach(PartitionProxy::closeQuietly);
     }
 
     private static void closeQuietly(AutoCloseable c) {
