@@ -302,7 +302,7 @@ public class EventWriter implements AutoCloseable {
         try {
             awaitEnd(topic);
         } catch (RequestRefused r) {
-            throw new RequestRefused(r.reason(), r.type(), r.getMessage() + " (nothing was written; try again)",
+            throw new RequestRefused(r.reason(), r.type(), r.getMessage() + " (" + TransactionalSender.NOTHING_WRITTEN + ")",
                     r.getCause());
         }
     }

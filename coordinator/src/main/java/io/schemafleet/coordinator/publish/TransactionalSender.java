@@ -44,6 +44,9 @@ import java.util.concurrent.Future;
 final class TransactionalSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalSender.class);
 
+    /** How a refusal says that Kafka has none of the write, so that it may simply be sent again. */
+    static final String NOTHING_WRITTEN = "nothing was written; try again";
+
     private final KafkaClients clients;
     private final String producerId;
     private final Duration transactionTimeout;
@@ -103,7 +106,7 @@ final class TransactionalSender implements AutoCloseable {
 
     private static RequestRefused notStarted(RuntimeException e) {
         return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot start a transactional"
-                + " producer on Kafka: " + e.getMessage() + " (nothing was written; try again)", e);
+                + " producer on Kafka: " + e.getMessage() + " (" + NOTHING_WRITTEN + ")", e);
     }
 
     /** One transaction under way: where to, since when, and whether its commit went out. */
@@ -111,7 +114,7 @@ final class TransactionalSender implements AutoCloseable {
         /** What a refusal of this attempt for a fencing says was written. */
         String outcome() {
             return committing ? "they may or may not be written: read the state back before trying again"
-                    : "nothing was written; try again";
+                    : NOTHING_WRITTEN;
         }
     }
 
@@ -183,7 +186,7 @@ final class TransactionalSender implements AutoCloseable {
         }
         // Kafka refused the transaction, its commit included (only a timeout or a fencing leave one in doubt).
         return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "cannot write to "
-                + attempt.topic() + ": " + failure.getMessage() + " (nothing was written; try again)", failure);
+                + attempt.topic() + ": " + failure.getMessage() + " (" + NOTHING_WRITTEN + ")", failure);
     }
 
     /**
@@ -207,12 +210,16 @@ final class TransactionalSender implements AutoCloseable {
     private RequestRefused fencedOff(RuntimeException cause, String outcome) {
         if (!fenced) {
             fenced = true;
-            LOG.error("another coordinator with producer id {} writes to the topics now; this one no longer writes:"
-                    + " stop it, or restart it once that one is gone", producerId, cause);
+            LOG.error("{}; this one no longer writes: stop it, or restart it once that one is gone",
+                    tookOver(producerId), cause);
         }
-        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "another coordinator with producer"
-                + " id " + producerId + " took over writing; this one writes nothing more until restarted (" + outcome
-                + ")", cause);
+        return new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", tookOver(producerId)
+                + "; this one writes nothing more until restarted (" + outcome + ")", cause);
+    }
+
+    /** Why a fenced coordinator writes no more: in its refusals, its log and its health. */
+    static String tookOver(String producerId) {
+        return "another coordinator with producer id " + producerId + " took over writing";
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -32,8 +32,8 @@ public class WriterHealth implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         HealthResult.Builder result = HealthResult.builder("writer");
         if (writer.fenced()) {
-            return Publishers.just(result.status(HealthStatus.DOWN).details(Map.of("reason", "another coordinator"
-                    + " with producer id " + producerId + " took over writing; this one writes nothing more")).build());
+            return Publishers.just(result.status(HealthStatus.DOWN).details(Map.of("reason",
+                    TransactionalSender.tookOver(producerId) + "; this one writes nothing more")).build());
         }
         return Publishers.just(result.status(HealthStatus.UP).build());
     }

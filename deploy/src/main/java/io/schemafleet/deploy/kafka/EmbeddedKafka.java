@@ -88,13 +88,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on free ports with a fresh temporary log directory, removed by {@link #close()}. */
     public static EmbeddedKafka start() {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("schemafleet-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a log directory for the embedded Kafka broker", e);
-        }
-        return start(dir, true, List.of());
+        return startBehind(List.of());
     }
 
     /**

@@ -64,8 +64,8 @@ final class FleetDriver {
     /** {@link #setUp(Resources, String, String, String, int, int, String)} with variables added to the agent's environment. */
     static Cast setUp(Resources resources, String test, String bootstrap, String tenantDb, int tenants, int revisions,
                       String agentId, Map<String, String> agentEnv) throws Exception {
-        return setUp(resources, test, new CoordinatorFixture(test, bootstrap), tenantDb, tenants, revisions, agentId,
-                agentEnv);
+        return setUp(resources, test, new CoordinatorFixture(test, bootstrap), bootstrap, tenantDb, tenants, revisions,
+                agentId, agentEnv);
     }
 
     /** {@link #setUp(Resources, String, String, String, String)} with this coordinator (not started yet). */
@@ -83,13 +83,6 @@ final class FleetDriver {
                       String tenantDb, String agentId, Map<String, String> agentEnv) throws Exception {
         return setUp(resources, test, coordinator, agentBootstrap, tenantDb, TENANTS,
                 REVISIONS_PER_STAGE * (FAULTS + 1), agentId, agentEnv);
-    }
-
-    private static Cast setUp(Resources resources, String test, CoordinatorFixture unstarted, String tenantDb,
-                              int tenants, int revisions, String agentId, Map<String, String> agentEnv)
-            throws Exception {
-        return setUp(resources, test, unstarted, unstarted.bootstrapServers, tenantDb, tenants, revisions, agentId,
-                agentEnv);
     }
 
     private static Cast setUp(Resources resources, String test, CoordinatorFixture unstarted, String bootstrap,
