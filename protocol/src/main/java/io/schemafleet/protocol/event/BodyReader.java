@@ -94,7 +94,7 @@ final class BodyReader {
 
     private static TenantReport.Step step(Fields s) {
         return new TenantReport.Step(s.text("revision"), s.code("direction", "direction", BodyReader::direction),
-                s.longValue("duration_ms"));
+                s.longValue("duration_ms"), s.optLong("history_id"), s.optInstant("started_at"));
     }
 
     private static Direction direction(String code) {

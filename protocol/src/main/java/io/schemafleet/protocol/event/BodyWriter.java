@@ -106,8 +106,11 @@ final class BodyWriter {
         o.put("rollout_id", e.rolloutId());
         ArrayNode steps = o.putArray("steps");
         for (TenantReport.Step s : e.steps()) {
-            steps.addObject().put("revision", s.revision()).put("direction", s.direction().code())
+            ObjectNode step = steps.addObject().put("revision", s.revision()).put("direction", s.direction().code())
                     .put("duration_ms", s.durationMs());
+            if (s.identified()) {
+                step.put("history_id", s.historyId()).put("started_at", instant(s.startedAt()));
+            }
         }
         if (e.error() != null) {
             TenantReport.Failure f = e.error();

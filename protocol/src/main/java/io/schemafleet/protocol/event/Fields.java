@@ -90,7 +90,14 @@ final class Fields {
     }
 
     Instant instant(String name) {
-        String text = text(name);
+        return required(name, optInstant(name));
+    }
+
+    Instant optInstant(String name) {
+        String text = optText(name);
+        if (text == null) {
+            return null;
+        }
         try {
             return InstantText.parse(text);
         } catch (DateTimeParseException e) {

@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Wire fields (schema 1): {@code tenant}, {@code agent}, {@code heads},
  * {@code state} ({@link TenantState#code()}), {@code destination}, {@code rollout_id},
- * {@code steps} (array of {@code {revision, direction, duration_ms}}), {@code error}
+ * {@code steps} (array of {@code {revision, direction, duration_ms, history_id, started_at}}, the last
+ * two written when known), {@code error}
  * ({@code {code, revision, sqlstate, message}}), {@code fingerprint}, {@code attempts},
  * {@code at}, {@code labels} (object, written when not empty), {@code bucket},
  * {@code retry_offset} (written when not null).
@@ -90,15 +91,40 @@ public record TenantReport(String tenant, String agent, List<String> heads, Tena
     /**
      * One step the agent ran.
      *
+     * <p>A step that names its row in the tenant's own history table ({@code historyId} and
+     * {@code startedAt}, as the table holds them) can be told apart from every other step of
+     * the tenant, so a report sent twice, or a step sent again after the agent lost track of
+     * whether it was delivered, counts once. Together they name one row even in a tenant
+     * whose tables were dropped and made again (ids then start over; times do not).
+     *
      * @param revision   the revision stepped over
      * @param direction  upgrade or downgrade (wire: {@link Direction#code()})
      * @param durationMs how long it took, in milliseconds (0 or more)
+     * @param historyId  the id of its row in the tenant's history table; null if not known
+     *                   (agents before this field), and then so is {@code startedAt}
+     * @param startedAt  that row's {@code started_at}; null exactly when {@code historyId} is
      */
-    public record Step(String revision, Direction direction, long durationMs) {
+    public record Step(String revision, Direction direction, long durationMs, Long historyId, Instant startedAt) {
         public Step {
             Checks.revisionId(revision, "step revision");
             Checks.present(direction, "step direction");
             Checks.atLeast(durationMs, 0, "step duration_ms");
+            if ((historyId == null) != (startedAt == null)) {
+                throw new InvalidEventException("step history_id and started_at must be given together");
+            }
+            if (historyId != null) {
+                Checks.atLeast(historyId, 1, "step history_id");
+            }
+        }
+
+        /** A step that does not name its history row. */
+        public Step(String revision, Direction direction, long durationMs) {
+            this(revision, direction, durationMs, null, null);
+        }
+
+        /** Whether it names its history row, so that it can be counted once whatever is resent. */
+        public boolean identified() {
+            return historyId != null;
         }
     }
 

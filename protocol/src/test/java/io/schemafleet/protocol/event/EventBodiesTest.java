@@ -63,6 +63,12 @@ class EventBodiesTest {
         assertInvalid(() -> new TenantReport.Failure("sql_failed", null, "4200", "m"), "error sqlstate '4200' is invalid");
         assertInvalid(() -> new TenantReport.Failure("SQL Failed", null, null, "m"), "error code 'SQL Failed' is invalid");
         assertInvalid(() -> new TenantReport.Step("r1", Direction.UPGRADE, -5), "step duration_ms must be at least 0");
+        assertInvalid(() -> new TenantReport.Step("r1", Direction.UPGRADE, 5, 3L, null),
+                "step history_id and started_at must be given together");
+        assertInvalid(() -> new TenantReport.Step("r1", Direction.UPGRADE, 5, null, AT),
+                "step history_id and started_at must be given together");
+        assertInvalid(() -> new TenantReport.Step("r1", Direction.UPGRADE, 5, 0L, AT),
+                "step history_id must be at least 1");
         assertInvalid(() -> new TenantReport("t1", "a1", List.of(), null, null, null, List.of(), null, null, 0, AT),
                 "missing state");
         assertInvalid(() -> new TenantReport("t1", "a1", List.of(), TenantState.FAILED, null, null, List.of(), null,

@@ -30,7 +30,8 @@ final class EventSamples {
     static final TenantReport TENANT_REPORT = new TenantReport("tenant_042", "agent-eu-1",
             List.of("fc8a5aab7c09", "3959c5c80608"), TenantState.FAILED, "head", "r-2024-05-01.1",
             List.of(new TenantReport.Step("801b86be184b", Direction.UPGRADE, 12),
-                    new TenantReport.Step("3959c5c80608", Direction.UPGRADE, 7)),
+                    new TenantReport.Step("3959c5c80608", Direction.UPGRADE, 7, 42L,
+                            Instant.parse("2024-05-01T11:59:59.876543Z"))),
             new TenantReport.Failure("sql_failed", "360b16ba22c2", "42P07", "relation \"users\" already exists"),
             FINGERPRINT, 3, AT);
 

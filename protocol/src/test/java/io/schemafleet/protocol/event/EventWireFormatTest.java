@@ -21,7 +21,8 @@ class EventWireFormatTest {
             + "\"heads\":[\"3959c5c80608\",\"fc8a5aab7c09\"],"
             + "\"rollout_id\":\"r-2024-05-01.1\",\"state\":\"failed\","
             + "\"steps\":[{\"direction\":\"upgrade\",\"duration_ms\":12,\"revision\":\"801b86be184b\"},"
-            + "{\"direction\":\"upgrade\",\"duration_ms\":7,\"revision\":\"3959c5c80608\"}],"
+            + "{\"direction\":\"upgrade\",\"duration_ms\":7,\"history_id\":42,\"revision\":\"3959c5c80608\","
+            + "\"started_at\":\"2024-05-01T11:59:59.876543Z\"}],"
             + "\"tenant\":\"tenant_042\"},"
             + "\"id\":\"0b4f6c1e-2d7a-4c8e-9f00-1a2b3c4d5e6f\",\"producer\":\"coordinator\","
             + "\"schema\":1,\"type\":\"tenant_report\"}";
