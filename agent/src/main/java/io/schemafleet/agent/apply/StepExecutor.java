@@ -1,5 +1,6 @@
 package io.schemafleet.agent.apply;
 
+import io.schemafleet.agent.store.HistoryKey;
 import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.store.LockWait;
@@ -12,9 +13,11 @@ import io.schemafleet.protocol.graph.Step;
 import io.schemafleet.protocol.sql.SqlScript;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 
@@ -40,8 +43,8 @@ final class StepExecutor {
      * @param createTables true on a tenant's first step: its tables do not exist yet, and are
      *                     created with the step (in its transaction, when it has one)
      */
-    StepOutcome run(Connection c, Tenant tenant, TenantStore store, Step step, List<String> expectedRows,
-                    boolean createTables) throws StepFailedException, SQLException {
+    Attempt run(Connection c, Tenant tenant, TenantStore store, Step step, List<String> expectedRows,
+                boolean createTables) throws StepFailedException, SQLException {
         return step.revision().transactional()
                 ? runInTransaction(c, store, step, expectedRows, createTables)
                 : runOutsideTransaction(c, tenant, store, step, expectedRows, createTables);
@@ -54,8 +57,8 @@ final class StepExecutor {
      * and says why: lock taken (pause, try again), rows moved or a step pending (re-plan).
      * A failure is only reported as the step's if the rows were as planned.
      */
-    private StepOutcome runInTransaction(Connection c, TenantStore store, Step step, List<String> expectedRows,
-                                         boolean createTables) throws StepFailedException, SQLException {
+    private Attempt runInTransaction(Connection c, TenantStore store, Step step, List<String> expectedRows,
+                                     boolean createTables) throws StepFailedException, SQLException {
         c.setAutoCommit(false);
         Instant started = Instant.now();
         StepScript parts = new StepScript(options.lockTimeout().toMillis(), options.statementTimeout().toMillis(),
@@ -71,20 +74,19 @@ final class StepExecutor {
             LockWait wait = new LockWait(options.statementTimeout());
             while (true) {
                 try {
-                    st.execute(script);
-                    drain(st);
+                    HistoryKey row = drain(st, st.execute(script));
                     ranToEnd = true;
-                    return StepOutcome.APPLIED;
+                    return new Attempt(StepOutcome.APPLIED, row);
                 } catch (SQLException e) {
                     StepRefusal refusal = StepRefusal.of(e).orElseThrow(() -> e);
                     c.rollback();
                     switch (refusal) {
                         case LOCK_BUSY -> wait.pause(); // outside any transaction, then again
                         case DIRTY -> {
-                            return StepOutcome.DIRTY;
+                            return Attempt.notRun(StepOutcome.DIRTY);
                         }
                         case ROWS_CHANGED -> {
-                            return StepOutcome.ROWS_CHANGED;
+                            return Attempt.notRun(StepOutcome.ROWS_CHANGED);
                         }
                         case BOOKKEEPING -> throw new SQLException("version table bookkeeping did not touch exactly "
                                 + "the planned rows: the version table is not what the plan assumed", "55000", e);
@@ -105,7 +107,7 @@ final class StepExecutor {
             rollbackQuietly(c);
             StepOutcome moved = movedMeanwhile(c, store, expectedRows);
             if (moved != null) {
-                return moved;
+                return Attempt.notRun(moved);
             }
             recordFailure(c, store, step, started, failure, createTables);
             throw new StepFailedException(failure, e);
@@ -117,11 +119,21 @@ final class StepExecutor {
         }
     }
 
-    /** Consumes every result of a multi-statement execute, so that errors in later statements surface. */
-    private static void drain(Statement st) throws SQLException {
-        while (st.getMoreResults() || st.getUpdateCount() != -1) {
-            // nothing to read: the step's own results are of no interest
+    /**
+     * Consumes every result of a multi-statement execute, so that errors in later statements
+     * surface, and returns the step's history row the script read back (null if none did).
+     * {@code resultSet}: whether the first result is a result set.
+     */
+    private static HistoryKey drain(Statement st, boolean resultSet) throws SQLException {
+        HistoryKey row = null;
+        for (boolean results = resultSet; results || st.getUpdateCount() != -1; results = st.getMoreResults()) {
+            if (results) {
+                try (ResultSet rs = st.getResultSet()) {
+                    row = TenantStore.appliedRow(rs).orElse(row);
+                }
+            }
         }
+        return row;
     }
 
     /**
@@ -142,11 +154,12 @@ final class StepExecutor {
         return rows.size() == expected.size() && new HashSet<>(rows).equals(new HashSet<>(expected));
     }
 
-    private StepOutcome runOutsideTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
-                                              List<String> expectedRows, boolean createTables)
+    private Attempt runOutsideTransaction(Connection c, Tenant tenant, TenantStore store, Step step,
+                                          List<String> expectedRows, boolean createTables)
             throws StepFailedException, SQLException {
         c.setAutoCommit(true);
-        Instant started = Instant.now();
+        // As the history table will hold it, so that the step's report names the row exactly.
+        Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Long pendingId = null;
         try {
             if (createTables) {
@@ -158,7 +171,7 @@ final class StepExecutor {
             store.lockSession(c);
             StepOutcome check = preconditions(c, store, expectedRows);
             if (check != null) {
-                return check;
+                return Attempt.notRun(check);
             }
             pendingId = store.record(c, row(step, started, null, HistoryOutcome.PENDING, null));
             try (Statement st = c.createStatement()) {
@@ -173,7 +186,7 @@ final class StepExecutor {
             store.apply(c, step.versionChanges());
             store.finish(c, pendingId, HistoryOutcome.APPLIED, Instant.now(), null, null);
             c.commit();
-            return StepOutcome.APPLIED;
+            return new Attempt(StepOutcome.APPLIED, new HistoryKey(pendingId, started));
         } catch (SQLException e) {
             SqlFailure failure = SqlFailure.classify(e);
             rollbackQuietly(c);
@@ -191,6 +204,13 @@ final class StepExecutor {
             } catch (SQLException ignored) {
                 // The connection is gone; PostgreSQL released the session lock with it.
             }
+        }
+    }
+
+    /** How one attempt at a step ended and, once applied, the history row that records it. */
+    record Attempt(StepOutcome outcome, HistoryKey row) {
+        static Attempt notRun(StepOutcome why) {
+            return new Attempt(why, null);
         }
     }
 

@@ -1,5 +1,14 @@
 package io.schemafleet.agent.apply;
 
-/** A step the agent ran: which, which way, and how long it took. */
-public record StepRecord(String revision, String direction, long durationMillis) {
+import io.schemafleet.agent.store.HistoryKey;
+
+/**
+ * A step the agent ran: which, which way, how long it took, and which row of the tenant's
+ * history table records it (null only where no row was read back).
+ */
+public record StepRecord(String revision, String direction, long durationMillis, HistoryKey row) {
+    /** A step whose history row is not known. */
+    public StepRecord(String revision, String direction, long durationMillis) {
+        this(revision, direction, durationMillis, null);
+    }
 }

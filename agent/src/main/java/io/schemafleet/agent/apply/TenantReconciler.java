@@ -16,7 +16,6 @@ import io.schemafleet.protocol.graph.VersionTableChange;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,7 @@ public final class TenantReconciler {
     private final StepListener listener;
     private final Predicate<Tenant> mayStartStep;
     private final InDoubtSteps inDoubt;
+    private final StepResends resends;
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter) {
@@ -54,7 +54,8 @@ public final class TenantReconciler {
 
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter, StepListener listener) {
-        this(graph, databases, options, throttle, fingerprinter, listener, tenant -> true, new InDoubtSteps());
+        this(graph, databases, options, throttle, fingerprinter, listener, tenant -> true, new InDoubtSteps(),
+                StepResends.none());
     }
 
     /**
@@ -62,12 +63,14 @@ public final class TenantReconciler {
      *                     {@code behind}, error {@code paused}): how a paused rollout holds its tenants
      * @param inDoubt      steps whose connection broke as they ran, settled at their tenant's next
      *                     read; shared by the reconcilers of successive passes
+     * @param resends      tenants whose recent steps their next result carries again; shared likewise
      */
     public TenantReconciler(RevisionGraph graph, Databases databases, ApplyOptions options, DdlThrottle throttle,
                             Fingerprinter fingerprinter, StepListener listener, Predicate<Tenant> mayStartStep,
-                            InDoubtSteps inDoubt) {
+                            InDoubtSteps inDoubt, StepResends resends) {
         this.mayStartStep = mayStartStep;
         this.inDoubt = inDoubt;
+        this.resends = resends;
         this.listener = listener;
         this.graph = graph;
         this.planner = new DestinationPlanner(new MigrationPlanner(graph));
@@ -81,7 +84,7 @@ public final class TenantReconciler {
     public TenantResult reconcile(Tenant tenant, String destination) {
         long start = System.nanoTime();
         TenantStore store = new TenantStore(tenant, options.layout());
-        List<StepRecord> done = new ArrayList<>();
+        Reported done = new Reported(new ArrayList<>(), new ArrayList<>());
         int attempt = 1;
         while (true) {
             if (Thread.currentThread().isInterrupted()) {
@@ -142,9 +145,9 @@ public final class TenantReconciler {
         } catch (SQLException e) {
             SqlFailure f = SqlFailure.classify(e);
             return result(tenant, null, new Verdict(TenantState.UNREACHABLE, List.of(),
-                    new TenantError("unreachable", null, f.sqlState(), f.message()), null), List.of(), 1, start);
+                    new TenantError("unreachable", null, f.sqlState(), f.message()), null), Reported.NOTHING, 1, start);
         }
-        return result(tenant, null, new Verdict(TenantState.BEHIND, rows, null, null), List.of(), 0, start);
+        return result(tenant, null, new Verdict(TenantState.BEHIND, rows, null, null), Reported.NOTHING, 0, start);
     }
 
     /** Thrown between steps when {@code mayStartStep} says no. */
@@ -158,12 +161,16 @@ public final class TenantReconciler {
         }
     }
 
+    /** What a reconcile has to report besides its verdict: the steps it ran, and those it sends again. */
+    private record Reported(List<StepRecord> applied, List<StepRecord> resent) {
+        static final Reported NOTHING = new Reported(List.of(), List.of());
+    }
+
     /** What one pass concluded. */
     private record Verdict(TenantState state, List<String> heads, TenantError error, String fingerprint) {
     }
 
-    private Verdict converge(Connection c, Tenant tenant, TenantStore store, String destination,
-                             List<StepRecord> done)
+    private Verdict converge(Connection c, Tenant tenant, TenantStore store, String destination, Reported done)
             throws SQLException, StepFailedException, InterruptedException, Held {
         List<String> known = null;
         for (int replans = 0; replans < MAX_REPLANS; replans++) {
@@ -181,7 +188,13 @@ public final class TenantReconciler {
                 Optional<TenantSnapshot> read = snapshot(c, store);
                 firstStep = read.isEmpty();
                 TenantSnapshot snapshot = read.orElse(NEW_TENANT);
-                settleInDoubt(c, tenant, store, destination, snapshot.rows(), done);
+                if (resends.take(tenant.id()) && read.isPresent()) {
+                    for (HistoryRow row : store.recentlyApplied(c, StepResends.WINDOW, StepResends.LIMIT)) {
+                        done.resent().add(new StepRecord(row.revision(), row.direction(), row.durationMillis(),
+                                row.key()));
+                    }
+                }
+                settleInDoubt(c, tenant, store, destination, snapshot.rows(), done.applied());
                 if (snapshot.pending().isPresent()) {
                     // Maybe another agent is running a non-transactional step right now: wait for
                     // it to finish, then look again. Only a marker nobody is working on is dirt.
@@ -204,7 +217,7 @@ public final class TenantReconciler {
             if (plan.steps().isEmpty()) {
                 return new Verdict(TenantState.CONVERGED, rows, null, fingerprinter.fingerprint(c, tenant.schema()));
             }
-            known = runSteps(c, tenant, store, destination, plan, rows, firstStep, done);
+            known = runSteps(c, tenant, store, destination, plan, rows, firstStep, done.applied());
         }
         return new Verdict(TenantState.FAILED, store.rows(c), new TenantError("plan_failed", null, null,
                 "version rows kept changing under this agent; gave up after " + MAX_REPLANS + " re-plans"), null);
@@ -224,9 +237,9 @@ public final class TenantReconciler {
                 throw new Held(expected);
             }
             long started = System.nanoTime();
-            StepOutcome outcome;
+            StepExecutor.Attempt attempt;
             try (DdlThrottle.Permit permit = throttle.acquire(tenant)) {
-                outcome = executor.run(c, tenant, store, step, expected, createTables);
+                attempt = executor.run(c, tenant, store, step, expected, createTables);
             } catch (StepFailedException e) {
                 e.revision = step.revision().id();
                 if (e.failure().connectionLost()) {
@@ -235,11 +248,11 @@ public final class TenantReconciler {
                 }
                 throw e;
             }
-            if (outcome != StepOutcome.APPLIED) {
+            if (attempt.outcome() != StepOutcome.APPLIED) {
                 return null;
             }
             StepRecord record = new StepRecord(step.revision().id(), step.direction().code(),
-                    (System.nanoTime() - started) / 1_000_000);
+                    (System.nanoTime() - started) / 1_000_000, attempt.row());
             done.add(record);
             createTables = false;
             expected = VersionTableChange.applyAll(expected, step.versionChanges());
@@ -266,8 +279,7 @@ public final class TenantReconciler {
             Optional<HistoryRow> newest = store.newestHistory(c);
             if (newest.isPresent() && ranHere(newest.get(), step)) {
                 HistoryRow row = newest.get();
-                StepRecord record = new StepRecord(step.revision(), step.direction(),
-                        Duration.between(row.startedAt(), row.finishedAt()).toMillis());
+                StepRecord record = new StepRecord(step.revision(), step.direction(), row.durationMillis(), row.key());
                 done.add(record);
                 listener.stepApplied(tenant, destination, record, rows);
             }
@@ -389,9 +401,10 @@ public final class TenantReconciler {
         }
     }
 
-    private static TenantResult result(Tenant tenant, String destination, Verdict v, List<StepRecord> done,
+    private static TenantResult result(Tenant tenant, String destination, Verdict v, Reported done,
                                        int attempts, long startNanos) {
-        return new TenantResult(tenant.id(), v.heads().stream().sorted().toList(), v.state(), destination, done,
-                v.error(), v.fingerprint(), attempts, (System.nanoTime() - startNanos) / 1_000_000);
+        return new TenantResult(tenant.id(), v.heads().stream().sorted().toList(), v.state(), destination,
+                done.applied(), done.resent(), v.error(), v.fingerprint(), attempts,
+                (System.nanoTime() - startNanos) / 1_000_000);
     }
 }

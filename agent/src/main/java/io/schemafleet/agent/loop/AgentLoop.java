@@ -4,6 +4,7 @@ import io.schemafleet.agent.apply.DdlThrottle;
 import io.schemafleet.agent.apply.Fingerprinter;
 import io.schemafleet.agent.apply.FleetApplier;
 import io.schemafleet.agent.apply.InDoubtSteps;
+import io.schemafleet.agent.apply.StepResends;
 import io.schemafleet.agent.apply.TenantReconciler;
 import io.schemafleet.agent.apply.TenantResult;
 import io.schemafleet.agent.db.Databases;
@@ -53,6 +54,7 @@ public final class AgentLoop implements AutoCloseable {
     private final AgentMetrics metrics;
     private final Refusals refusals = new Refusals();
     private final InDoubtSteps inDoubt = new InDoubtSteps();
+    private final StepResends resends = StepResends.fromStart();
     private final AtomicReference<DesiredState> desired = new AtomicReference<>();
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
@@ -70,7 +72,7 @@ public final class AgentLoop implements AutoCloseable {
         this.databases = databases;
         this.fingerprinter = fingerprinter;
         this.throttle = new DdlThrottle(settings.ddlPerServer());
-        this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka());
+        this.publisher = new ReportPublisher(settings.topics(), settings.agentId(), settings.kafka(), resends);
         this.steps = new StepCoalescer(STEP_REPORT_WINDOW, System::nanoTime, publisher::stepsApplied);
         this.describer = new DescribeResponder(source, databases, publisher);
         this.follower = new LogFollower(settings.topics(), settings.kafka(), settings.trust(), refusals,
@@ -210,7 +212,7 @@ public final class AgentLoop implements AutoCloseable {
                     steps.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
                             tenant.labels());
                 },
-                tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())), inDoubt);
+                tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())), inDoubt, resends);
         Map<String, Semaphore> waveSlots = new HashMap<>();
         for (RolloutBook.Target t : targets.values()) {
             if (t.parallelism() != null) {
@@ -265,7 +267,7 @@ public final class AgentLoop implements AutoCloseable {
                 + "|" + (result.error() == null ? "" : result.error().code() + result.error().message())
                 + "|" + result.fingerprint();
         String before = lastReported.put(result.tenant(), signature);
-        return !result.steps().isEmpty() || !signature.equals(before);
+        return !result.steps().isEmpty() || !result.resent().isEmpty() || !signature.equals(before);
     }
 
     /** A failed tenant waits for a new plan or a retry request instead of failing again every resync. */

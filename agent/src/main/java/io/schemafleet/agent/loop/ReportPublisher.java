@@ -1,6 +1,7 @@
 package io.schemafleet.agent.loop;
 
 import io.schemafleet.agent.apply.StepRecord;
+import io.schemafleet.agent.apply.StepResends;
 import io.schemafleet.agent.apply.TenantResult;
 import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventBody;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Publishes what the agent did: a {@link TenantReport} per tenant (keyed by tenant, so
@@ -47,6 +49,8 @@ final class ReportPublisher implements AutoCloseable {
     /** Tenant → the newest retry request acted on for it (its offset), which its reports name from then on. */
     private final Map<String, Long> answering = new ConcurrentHashMap<>();
     private final ReportOutbox outbox = new ReportOutbox();
+    /** Told of every tenant report not handed over at once: it may be dropped for a newer one, with its steps. */
+    private final StepResends resends;
     /**
      * Locks, one held while a tenant report is numbered and handed to the producer, so that
      * the producer (which keeps a partition's records in the order they are handed to it)
@@ -57,8 +61,9 @@ final class ReportPublisher implements AutoCloseable {
      */
     private final Object[] sendOrder = new Object[64];
 
-    ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka) {
+    ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka, StepResends resends) {
         this.topics = topics;
+        this.resends = resends;
         this.agentId = agentId;
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -86,8 +91,8 @@ final class ReportPublisher implements AutoCloseable {
     }
 
     void report(TenantResult result, String rolloutId, Map<String, String> labels) {
-        List<TenantReport.Step> steps = result.steps().stream()
-                .map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis())).toList();
+        List<TenantReport.Step> steps = Stream.concat(result.resent().stream(), result.steps().stream())
+                .map(ReportPublisher::step).toList();
         TenantReport.Failure failure = result.error() == null ? null : new TenantReport.Failure(result.error().code(),
                 result.error().revision(), result.error().sqlState(), result.error().message());
         sendReport(new TenantReport(result.tenant(), agentId,
@@ -102,8 +107,8 @@ final class ReportPublisher implements AutoCloseable {
     void stepsApplied(StepCoalescer.Batch batch) {
         sendReport(new TenantReport(batch.tenant(), agentId,
                 batch.heads(), TenantState.APPLYING, batch.destination(), batch.rolloutId(),
-                batch.steps().stream().map(s -> new TenantReport.Step(s.revision(), direction(s), s.durationMillis()))
-                        .toList(), null, null, 0, Instant.now(), batch.labels(), Buckets.of(batch.tenant()),
+                batch.steps().stream().map(ReportPublisher::step).toList(), null, null, 0, Instant.now(),
+                batch.labels(), Buckets.of(batch.tenant()),
                 answering.get(batch.tenant())));
     }
 
@@ -146,6 +151,7 @@ final class ReportPublisher implements AutoCloseable {
     private void sendReport(String tenant, byte[] value, String state, boolean parkIfBrokerAway) {
         ReportOutbox.Undelivered report = new ReportOutbox.Undelivered(tenant, outbox.number(tenant), value, state);
         if (parkIfBrokerAway && outbox.park(report)) {
+            resends.owe(tenant);
             return;
         }
         try {
@@ -165,6 +171,7 @@ final class ReportPublisher implements AutoCloseable {
 
     /** A report the producer gave up on: kept for later if a later try may succeed, else dropped. */
     private void undelivered(ReportOutbox.Undelivered report, Exception error) {
+        resends.owe(report.tenant());
         if (error instanceof RetriableException) {
             LOG.warn("could not publish tenant_report for {} ({}): {}; it is sent again at the next heartbeat after"
                     + " the broker takes a record", report.tenant(), report.state(), error.toString());
@@ -209,8 +216,11 @@ final class ReportPublisher implements AutoCloseable {
         return outbox.resent();
     }
 
-    private static Direction direction(StepRecord step) {
-        return Direction.UPGRADE.code().equals(step.direction()) ? Direction.UPGRADE : Direction.DOWNGRADE;
+    private static TenantReport.Step step(StepRecord step) {
+        Direction direction = Direction.UPGRADE.code().equals(step.direction()) ? Direction.UPGRADE : Direction.DOWNGRADE;
+        return step.row() == null ? new TenantReport.Step(step.revision(), direction, step.durationMillis())
+                : new TenantReport.Step(step.revision(), direction, step.durationMillis(), step.row().id(),
+                step.row().startedAt());
     }
 
     void flush() {

@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -291,7 +292,26 @@ public final class TenantStore {
                 + historyTable + " (id, revision, direction, checksum, started_at, finished_at, duration_ms, agent,"
                 + " outcome) VALUES (" + nextHistoryId() + ", $1, $2, $3, now(), clock_timestamp(),"
                 + " (EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::bigint, $4, CASE WHEN " + rowsText()
-                + " <> $5 THEN " + StepRefusal.BOOKKEEPING.raise() + "::text ELSE $6 END);\n";
+                + " <> $5 THEN " + StepRefusal.BOOKKEEPING.raise() + "::text ELSE $6 END)"
+                + " RETURNING id AS " + HISTORY_ID_COLUMN + ", started_at;\n";
+    }
+
+    /**
+     * The label of the step script's last result: its history row's id, then its
+     * {@code started_at} ({@link #appliedRow}).
+     */
+    private static final String HISTORY_ID_COLUMN = "schemafleet_history_id";
+
+    /**
+     * The step's history row, if {@code rs} is the result of a step script's history statement
+     * (the script's last result before its COMMIT; the revision's own SQL may return results too).
+     */
+    public static Optional<HistoryKey> appliedRow(ResultSet rs) throws SQLException {
+        if (rs.getMetaData().getColumnCount() != 2 || !HISTORY_ID_COLUMN.equals(rs.getMetaData().getColumnLabel(1))
+                || !rs.next()) {
+            return Optional.empty();
+        }
+        return Optional.of(new HistoryKey(rs.getLong(1), rs.getTimestamp(2).toInstant()));
     }
 
     /**
@@ -438,7 +458,29 @@ public final class TenantStore {
         }
     }
 
-    private static final String HISTORY_COLUMNS = "SELECT revision, direction, checksum, started_at, finished_at,"
+    /**
+     * The steps applied here in the last {@code within} (by the server's clock, as the rows
+     * were written), the newest {@code limit} of them, oldest first: what a report sends
+     * again when the agent cannot know whether the coordinator heard of them.
+     */
+    public List<HistoryRow> recentlyApplied(Connection c, Duration within, int limit) throws SQLException {
+        List<HistoryRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(HISTORY_COLUMNS + historyTable
+                + " WHERE outcome = 'applied' AND finished_at > now() - ? * interval '1 millisecond'"
+                + " ORDER BY id DESC, started_at DESC LIMIT ?")) {
+            ps.setLong(1, within.toMillis());
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(historyRow(rs));
+                }
+            }
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    private static final String HISTORY_COLUMNS = "SELECT id, revision, direction, checksum, started_at, finished_at,"
             + " agent, outcome, sqlstate, error FROM ";
 
     private static HistoryRow historyRow(ResultSet rs) throws SQLException {
@@ -446,7 +488,7 @@ public final class TenantStore {
         return new HistoryRow(rs.getString("revision"), rs.getString("direction"), rs.getString("checksum"),
                 rs.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant(),
                 rs.getString("agent"), outcomeOf(rs.getString("outcome")), rs.getString("sqlstate"),
-                rs.getString("error"));
+                rs.getString("error"), rs.getLong("id"));
     }
 
     private static HistoryOutcome outcomeOf(String code) {

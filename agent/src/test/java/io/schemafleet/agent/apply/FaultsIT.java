@@ -205,7 +205,7 @@ class FaultsIT {
         try (Databases timed = new Databases(DbCredentials.NONE, 2, Duration.ofSeconds(2))) {
             TenantResult result = CompletableFuture.supplyAsync(() -> new TenantReconciler(graph(), timed,
                             AgentFixture.options("agent-a"), new DdlThrottle(1), Fingerprinter.NONE, reported,
-                            tenant -> true, new InDoubtSteps()).reconcile(lossyTenantUnchecked(), "d3"))
+                            tenant -> true, new InDoubtSteps(), StepResends.none()).reconcile(lossyTenantUnchecked(), "d3"))
                     .get(60, TimeUnit.SECONDS);
 
             assertThat(LossyNetwork.broken()).as("connections silenced").isEqualTo(1);
@@ -232,7 +232,7 @@ class FaultsIT {
         Reported reported = new Reported();
         try (Databases timed = new Databases(DbCredentials.NONE, 2, Duration.ofSeconds(2))) {
             TenantResult result = new TenantReconciler(graph, timed, AgentFixture.options("agent-a"),
-                    new DdlThrottle(1), Fingerprinter.NONE, reported, t -> true, new InDoubtSteps())
+                    new DdlThrottle(1), Fingerprinter.NONE, reported, t -> true, new InDoubtSteps(), StepResends.none())
                     .reconcile(tenant, "s3");
 
             assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
@@ -257,7 +257,7 @@ class FaultsIT {
         ApplyOptions options = AgentFixture.options("agent-a").withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1));
         try (Databases timed = new Databases(DbCredentials.NONE, 2, options.readTimeout())) {
             TenantReconciler reconciler = new TenantReconciler(graph, timed, options,
-                    new DdlThrottle(1), Fingerprinter.NONE, reported, t -> true, inDoubt);
+                    new DdlThrottle(1), Fingerprinter.NONE, reported, t -> true, inDoubt, StepResends.none());
             TenantResult first = reconciler.reconcile(tenant, "u2");
 
             assertThat(first.state()).as("%s", first.error()).isEqualTo(TenantState.UNREACHABLE);
@@ -295,7 +295,7 @@ class FaultsIT {
     /** Three steps; the second's SQL is marked for {@link LossyNetwork}. */
     private TenantReconciler reconciler(ApplyOptions options, Reported reported, InDoubtSteps inDoubt) {
         return new TenantReconciler(graph(), fixture.databases, options, new DdlThrottle(1), Fingerprinter.NONE,
-                reported, tenant -> true, inDoubt);
+                reported, tenant -> true, inDoubt, StepResends.none());
     }
 
     private static RevisionGraph graph() {

@@ -168,8 +168,8 @@ public final class LossyNetwork extends SocketFactory {
         /**
          * Once the marked query is out: reads the server's whole reply, message by message up
          * to and including ReadyForQuery ('Z'), so the server has finished with it, then breaks
-         * the connection, or for {@link Fault#SILENCE} leaves the caller's read to wait for
-         * bytes that never come.
+         * the connection; or, for {@link Fault#SILENCE}, reads and drops all that comes, so the
+         * caller's read waits for bytes that never reach it.
          */
         private final class Swallowing extends FilterInputStream {
             Swallowing(InputStream in) {
@@ -194,15 +194,22 @@ public final class LossyNetwork extends SocketFactory {
                     return;
                 }
                 swallowReply = null;
+                if (fault == Fault.SILENCE) {
+                    // Everything the server sends from now on goes nowhere, the replies to queries the
+                    // driver sent ahead of the marked one (a BEGIN) included, so the caller's read waits
+                    // until its timeout ends it (the socket's, which this read runs under too).
+                    BROKEN.incrementAndGet();
+                    byte[] sink = new byte[8192];
+                    while (in.read(sink) >= 0) {
+                        // discarded
+                    }
+                    return;
+                }
                 DataInputStream reply = new DataInputStream(in);
                 while (true) {
                     byte type = reply.readByte();
                     reply.skipNBytes(reply.readInt() - 4L);
                     if (type == 'Z') {
-                        if (fault == Fault.SILENCE) {
-                            BROKEN.incrementAndGet();
-                            return;
-                        }
                         throw breakOff("the server's reply was lost");
                     }
                 }

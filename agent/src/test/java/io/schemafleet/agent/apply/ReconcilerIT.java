@@ -71,6 +71,50 @@ class ReconcilerIT {
         assertThat(fixture.history(tenant)).hasSize(14).allMatch(r -> r.outcome() == HistoryOutcome.APPLIED);
     }
 
+    /**
+     * Every step names its row in the tenant's history table, transactional ({@code R1}) or
+     * not ({@code D1}), as the table holds it, so that the coordinator counts a step sent twice
+     * once. An agent that reports sends a tenant's recent steps again at its first visit (the
+     * agent before it may have died with steps unreported), and after a report of it may have
+     * been lost; never otherwise, and never those of a tenant it has just made.
+     */
+    @Test
+    void stepsNameTheirHistoryRowsAndAreSentAgainWhereAReportMayBeLost() throws Exception {
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        StepResends resends = StepResends.fromStart();
+        TenantReconciler reconciler = reporting(resends);
+
+        TenantResult up = reconciler.reconcile(tenant, "heads");
+
+        assertThat(up.state()).as("%s", up.error()).isEqualTo(TenantState.CONVERGED);
+        List<HistoryRow> history = fixture.history(tenant);
+        assertThat(history).extracting(HistoryRow::revision).contains(R1, D1);
+        assertThat(up.steps()).extracting(StepRecord::row).doesNotContainNull()
+                .containsExactlyElementsOf(history.stream().map(HistoryRow::key).toList());
+        assertThat(up.resent()).as("a tenant this agent made has nothing to send again").isEmpty();
+        assertThat(reconciler.reconcile(tenant, "heads").resent()).as("nothing lost since").isEmpty();
+
+        resends.owe(tenant.id());
+        TenantResult afterLoss = reconciler.reconcile(tenant, "heads");
+
+        assertThat(afterLoss.steps()).isEmpty();
+        assertThat(afterLoss.resent()).as("the steps a lost report may have carried")
+                .containsExactlyElementsOf(history.stream().map(r -> new StepRecord(r.revision(), r.direction(),
+                        r.durationMillis(), r.key())).toList());
+        assertThat(reconciler.reconcile(tenant, "heads").resent()).as("sent again once").isEmpty();
+
+        TenantResult restarted = reporting(StepResends.fromStart()).reconcile(tenant, "heads");
+        assertThat(restarted.resent()).extracting(StepRecord::row)
+                .containsExactlyElementsOf(history.stream().map(HistoryRow::key).toList());
+        assertThat(fixture.reconciler(AgentFixture.options("agent-a")).reconcile(tenant, "heads").resent())
+                .as("a run that reports to no coordinator sends nothing again").isEmpty();
+    }
+
+    private TenantReconciler reporting(StepResends resends) {
+        return new TenantReconciler(fixture.graph, fixture.databases, AgentFixture.options("agent-a"),
+                new DdlThrottle(4), Fingerprinter.NONE, StepListener.NONE, t -> true, new InDoubtSteps(), resends);
+    }
+
     @Test
     void aConvergedTenantIsLeftAlone() throws Exception {
         Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
