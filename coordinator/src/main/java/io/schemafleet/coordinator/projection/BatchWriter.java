@@ -68,7 +68,7 @@ final class BatchWriter {
             if (!reportsOnly) {
                 apply(c, records, prepared, steps, oneByOne);
             }
-            applier.flush(c);
+            applier.flush(c, steps);
             storeOffsets(c, next);
             return null;
         });
@@ -122,7 +122,7 @@ final class BatchWriter {
         int stepsBefore = steps.size();
         try {
             boolean poison = applier.apply(c, record, prepared, steps);
-            applier.flush(c); // reports are batched: write this one now, inside its savepoint
+            applier.flush(c, steps); // reports are batched: write this one now, inside its savepoint
             c.releaseSavepoint(savepoint);
             return poison;
         } catch (SQLException e) {

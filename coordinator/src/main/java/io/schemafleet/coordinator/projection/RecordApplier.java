@@ -57,6 +57,8 @@ final class RecordApplier {
     private final RolloutApplier rollouts = new RolloutApplier();
     /** Reports of the current transaction not written yet; one transaction at a time uses this applier. */
     private final ReportBatch batch = new ReportBatch();
+    /** The steps those reports name by their history rows, counted at the same flush. */
+    private final StepLedger ledger = new StepLedger();
 
     RecordApplier(Topics topics, TrustPolicy trust) {
         this.topics = topics;
@@ -110,16 +112,18 @@ final class RecordApplier {
         }
         if (prepared instanceof PreparedRecord.Report r) {
             batch.add(r.rows());
-            // An agent reports each step once as it commits it (state applying) and again in the
-            // tenant's final report; only the first counts, or every step would count twice.
+            ledger.add(r.report(), record.offset());
+            // A step that does not name its history row (an agent before history ids) counts where
+            // its agent reported it as it committed (state applying), not again in the tenant's
+            // final report.
             if (r.report().state() == TenantState.APPLYING) {
-                steps.addAll(r.report().steps());
+                r.report().steps().stream().filter(step -> !step.identified()).forEach(steps::add);
             }
             return false;
         }
         PreparedRecord.Event event = (PreparedRecord.Event) prepared;
         Envelope envelope = event.envelope();
-        flush(c); // the event may read what the reports before it wrote
+        flush(c, steps); // the event may read what the reports before it wrote
         if (event.body() instanceof RevisionPublished e) {
             return revisionPublished(c, record, envelope, e);
         } else if (event.body() instanceof RolloutStarted e) {
@@ -277,11 +281,13 @@ final class RecordApplier {
     }
 
     /**
-     * Writes the reports added since the last flush. Called before any other event is
-     * applied (it may read what they wrote) and by the caller before it commits.
+     * Writes the reports added since the last flush, and adds to {@code steps} those of their
+     * steps counted now for the first time ({@link StepLedger}). Called before any other event
+     * is applied (it may read what they wrote) and by the caller before it commits.
      */
-    void flush(Connection c) throws SQLException {
+    void flush(Connection c, List<TenantReport.Step> steps) throws SQLException {
         batch.flush(c);
+        ledger.write(c, steps);
     }
 
     /**
@@ -296,6 +302,7 @@ final class RecordApplier {
     /** Forgets reports not flushed yet: the caller's transaction rolled back and starts over. */
     void discardPending() {
         batch.clear();
+        ledger.clear();
     }
 
     /** Keeps the newest description per tenant (a late answer to an old request does not replace a newer one). */

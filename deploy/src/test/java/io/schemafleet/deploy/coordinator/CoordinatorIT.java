@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.schemafleet.coordinator.projection.Projection;
+import io.schemafleet.deploy.PrometheusText;
 import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
 import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventCodec;
@@ -267,6 +268,61 @@ class CoordinatorIT {
                 "agent:a2");
         await().atMost(DEADLINE).untilAsserted(() ->
                 assertThat(fixture.get("/api/fleet").json().get("converged").asLong()).isEqualTo(21));
+    }
+
+    /**
+     * A step that names its history row counts once, however often it is reported: as it
+     * commits and again in the tenant's final report, in a record delivered twice, sent again
+     * by a restarted agent. A row of tables made again (its id again, another start) is another
+     * step. A step that names no row (an agent before history ids) counts in its applying
+     * report only. The projection's {@code tenant_steps} and the step metric agree.
+     */
+    @Test
+    void aStepCountsOnceHoweverOftenItIsReported() throws Exception {
+        fixture = new CoordinatorFixture("steps_once");
+        fixture.start();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        TenantReport.Step first = new TenantReport.Step(MID, Direction.UPGRADE, 12, 1L, t0.plusNanos(123_456_000));
+        TenantReport.Step second = new TenantReport.Step(HEAD, Direction.UPGRADE, 7, 2L, t0.plusSeconds(1));
+        TenantReport.Step madeAgain = new TenantReport.Step(MID, Direction.UPGRADE, 9, 1L, t0.plusSeconds(60));
+        TenantReport.Step unnamed = new TenantReport.Step(MID, Direction.UPGRADE, 5);
+
+        TenantReport applying = stepsReport("s1", TenantState.APPLYING, List.of(first), t0.plusSeconds(1));
+        fixture.produce(applying, "agent:a1");
+        fixture.produce(applying, "agent:a1"); // delivered twice
+        fixture.produce(stepsReport("s1", TenantState.APPLYING, List.of(second), t0.plusSeconds(2)), "agent:a1");
+        fixture.produce(stepsReport("s1", TenantState.CONVERGED, List.of(first, second), t0.plusSeconds(3)),
+                "agent:a1");
+        fixture.produce(stepsReport("s1", TenantState.CONVERGED, List.of(first, second), t0.plusSeconds(4)),
+                "agent:a1"); // a restarted agent sends its recent steps again
+        fixture.produce(stepsReport("s1", TenantState.APPLYING, List.of(madeAgain), t0.plusSeconds(61)), "agent:a1");
+        fixture.produce(stepsReport("s2", TenantState.APPLYING, List.of(unnamed), t0.plusSeconds(5)), "agent:a1");
+        fixture.produce(stepsReport("s2", TenantState.CONVERGED, List.of(unnamed), t0.plusSeconds(6)), "agent:a1");
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(fixture.get("/api/tenants/s2?history=10").json()
+                .path("history")).hasSize(2));
+        List<String> counted = new ArrayList<>();
+        try (Connection c = java.sql.DriverManager.getConnection(fixture.dbUrl);
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT tenant, history_id, started_at,"
+                     + " revision, duration_ms FROM tenant_steps ORDER BY \"offset\", history_id")) {
+            while (rs.next()) {
+                counted.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getTimestamp(3).toInstant() + " "
+                        + rs.getString(4) + " " + rs.getLong(5));
+            }
+        }
+        assertThat(counted).containsExactly("s1 1 " + first.startedAt() + " " + MID + " 12",
+                "s1 2 " + second.startedAt() + " " + HEAD + " 7", "s1 1 " + madeAgain.startedAt() + " " + MID + " 9");
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            PrometheusText metrics = fixture.readOnly().scrape();
+            assertThat(metrics.sum("schemafleet_step_duration_seconds_count", "revision", MID)).isEqualTo(3);
+            assertThat(metrics.sum("schemafleet_step_duration_seconds_count", "revision", HEAD)).isEqualTo(1);
+        });
+    }
+
+    private static TenantReport stepsReport(String tenant, TenantState state, List<TenantReport.Step> steps,
+                                            Instant at) {
+        List<String> heads = List.of(steps.get(steps.size() - 1).revision());
+        return new TenantReport(tenant, "a1", heads, state, "head", null, steps, null, null, 1, at);
     }
 
     /** Garbage and an unknown schema version on each topic, and an event on the wrong topic: 7 records. */
