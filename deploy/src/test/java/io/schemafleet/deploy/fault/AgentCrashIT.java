@@ -4,26 +4,35 @@ import io.schemafleet.agent.cli.BenchRevisions;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.coordinator.kafka.TopicAdmin;
 import io.schemafleet.deploy.kafka.TestKafka;
+import io.schemafleet.protocol.event.Decoded;
 import io.schemafleet.protocol.event.EventBody;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
 import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.RolloutStarted;
+import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
 import io.schemafleet.protocol.trust.SigningKey;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * Kills an agent process with SIGKILL at random moments of a rollout and checks, after
  * every kill, that no tenant is half-migrated: each one's version row names a version
  * whose schema fingerprint is exactly the tenant's, and no step was applied twice. Then a
- * restarted agent converges every tenant.
+ * restarted agent converges every tenant, and the reports name every step applied, those a
+ * killed agent had not reported included.
  *
  * <p>Seeded. The default suite kills {@value #DEFAULT_KILLS} times over 200 tenants × 20
  * revisions; {@code -Dschemafleet.fault.kills=50} runs the full exercise.
@@ -99,6 +109,30 @@ class AgentCrashIT {
                 .until(() -> fleet.tenantsAt(fleet.head()) == TENANTS);
         fleet.assertNoTenantHalfMigrated();
         assertThat(fleet.appliedSteps()).as("every step applied exactly once over all the kills").isEqualTo(totalSteps);
+
+        // Steps a killed agent had not reported yet are sent again by the next one, each naming
+        // its history row: the reports name every applied step, and nothing else.
+        Set<String> applied = fleet.appliedRows();
+        Set<String> reported = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> reports = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = reports.partitionsFor(topics.reports()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            reports.assign(partitions);
+            reports.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).untilAsserted(() -> {
+                for (ConsumerRecord<String, byte[]> r : reports.poll(Duration.ofMillis(200))) {
+                    if (EventCodec.decode(r.value()) instanceof Decoded.Event e) {
+                        e.bodyAs(TenantReport.class).ifPresent(report -> report.steps().stream()
+                                .filter(TenantReport.Step::identified)
+                                .forEach(step -> reported.add(TenantFleet.stepKey(report.tenant(), step))));
+                    }
+                }
+                assertThat(reported).as("steps the reports name").containsAll(applied);
+            });
+        }
+        assertThat(reported).as("steps the reports name, against the tenants' history tables").isEqualTo(applied)
+                .hasSize((int) totalSteps);
     }
 
     private void send(KafkaProducer<String, byte[]> producer, Topics topics, EventBody body) throws Exception {

@@ -4,6 +4,7 @@ import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.deploy.Main;
 import io.schemafleet.deploy.PrometheusText;
+import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.topic.Topics;
 import io.schemafleet.protocol.trust.TrustedKey;
@@ -22,10 +23,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -301,6 +305,32 @@ final class TenantFleet implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Every applied step over all tenants as {@code "<tenant> <history id> <started_at in
+     * epoch microseconds>"}: how a report names it ({@link #stepKey}).
+     */
+    Set<String> appliedRows() throws SQLException {
+        List<String> schemas = schemasWith("schemafleet_history");
+        if (schemas.isEmpty()) {
+            return Set.of();
+        }
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < schemas.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT '").append(schemas.get(i))
+                    .append("' || ' ' || id || ' ' || (extract(epoch FROM started_at) * 1000000)::bigint FROM ")
+                    .append(schemas.get(i)).append(".schemafleet_history WHERE outcome = 'applied'");
+        }
+        try (Statement st = connection().createStatement()) {
+            return new HashSet<>(strings(st, sql.toString()));
+        }
+    }
+
+    /** A reported step of {@code tenant} as {@link #appliedRows} names its row. */
+    static String stepKey(String tenant, TenantReport.Step step) {
+        Instant at = step.startedAt();
+        return tenant + " " + step.historyId() + " " + (at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000);
     }
 
     private long historyCount(String condition) throws SQLException {
