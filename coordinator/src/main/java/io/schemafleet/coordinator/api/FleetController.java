@@ -9,7 +9,6 @@ import io.schemafleet.coordinator.rollout.RolloutQueries;
 import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.coordinator.store.PublishedGraph;
-import io.schemafleet.protocol.graph.RevisionGraphException;
 
 import java.util.List;
 import java.util.Map;
@@ -53,11 +52,8 @@ public class FleetController {
         var destination = queries.destination();
         List<String> heads = null;
         if (destination.isPresent()) {
-            try {
-                heads = PublishedGraph.headsAt(published.graph(), destination.get().destination());
-            } catch (RevisionGraphException e) {
-                heads = null; // cannot happen for a destination the writer accepted; counts nothing as converged
-            }
+            // null (counting nothing as converged) cannot happen for a destination the writer accepted
+            heads = published.headsAtOrNull(destination.get().destination());
         }
         FleetQueries.Counts counts = queries.counts(heads == null ? null : Heads.key(heads));
         return new FleetStatus(destination.map(FleetQueries.Destination::destination).orElse(null),

@@ -34,6 +34,20 @@ abstract class ApiCommand implements Callable<Integer>, JsonAware {
         return spec.commandLine().getOut();
     }
 
+    /** A {@code warning:} on stderr, unless {@code --json} (the answer carries it then). */
+    void warn(String warning) {
+        if (!output.json) {
+            spec.commandLine().getErr().println("warning: " + warning);
+        }
+    }
+
+    /** {@link #warn}s the answer's {@code note}, if it has one: what the coordinator says the caller should know. */
+    void warnNote(JsonNode answer) {
+        if (answer.hasNonNull("note")) {
+            warn(answer.get("note").asText());
+        }
+    }
+
     /** The answer as JSON with {@code --json}, else the lines. */
     int print(JsonNode answer, List<String> lines) {
         if (output.json) {

@@ -26,6 +26,7 @@ final class PublishCommand extends ApiCommand {
                 : "published " + published.size() + " revision" + (published.size() == 1 ? "" : "s") + ": "
                         + String.join(", ", published)
                         + (unchanged.isEmpty() ? "" : " (" + unchanged.size() + " already published)");
+        warnNote(answer); // a rollout to head takes what was published at once
         return print(answer, List.of(line));
     }
 

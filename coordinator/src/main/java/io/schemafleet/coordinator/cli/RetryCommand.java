@@ -21,15 +21,12 @@ final class RetryCommand extends ApiCommand {
         var answer = client().retry(tenant);
         String name = answer.path("tenant").asText(tenant);
         // A coordinator whose projection is late still took the request: say so, but it is no failure.
-        if (!answer.path("applied").asBoolean(true) && !json()) {
-            spec.commandLine().getErr().println("warning: the request is in the log but the coordinator has not"
-                    + " applied it yet (its projection is behind): until it has, it shows " + name + " as before and"
-                    + " a watch may stop at its failure");
+        if (!answer.path("applied").asBoolean(true)) {
+            warn("the request is in the log but the coordinator has not applied it yet (its projection is behind):"
+                    + " until it has, it shows " + name + " as before and a watch may stop at its failure");
         }
         // Only a failed tenant waits for a retry: for any other the coordinator says what it needs instead.
-        if (answer.hasNonNull("note") && !json()) {
-            spec.commandLine().getErr().println("warning: " + answer.get("note").asText());
-        }
+        warnNote(answer);
         return print(answer, List.of("retry of " + name + " requested"
                 + (answer.hasNonNull("event_id") ? " (event " + answer.get("event_id").asText() + ")" : "")));
     }

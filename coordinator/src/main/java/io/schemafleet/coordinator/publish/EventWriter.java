@@ -152,7 +152,7 @@ public class EventWriter implements AutoCloseable {
             append(topics.revisions(), fresherList.stream().<EventBody>map(RevisionPublished::of).toList());
             LOG.info("published {} revision(s): {}", fresherList.size(), fresh.keySet());
         }
-        return new PublishResult(List.copyOf(fresh.keySet()), unchanged);
+        return new PublishResult(List.copyOf(fresh.keySet()), unchanged, null);
     }
 
     /** What a rollout operation decided: the events to append to the rollouts topic, and its answer. */

@@ -2,6 +2,7 @@ package io.schemafleet.coordinator.store;
 
 import io.schemafleet.protocol.graph.MigrationPlanner;
 import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.graph.RevisionGraphException;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -41,6 +42,15 @@ public class PublishedGraph {
      */
     public static List<String> headsAt(RevisionGraph graph, String destination) {
         return new MigrationPlanner(graph).upgrade(destination, List.of()).headsAfter();
+    }
+
+    /** {@link #headsAt} in the published graph now; null if the destination does not resolve in it. */
+    public List<String> headsAtOrNull(String destination) {
+        try {
+            return headsAt(graph(), destination);
+        } catch (RevisionGraphException e) {
+            return null;
+        }
     }
 
     private void refresh() {

@@ -91,8 +91,9 @@ class RolloutsIT {
         for (int t = 0; t < 10; t++) {
             db.execute(String.format("INSERT INTO t_%02d.items VALUES (1, -1)", t)); // canaries' data breaks B
         }
-        publish(revision(B, A, "ALTER TABLE items ADD CONSTRAINT qty_positive CHECK (qty >= 0)",
-                "ALTER TABLE items DROP CONSTRAINT qty_positive"));
+        assertThat(publish(revision(B, A, "ALTER TABLE items ADD CONSTRAINT qty_positive CHECK (qty >= 0)",
+                "ALTER TABLE items DROP CONSTRAINT qty_positive"))).as("the fleet's rollout names A: B moves nobody")
+                .isNull();
 
         String id = startRollout(body("head", wave("canary", Map.of("tier", "canary"), null, "1s", 0),
                 wave("rest", Map.of(), null, null, null)));
@@ -195,12 +196,16 @@ class RolloutsIT {
         return db;
     }
 
-    private void publish(Map.Entry<String, String>... files) {
+    /** Publishes the files; returns the answer's {@code note} (null: the publish moved no tenant). */
+    private String publish(Map.Entry<String, String>... files) {
         Map<String, String> all = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : files) {
             all.put(f.getKey(), f.getValue());
         }
-        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(all)).status()).isEqualTo(201);
+        CoordinatorFixture.Reply reply = coordinator.post("/api/revisions", CoordinatorFixture.filesBody(all));
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        JsonNode note = reply.json().path("note");
+        return note.isNull() ? null : note.asText();
     }
 
     private String startRollout(ObjectNode body) {
