@@ -14,6 +14,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.schemafleet.coordinator.publish.RequestRefused;
+import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.coordinator.rollout.RolloutQueries;
 import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.coordinator.rollout.RolloutService;
@@ -24,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 /** {@code /api/rollouts}: start staged rollouts, see their waves, pause, resume, abort. */
@@ -37,14 +40,16 @@ public class RolloutsController {
 
     private final RolloutService service;
     private final RolloutQueries queries;
+    private final FleetQueries fleet;
 
-    public RolloutsController(RolloutService service, RolloutQueries queries) {
+    public RolloutsController(RolloutService service, RolloutQueries queries, FleetQueries fleet) {
         this.service = service;
         this.queries = queries;
+        this.fleet = fleet;
     }
 
-    /** The rollout started. */
-    public record RolloutAnswer(String rolloutId, String to, String supersedes) {
+    /** The rollout started; {@code note}: what the caller should know about its waves, or null. */
+    public record RolloutAnswer(String rolloutId, String to, String supersedes, String note) {
     }
 
     /** A rollout and its waves' progress. */
@@ -82,7 +87,46 @@ public class RolloutsController {
         RolloutService.Started started = service.start(new RolloutService.StartRequest(
                 json.path("to").isTextual() ? json.get("to").asText() : null, WaveRequests.parse(json.get("waves")),
                 json.path("supersede").asBoolean(false)));
-        return HttpResponse.created(new RolloutAnswer(started.rolloutId(), started.to(), started.supersedes()));
+        return HttpResponse.created(new RolloutAnswer(started.rolloutId(), started.to(), started.supersedes(),
+                emptyWaves(started.rolloutId())));
+    }
+
+    /**
+     * Names the rollout's waves that select none of the tenants the coordinator knows: such a
+     * wave passes at once, so a canary wave whose label is misspelt gates nothing. Null when
+     * every wave has tenants, or no tenant has reported yet (nothing to tell from).
+     */
+    private String emptyWaves(String rolloutId) {
+        Optional<RolloutRow> rollout = queries.get(rolloutId);
+        long known = fleet.counts(null).tenants();
+        if (rollout.isEmpty() || known == 0) {
+            return null;
+        }
+        List<Wave> waves = rollout.get().waves();
+        List<WaveCounts> counts = queries.counts(rollout.get());
+        List<String> empty = new ArrayList<>();
+        for (int i = 0; i < waves.size(); i++) {
+            if (counts.get(i).tenants() == 0) {
+                empty.add(waves.get(i).name() + " (" + selector(waves.get(i)) + ")");
+            }
+        }
+        if (empty.isEmpty()) {
+            return null;
+        }
+        return (empty.size() == 1 ? "wave " : "waves ") + String.join(", ", empty) + " select"
+                + (empty.size() == 1 ? "s" : "") + " none of the " + known + " tenants the coordinator knows: "
+                + (empty.size() == 1 ? "it passes" : "they pass") + " at once, gating nothing. If a label is"
+                + " misspelt, abort this rollout and start it again with the waves put right";
+    }
+
+    /** What a wave selects on, as the CLI's {@code --wave} spells it. */
+    private static String selector(Wave wave) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(wave.labels()).forEach((k, v) -> parts.add(k + "=" + v));
+        if (wave.bucketPercent() != null) {
+            parts.add("bucket=" + wave.bucketPercent() + "%");
+        }
+        return parts.isEmpty() ? "every tenant left" : String.join(":", parts);
     }
 
     @Get

@@ -62,6 +62,7 @@ final class RolloutCommand implements Runnable {
                     + " started" + (answer.hasNonNull("supersedes")
                     ? ", superseding " + answer.get("supersedes").asText() : ""));
             plan.waves().forEach(w -> lines.add(FleetFormat.wave(w)));
+            warnNote(answer); // a wave that selects nobody gates nothing
             return print(answer, lines);
         }
 

@@ -54,8 +54,10 @@ class RolloutsIT {
         awaitRollout(first, r -> r.path("state").asText().equals("completed"));
         publish(revision(B, A, "ALTER TABLE items ADD COLUMN note text", "ALTER TABLE items DROP COLUMN note"));
 
-        String id = startRollout(body("head", wave("canary", Map.of("tier", "canary"), null, "1s", null),
+        JsonNode answer = startRolloutAnswer(body("head", wave("canary", Map.of("tier", "canary"), null, "1s", null),
                 wave("half", Map.of(), 50, "1s", null), wave("rest", Map.of(), null, null, null)));
+        assertThat(answer.path("note").isNull()).as("every wave selects tenants: %s", answer).isTrue();
+        String id = answer.get("rollout_id").asText();
         JsonNode done = awaitRollout(id, r -> r.path("state").asText().equals("completed"));
 
         JsonNode waves = done.get("waves");
@@ -80,6 +82,13 @@ class RolloutsIT {
             assertThat(db.query("SELECT count(*) FROM " + tenant + ".schemafleet_history WHERE revision = '" + B
                     + "' AND started_at < '" + admitted + "'")).as(tenant).containsExactly("0");
         }
+
+        // A canary wave whose label is misspelt selects nobody, and would gate nothing: the answer says so.
+        JsonNode misspelt = startRolloutAnswer(body("head", wave("canary", Map.of("tier", "canry"), null, "1s", 0),
+                wave("rest", Map.of(), null, null, null)));
+        assertThat(misspelt.path("note").asText()).isEqualTo("wave canary (tier=canry) selects none of the 60"
+                + " tenants the coordinator knows: it passes at once, gating nothing. If a label is misspelt, abort"
+                + " this rollout and start it again with the waves put right");
     }
 
     @Test
@@ -209,9 +218,13 @@ class RolloutsIT {
     }
 
     private String startRollout(ObjectNode body) {
+        return startRolloutAnswer(body).get("rollout_id").asText();
+    }
+
+    private JsonNode startRolloutAnswer(ObjectNode body) {
         CoordinatorFixture.Reply reply = coordinator.post("/api/rollouts", body);
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
-        return reply.json().get("rollout_id").asText();
+        return reply.json();
     }
 
     private JsonNode awaitRollout(String id, Predicate<JsonNode> condition) {
