@@ -8,6 +8,7 @@ import io.schemafleet.coordinator.cli.CoordinatorCommand;
 import io.schemafleet.coordinator.cli.KeysCommand;
 import io.schemafleet.coordinator.cli.SchemafleetCommand;
 import io.schemafleet.deploy.demo.DemoCommand;
+import picocli.CommandLine;
 
 /** Entry point of {@code schemafleet.jar}: every subcommand in one distribution. */
 public final class Main {
@@ -15,9 +16,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        var cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
-                new ApplyCommand(), new CurrentCommand(), new BenchCommand(), new AgentCommand(), new CoordinatorCommand(),
-                new DemoCommand(), new KeysCommand());
-        System.exit(SchemafleetCommand.execute(cli, args));
+        System.exit(SchemafleetCommand.execute(commandLine(), args));
+    }
+
+    /** The whole command line, every subcommand: what the jar runs (and what tests run in-process). */
+    public static CommandLine commandLine() {
+        return SchemafleetCommand.commandLine(new FleetResolveCommand(), new ApplyCommand(), new CurrentCommand(),
+                new BenchCommand(), new AgentCommand(), new CoordinatorCommand(), new DemoCommand(), new KeysCommand());
     }
 }

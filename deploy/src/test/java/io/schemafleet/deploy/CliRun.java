@@ -1,8 +1,5 @@
 package io.schemafleet.deploy;
 
-import io.schemafleet.agent.cli.ApplyCommand;
-import io.schemafleet.agent.cli.BenchCommand;
-import io.schemafleet.agent.cli.CurrentCommand;
 import io.schemafleet.coordinator.cli.SchemafleetCommand;
 import picocli.CommandLine;
 
@@ -21,8 +18,7 @@ import java.util.List;
 public record CliRun(int exit, String out, String err) {
 
     public static CliRun of(String... args) {
-        CommandLine cli = SchemafleetCommand.commandLine(new FleetResolveCommand(),
-                new ApplyCommand(), new CurrentCommand(), new BenchCommand());
+        CommandLine cli = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));

@@ -1,11 +1,13 @@
 package io.schemafleet.coordinator.app;
 
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
 import io.schemafleet.protocol.SchemafleetException;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.trust.SigningKey;
 import io.schemafleet.protocol.trust.TrustPolicy;
 import io.schemafleet.protocol.trust.TrustedKeys;
-import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import java.util.Optional;
  * rollouts topics with (its own public key, plus any configured trusted keys). Without a
  * key the coordinator does not start, unless unsigned events are explicitly allowed.
  */
-@Singleton
+@Context
+@Order(Ordered.HIGHEST_PRECEDENCE) // created first: a missing key is said before the database or Kafka is reached
 public class EventTrust {
     private static final Logger LOG = LoggerFactory.getLogger(EventTrust.class);
 

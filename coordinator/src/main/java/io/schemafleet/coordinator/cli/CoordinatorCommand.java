@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,11 +60,21 @@ public final class CoordinatorCommand implements Callable<Integer> {
             // Micronaut wraps a bean's refusal (no API token, topics that don't fit) in its own
             // exceptions; the operator needs the reason, not the wrapping.
             Throwable root = e;
+            SQLException database = null;
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof SchemafleetException reason) {
                     throw reason;
                 }
+                if (t instanceof SQLException sql) {
+                    database = sql; // the deepest one names the server it tried (host and port)
+                }
                 root = t;
+            }
+            if (database != null) {
+                throw new SchemafleetException("the coordinator did not start: its database refused or did not answer: "
+                        + database.getMessage() + (database.getSQLState() == null ? "" : " (SQLSTATE "
+                        + database.getSQLState() + ")") + ". It is datasources.default.url (--db), with"
+                        + " datasources.default.username and password", e);
             }
             throw new SchemafleetException("the coordinator did not start: " + root, e);
         }
