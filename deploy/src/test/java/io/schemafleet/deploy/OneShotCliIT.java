@@ -370,6 +370,16 @@ class OneShotCliIT {
     }
 
     @Test
+    void aLibpqUrlIsRefusedWithOneLineSayingHowToWriteIt() {
+        CliRun run = run("current", "--db", "postgres://app:hunter2@localhost:5432/app", "--schemas", "tenant_%");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(1);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("error: not a PostgreSQL JDBC URL (jdbc:postgresql://HOST[:PORT]/DATABASE)")
+                .contains("write jdbc:postgresql://").doesNotContain("hunter2");
+    }
+
+    @Test
     void choosingTwoSelectionsFailsWithOneLine() {
         CliRun run = run("apply", "--db", db.url(), "--schemas", "x", "--databases", "y", "--dir", dir.toString(),
                 "--to", "heads");

@@ -4,6 +4,7 @@ import io.schemafleet.agent.db.Databases;
 import io.schemafleet.agent.store.VersionLayout;
 import io.schemafleet.agent.tenant.DatabasePatternDiscovery;
 import io.schemafleet.agent.tenant.Discovery;
+import io.schemafleet.agent.tenant.JdbcUrls;
 import io.schemafleet.agent.tenant.SchemaPatternDiscovery;
 import io.schemafleet.agent.tenant.StaticTenants;
 import io.schemafleet.agent.tenant.Tenant;
@@ -50,6 +51,7 @@ public final class TenantSelection {
         if (db == null || db.isBlank()) {
             throw new SchemafleetException("no database: give --db JDBC_URL or set SCHEMAFLEET_DB_URL");
         }
+        JdbcUrls.requirePostgres(db);
         int modes = (schemas != null ? 1 : 0) + (databases != null ? 1 : 0) + (named.isEmpty() ? 0 : 1);
         if (modes > 1) {
             throw new SchemafleetException("choose one of --schemas, --databases and --tenant");

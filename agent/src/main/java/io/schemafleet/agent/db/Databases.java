@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,7 +52,16 @@ public final class Databases implements AutoCloseable {
 
     /** A pooled connection to the database at {@code jdbcUrl}; the caller closes it. */
     public Connection open(String jdbcUrl) throws SQLException {
-        return pools.computeIfAbsent(jdbcUrl, this::pool).getConnection();
+        try {
+            return pools.computeIfAbsent(jdbcUrl, this::pool).getConnection();
+        } catch (SQLTransientConnectionException e) {
+            // The pool says only that no connection came in time; why (a refused connection, a
+            // password or role the server turned down) is the last attempt's failure, its cause.
+            if (e.getCause() instanceof SQLException why && why.getMessage() != null) {
+                throw new SQLTransientConnectionException(why.getMessage(), e.getSQLState(), e);
+            }
+            throw e;
+        }
     }
 
     private HikariDataSource pool(String jdbcUrl) {

@@ -11,6 +11,8 @@ public final class JdbcUrls {
     // tenant would silently land in the same database.
     private static final Pattern DATABASE_PARAM = Pattern.compile("(?i)(^|&)PGDBNAME=");
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&]password=)[^&]*");
+    /** {@code user:password@} before the host, as in a libpq URL pasted where a JDBC one belongs. */
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
 
     private JdbcUrls() {
     }
@@ -22,9 +24,7 @@ public final class JdbcUrls {
      */
     public static String withDatabase(String url, String database) {
         Identifiers.requireSafe(database, "database name");
-        if (url == null || !url.startsWith(PREFIX)) {
-            throw new SchemafleetException("not a PostgreSQL JDBC URL (jdbc:postgresql:...): " + redact(url));
-        }
+        requirePostgres(url);
         int query = url.indexOf('?');
         String base = query < 0 ? url : url.substring(0, query);
         String params = query < 0 ? "" : url.substring(query);
@@ -42,11 +42,21 @@ public final class JdbcUrls {
         return PREFIX + database + params;
     }
 
+    /** Refuses anything but a PostgreSQL JDBC URL, saying how to write one (a libpq URL is the usual mistake). */
+    public static void requirePostgres(String url) {
+        if (url == null || !url.startsWith(PREFIX)) {
+            boolean libpq = url != null && (url.startsWith("postgres://") || url.startsWith("postgresql://"));
+            throw new SchemafleetException("not a PostgreSQL JDBC URL (jdbc:postgresql://HOST[:PORT]/DATABASE): "
+                    + redact(url) + (libpq ? "; that is libpq's form: write jdbc:postgresql://… instead, with the user"
+                    + " and password in SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD" : ""));
+        }
+    }
+
     /** {@code url} with the value of any {@code password} parameter hidden, for messages and logs. */
     public static String redact(String url) {
         if (url == null) {
             return "(null)";
         }
-        return PASSWORD_PARAM.matcher(url).replaceAll("$1****");
+        return USERINFO_PASSWORD.matcher(PASSWORD_PARAM.matcher(url).replaceAll("$1****")).replaceAll("$1****@");
     }
 }

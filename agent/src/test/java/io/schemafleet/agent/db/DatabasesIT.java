@@ -5,10 +5,12 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What every pooled tenant connection is set up with, read back from a real server. */
 class DatabasesIT {
@@ -22,6 +24,21 @@ class DatabasesIT {
             assertThat(show(c, "tcp_keepalives_interval")).isEqualTo("10");
             assertThat(show(c, "tcp_keepalives_count")).isEqualTo("6");
             assertThat(show(c, "tcp_user_timeout")).isEqualTo("120000");
+        }
+    }
+
+    /** The pool's own "no connection in time" hides why; the server's reason is what the agent says. */
+    @Test
+    void aConnectionTheServerTurnsDownSaysWhy() throws Exception {
+        try (TestDatabase db = TestDatabase.create("databases_role");
+             Databases pools = new Databases(new DbCredentials("schemafleet_no_such_role", "x"), 1)) {
+            // The test server's URL may name its user; the role must be the missing one either way.
+            String url = db.url().replace("user=postgres", "user=schemafleet_no_such_role");
+            assertThatThrownBy(() -> pools.open(url).close())
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("schemafleet_no_such_role")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("28"))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Connection is not available"));
         }
     }
 

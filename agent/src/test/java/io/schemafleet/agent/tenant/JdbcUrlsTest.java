@@ -49,4 +49,13 @@ class JdbcUrlsTest {
         assertThatThrownBy(() -> JdbcUrls.withDatabase("jdbc:mysql://h/db?password=hunter2", "t"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
+
+    @Test
+    void aLibpqUrlIsRefusedSayingHowToWriteItWithoutShowingItsPassword() {
+        assertThatThrownBy(() -> JdbcUrls.requirePostgres("postgres://app:hunter2@db:5432/app"))
+                .hasMessage("not a PostgreSQL JDBC URL (jdbc:postgresql://HOST[:PORT]/DATABASE):"
+                        + " postgres://app:****@db:5432/app; that is libpq's form: write jdbc:postgresql://… instead,"
+                        + " with the user and password in SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD");
+        JdbcUrls.requirePostgres("jdbc:postgresql://db:5432/app");
+    }
 }
