@@ -91,7 +91,8 @@ class CliErrorsTest {
 
         // then
         assertThat(result.err()).startsWith("error: " + first + ":3: ")
-                .contains("(and 1 more; run `schemafleet check`)");
+                .contains("(and 1 more in the files; `schemafleet check` lists them, and any problem of the graph"
+                        + " they form)");
     }
 
     @Test

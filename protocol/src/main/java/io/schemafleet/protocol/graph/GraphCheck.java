@@ -5,14 +5,15 @@ import io.schemafleet.protocol.revision.Revision;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Finds every problem that keeps revisions from forming a graph, not just the first:
- * duplicate ids, branch labels used twice, unknown parents and dependencies, then
- * (when those are clean) cycles. Used by {@code schemafleet check} and by whoever
- * validates revisions before publishing them.
+ * duplicate ids, branch labels used twice, unknown parents and dependencies, and cycles
+ * (looked for with those problems set aside, so that fixing them does not uncover one).
+ * Used by {@code schemafleet check} and by whoever validates revisions before publishing them.
  */
 public final class GraphCheck {
     private GraphCheck() {
@@ -20,7 +21,7 @@ public final class GraphCheck {
 
     public static List<GraphProblem> check(List<Revision> revisions) {
         List<GraphProblem> problems = new ArrayList<>();
-        Map<String, Revision> byId = new HashMap<>();
+        Map<String, Revision> byId = new LinkedHashMap<>(); // in the files' order: the same answer every time
         for (Revision r : revisions) {
             if (byId.putIfAbsent(r.id(), r) != null) {
                 problems.add(new GraphProblem(r.id(), "revision", Kind.REVISION_ERROR,
@@ -51,10 +52,13 @@ public final class GraphCheck {
                 }
             }
         }
-        if (problems.isEmpty()) {
-            try {
-                RevisionGraph.of(revisions);
-            } catch (RevisionGraphException e) {
+        boolean clean = problems.isEmpty();
+        try {
+            RevisionGraph.of(clean ? revisions : withoutProblems(byId, labelOwner));
+        } catch (RevisionGraphException e) {
+            // Set aside, the problems above may leave others behind (a dependency on a label taken
+            // away): only a cycle is news then.
+            if (clean || e.kind() == Kind.CYCLE_DETECTED || e.kind() == Kind.DEPENDENCY_CYCLE_DETECTED) {
                 String header = e.kind() == Kind.DEPENDENCY_CYCLE_DETECTED ? "depends_on" : "down_revision";
                 if (e.revisions().isEmpty()) {
                     problems.add(new GraphProblem(null, header, e.kind(), e.getMessage()));
@@ -65,5 +69,20 @@ public final class GraphCheck {
             }
         }
         return problems;
+    }
+
+    /**
+     * The revisions as if the problems found were fixed the simplest way: each id once (the
+     * first), each branch label with its first owner only, references to nothing dropped.
+     */
+    private static List<Revision> withoutProblems(Map<String, Revision> byId, Map<String, String> labelOwner) {
+        List<Revision> out = new ArrayList<>();
+        for (Revision r : byId.values()) {
+            out.add(new Revision(r.id(), r.downRevisions().stream().filter(byId::containsKey).toList(),
+                    r.branchLabels().stream().filter(l -> r.id().equals(labelOwner.get(l))).toList(),
+                    r.dependsOn().stream().filter(d -> byId.containsKey(d) || labelOwner.containsKey(d)).toList(),
+                    r.message(), r.transactional(), r.upgradeSql(), r.downgradeSql()));
+        }
+        return out;
     }
 }

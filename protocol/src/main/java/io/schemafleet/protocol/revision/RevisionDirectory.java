@@ -158,7 +158,8 @@ public record RevisionDirectory(Path dir, List<RevisionFile> files, List<Revisio
         if (!loaded.problems().isEmpty()) {
             int more = loaded.problems().size() - 1;
             throw new io.schemafleet.protocol.SchemafleetException(loaded.problems().get(0).getMessage()
-                    + (more > 0 ? " (and " + more + " more; run `schemafleet check`)" : ""));
+                    + (more > 0 ? " (and " + more + " more in the files; `schemafleet check` lists them, and any"
+                    + " problem of the graph they form)" : ""));
         }
         return loaded;
     }
