@@ -2,6 +2,7 @@ package io.schemafleet.coordinator.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code schemafleet tenant ID}: one tenant and its history. */
@@ -17,7 +18,10 @@ final class TenantCommand extends ApiCommand {
 
     @Override
     public Integer call() {
-        var answer = client().tenant(id, Math.max(0, Math.min(history, 10_000)));
+        if (history < 0 || history > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--history must be 0 to 10000, got " + history);
+        }
+        var answer = client().tenant(id, history);
         return print(answer, FleetFormat.tenant(answer));
     }
 }

@@ -286,6 +286,15 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aNegativeHistoryIsAUsageErrorAndNothingIsSent() {
+        CliRunner.Result result = run("tenant", "t25", "--url", api.url(), "--history", "-5");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--history must be 0 to 10000, got -5");
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
     void tenantShowsItsHistoryNewestFirst() {
         api.answer("GET /api/tenants/t25", 200, "{\"tenant\":" + FAILED_TENANT + ",\"history\":["
                 + "{\"at\":\"2026-01-01T00:02:05Z\",\"type\":\"tenant_report\",\"state\":\"failed\","
