@@ -109,7 +109,8 @@ public class DriftController {
                 throw new RequestRefused(RequestRefused.Reason.CONFLICT, "NoMajority", "tenant " + request.tenant()
                         + (against == null ? " has no majority schema to compare with at its heads ("
                         + left.get().heads() + ")" : " has the majority schema itself")
-                        + ": name a second tenant with \"against\"");
+                        + ": name a second tenant to compare with (\"against\"; on the command line,"
+                        + " diff TENANT OTHER)");
             }
         } else if (fleet.tenant(against).isEmpty()) {
             return notFound(against);

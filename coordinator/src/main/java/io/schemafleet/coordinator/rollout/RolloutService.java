@@ -98,7 +98,7 @@ public class RolloutService implements AutoCloseable {
                 RolloutRow r = current.get();
                 throw new RequestRefused(RequestRefused.Reason.CONFLICT, "RolloutInProgress", "rollout " + r.id()
                         + " to " + r.to() + " is " + r.state() + " (wave " + r.admitted() + " of " + r.waves().size()
-                        + "): abort it first, or send \"supersede\": true to replace it");
+                        + "): abort it first, or replace it (\"supersede\": true; on the command line, --supersede)");
             }
             String to = resolve(graph, request.to().strip(), current);
             String id = "r-" + ROLLOUT_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -118,7 +118,10 @@ class RolloutsIT {
         }
         assertThat(coordinator.get("/api/fleet").json().path("rollout_state").asText()).isEqualTo("halted");
         // A halted rollout blocks a new one until it is aborted or superseded.
-        assertThat(coordinator.post("/api/rollouts", body(FIX)).status()).isEqualTo(409);
+        CoordinatorFixture.Reply refused = coordinator.post("/api/rollouts", body(FIX));
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().path("error").path("message").asText()).as("for the API and the command line alike")
+                .endsWith("abort it first, or replace it (\"supersede\": true; on the command line, --supersede)");
 
         // Fix forward: a revision beside B that cleans the data first, rolled out in waves again.
         publish(revision(FIX, A, "UPDATE items SET qty = 0 WHERE qty < 0; "
