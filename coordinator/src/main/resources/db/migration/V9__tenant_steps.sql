@@ -13,6 +13,7 @@ CREATE TABLE tenant_steps (
     direction   varchar(9)   NOT NULL,
     duration_ms bigint       NOT NULL,
     agent       varchar(255) NOT NULL,  -- the agent whose report named it first
-    "offset"    bigint       NOT NULL,  -- that report's offset in the reports topic
+    partition   integer      NOT NULL,  -- that report's place in the reports topic
+    "offset"    bigint       NOT NULL,
     PRIMARY KEY (tenant, history_id, started_at)
 );

@@ -189,10 +189,7 @@ public final class TenantReconciler {
                 firstStep = read.isEmpty();
                 TenantSnapshot snapshot = read.orElse(NEW_TENANT);
                 if (resends.take(tenant.id()) && read.isPresent()) {
-                    for (HistoryRow row : store.recentlyApplied(c, StepResends.WINDOW, StepResends.LIMIT)) {
-                        done.resent().add(new StepRecord(row.revision(), row.direction(), row.durationMillis(),
-                                row.key()));
-                    }
+                    resend(c, tenant, store, done.resent());
                 }
                 settleInDoubt(c, tenant, store, destination, snapshot.rows(), done.applied());
                 if (snapshot.pending().isPresent()) {
@@ -285,6 +282,18 @@ public final class TenantReconciler {
             }
         }
         inDoubt.settled(tenant.id(), step);
+    }
+
+    /** Adds the tenant's recent steps to {@code resent}; if they cannot be read, they are still owed. */
+    private void resend(Connection c, Tenant tenant, TenantStore store, List<StepRecord> resent) throws SQLException {
+        try {
+            for (HistoryRow row : store.recentlyApplied(c, StepResends.WINDOW, StepResends.LIMIT)) {
+                resent.add(new StepRecord(row.revision(), row.direction(), row.durationMillis(), row.key()));
+            }
+        } catch (SQLException e) {
+            resends.owe(tenant.id());
+            throw e;
+        }
     }
 
     /**

@@ -112,7 +112,7 @@ final class RecordApplier {
         }
         if (prepared instanceof PreparedRecord.Report r) {
             batch.add(r.rows());
-            ledger.add(r.report(), record.offset());
+            ledger.add(r.report(), record.partition(), record.offset());
             // A step that does not name its history row (an agent before history ids) counts where
             // its agent reported it as it committed (state applying), not again in the tenant's
             // final report.

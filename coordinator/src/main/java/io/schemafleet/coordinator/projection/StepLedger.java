@@ -3,7 +3,6 @@ package io.schemafleet.coordinator.projection;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.graph.Direction;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,24 +19,26 @@ import java.util.List;
  * name counts in the earlier one and two writers never wait on each other's rows.
  */
 final class StepLedger {
-    private static final String INSERT = "INSERT INTO tenant_steps AS s (tenant, history_id, started_at, revision,"
-            + " direction, duration_ms, agent, \"offset\")"
-            + " SELECT tenant, history_id, started_at::timestamptz, revision, direction, duration_ms, agent, o"
-            + " FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[])"
-            + " AS u(tenant, history_id, started_at, revision, direction, duration_ms, agent, o)"
-            + " ON CONFLICT (tenant, history_id, started_at) DO NOTHING RETURNING s.revision, s.direction, s.duration_ms";
+    private static final String INSERT = "INSERT INTO tenant_steps AS s (tenant, history_id, started_at,"
+            + " revision, direction, duration_ms, agent, partition, \"offset\")"
+            + " SELECT tenant, history_id, started_at::timestamptz, revision, direction, duration_ms, agent, p, o"
+            + " FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[],"
+            + " ?::integer[], ?::bigint[])"
+            + " AS u(tenant, history_id, started_at, revision, direction, duration_ms, agent, p, o)"
+            + " ON CONFLICT (tenant, history_id, started_at) DO NOTHING"
+            + " RETURNING s.revision, s.direction, s.duration_ms";
 
     /** One step of a report, with where it came from. */
-    private record Named(String tenant, String agent, long offset, TenantReport.Step step) {
+    private record Named(String tenant, String agent, int partition, long offset, TenantReport.Step step) {
     }
 
     private final List<Named> pending = new ArrayList<>();
 
-    /** Adds the identified steps of a report at {@code offset} of the reports topic. */
-    void add(TenantReport report, long offset) {
+    /** Adds the identified steps of a report at {@code partition} and {@code offset} of the reports topic. */
+    void add(TenantReport report, int partition, long offset) {
         for (TenantReport.Step step : report.steps()) {
             if (step.identified()) {
-                pending.add(new Named(report.tenant(), report.agent(), offset, step));
+                pending.add(new Named(report.tenant(), report.agent(), partition, offset, step));
             }
         }
     }
@@ -63,6 +64,7 @@ final class StepLedger {
         String[] directions = new String[n];
         Long[] durations = new Long[n];
         String[] agents = new String[n];
+        Integer[] partitions = new Integer[n];
         Long[] offsets = new Long[n];
         for (int i = 0; i < n; i++) {
             Named s = pending.get(i);
@@ -73,14 +75,16 @@ final class StepLedger {
             directions[i] = s.step().direction().code();
             durations[i] = s.step().durationMs();
             agents[i] = s.agent();
+            partitions[i] = s.partition();
             offsets[i] = s.offset();
         }
         pending.clear();
         try (PreparedStatement s = c.prepareStatement(INSERT)) {
-            Object[][] columns = {tenants, ids, started, revisions, directions, durations, agents, offsets};
+            Object[][] columns = {tenants, ids, started, revisions, directions, durations, agents, partitions, offsets};
             for (int i = 0; i < columns.length; i++) {
-                Array array = c.createArrayOf(columns[i] instanceof Long[] ? "bigint" : "text", columns[i]);
-                s.setArray(i + 1, array);
+                String type = columns[i] instanceof Long[] ? "bigint"
+                        : columns[i] instanceof Integer[] ? "integer" : "text";
+                s.setArray(i + 1, c.createArrayOf(type, columns[i]));
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -304,7 +304,7 @@ class CoordinatorIT {
         List<String> counted = new ArrayList<>();
         try (Connection c = java.sql.DriverManager.getConnection(fixture.dbUrl);
              java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT tenant, history_id, started_at,"
-                     + " revision, duration_ms FROM tenant_steps ORDER BY \"offset\", history_id")) {
+                     + " revision, duration_ms FROM tenant_steps ORDER BY partition, \"offset\", history_id")) {
             while (rs.next()) {
                 counted.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getTimestamp(3).toInstant() + " "
                         + rs.getString(4) + " " + rs.getLong(5));
