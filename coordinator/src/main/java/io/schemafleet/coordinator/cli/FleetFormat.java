@@ -24,8 +24,7 @@ final class FleetFormat {
         if (fleet.destination() == null) {
             lines.add(field("destination", "none (no rollout yet)"));
         } else {
-            lines.add(field("destination", fleet.destination() + (fleet.headsText().equals(fleet.destination()) ? ""
-                    : " (" + fleet.headsText() + ")")));
+            lines.add(field("destination", fleet.destinationText()));
             lines.add(field("rollout", fleet.rollout() + (fleet.rolloutState() == null ? "" : " (" + fleet.rolloutState() + ")")));
         }
         long percent = fleet.reported() == 0 ? 0 : fleet.converged() * 100 / fleet.reported();

@@ -69,7 +69,9 @@ final class PlanCommand implements Callable<Integer>, JsonAware {
             return runBatch(new GraphQueries(dir.graph()));
         }
         if (op == null || destination == null || !List.of("upgrade", "downgrade", "stamp").contains(op)) {
-            throw new ParameterException(spec.commandLine(), "expected: plan upgrade|downgrade|stamp DEST [--from R1,R2]");
+            throw new ParameterException(spec.commandLine(), (op != null && destination != null
+                    ? "unknown operation '" + op + "'; " : "") + "expected: plan upgrade|downgrade|stamp DEST"
+                    + " [--from R1,R2]");
         }
         RevisionGraph graph = dir.graph();
         MigrationPlanner planner = new MigrationPlanner(graph);

@@ -68,7 +68,7 @@ final class WatchCommand implements Callable<Integer> {
         String where = last == null ? "the coordinator never answered GET /api/fleet"
                 : last.converged() + " of " + Math.max(expect, last.reported()) + " tenants at "
                         + (last.destination() == null ? "no destination (no rollout yet)"
-                        : last.destination() + " (" + last.headsText() + ")");
+                        : last.destinationText());
         return switch (outcome) {
             case HALTED -> "rollout " + last.rollout() + " is " + last.rolloutState() + haltReason(client, last.rollout())
                     + "; " + where;

@@ -70,4 +70,9 @@ public record FleetView(String destination, String rollout, String rolloutState,
     public String headsText() {
         return destinationHeads.isEmpty() ? "base" : String.join(",", destinationHeads);
     }
+
+    /** The destination, with the heads it resolves to where they are not the destination's own text. */
+    public String destinationText() {
+        return headsText().equals(destination) ? destination : destination + " (" + headsText() + ")";
+    }
 }

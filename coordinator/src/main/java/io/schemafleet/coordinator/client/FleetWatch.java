@@ -179,9 +179,8 @@ public final class FleetWatch {
             }
         } else if (!all && converged) {
             movedNanos = now;
-            message("the fleet sets off for " + view.destination()
-                    + (view.headsText().equals(view.destination()) ? "" : " (" + view.headsText() + ")") + ": "
-                    + view.converged() + " of " + Math.max(expected, view.reported()) + " there");
+            message("the fleet sets off for " + view.destinationText() + ": " + view.converged() + " of "
+                    + Math.max(expected, view.reported()) + " there");
         }
         converged = all;
         reportTrouble(view);

@@ -122,7 +122,9 @@ class PlanCommandTest {
 
     @Test
     void planWithAnUnknownOperationOrNoDestinationIsAUsageError() {
-        assertThat(run("plan", "--dir", dir.toString(), "sideways", "head").exitCode()).isEqualTo(2);
+        CliRunner.Result sideways = run("plan", "--dir", dir.toString(), "sideways", "head");
+        assertThat(sideways.exitCode()).isEqualTo(2);
+        assertThat(sideways.err()).contains("unknown operation 'sideways'; expected: plan upgrade|downgrade|stamp");
         assertThat(run("plan", "--dir", dir.toString(), "upgrade").exitCode()).isEqualTo(2);
     }
 
