@@ -4,7 +4,9 @@
 -- the broker did not take); a report the producer gave up on may also arrive after all,
 -- next to its resend. Counting rows here, not steps in reports, counts each step once.
 -- Derived like every table here: a replay rebuilds it. Steps from agents that do not
--- name their rows are counted from their `applying` reports and are not in it.
+-- name their rows are counted from their `applying` reports and are not in it. Upgrade
+-- the coordinator before the agents: steps named in reports an older coordinator
+-- projected are not here until a rebuild reads the log again.
 CREATE TABLE tenant_steps (
     tenant      varchar(255) NOT NULL,
     history_id  bigint       NOT NULL,  -- its row's id in the tenant's history table

@@ -88,8 +88,7 @@ public final class DirtyResolver {
                 }
                 PendingStep step = pending.get();
                 if (resolution == Resolution.MARK_APPLIED) {
-                    Direction direction = Direction.UPGRADE.code().equals(step.direction())
-                            ? Direction.UPGRADE : Direction.DOWNGRADE;
+                    Direction direction = Direction.ofCode(step.direction());
                     List<String> rows = store.rows(c);
                     requireNext(step, direction, rows);
                     store.apply(c, planner.changesFor(step.revision(), direction, rows));

@@ -7,8 +7,4 @@ import io.schemafleet.agent.store.HistoryKey;
  * history table records it (null only where no row was read back).
  */
 public record StepRecord(String revision, String direction, long durationMillis, HistoryKey row) {
-    /** A step whose history row is not known. */
-    public StepRecord(String revision, String direction, long durationMillis) {
-        this(revision, direction, durationMillis, null);
-    }
 }

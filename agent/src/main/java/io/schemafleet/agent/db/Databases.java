@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Databases implements AutoCloseable {
     /** The read timeout of the default statement timeout, 15 minutes ({@code ApplyOptions.readTimeout}). */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(16);
+    /** How long asking the pool for a connection may take, retries of a failing server included. */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * How the server's end of each connection notices an agent gone silent (ignored on
@@ -58,7 +60,8 @@ public final class Databases implements AutoCloseable {
             // The pool says only that no connection came in time; why (a refused connection, a
             // password or role the server turned down) is the last attempt's failure, its cause.
             if (e.getCause() instanceof SQLException why && why.getMessage() != null) {
-                throw new SQLTransientConnectionException(why.getMessage(), e.getSQLState(), e);
+                throw new SQLTransientConnectionException(why.getMessage() + " (no connection within "
+                        + CONNECTION_TIMEOUT.toSeconds() + " s)", e.getSQLState(), e);
             }
             throw e;
         }
@@ -76,7 +79,7 @@ public final class Databases implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(0);
         config.setPoolName("schemafleet-" + Math.abs(jdbcUrl.hashCode()));
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         // Fail fast at the first connection rather than at pool start: an unreachable
         // tenant database must not stop the others.
         config.setInitializationFailTimeout(-1);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Tenant reports the broker did not take, kept to be sent again. The producer retries a
@@ -36,11 +37,18 @@ final class ReportOutbox {
     }
 
     private final Map<String, Tail> tails = new HashMap<>();
+    /** Told of every tenant one of whose failed reports is dropped, never to be sent: its steps go with it. */
+    private final Consumer<String> dropped;
     /** The last number given to a report. */
     private long issued;
     private long resent;
     /** Whether the broker took a record (any record) since the last report it did not. */
     private boolean brokerTakes = true;
+
+    /** An outbox that tells {@code dropped} of each tenant whose failed report it drops for a newer one. */
+    ReportOutbox(Consumer<String> dropped) {
+        this.dropped = dropped;
+    }
 
     /**
      * Numbers the tenant's next report; every report sent gets one, first sends and resends
@@ -95,6 +103,9 @@ final class ReportOutbox {
             return; // forgotten already: nothing of the tenant's is waiting
         }
         tail.delivered = Math.max(tail.delivered, number);
+        if (!tail.failed.headMap(number, false).isEmpty()) {
+            dropped.accept(tenant);
+        }
         tail.failed.headMap(number, true).clear();
         if (tail.failed.isEmpty() && tail.delivered == tail.newest) {
             tails.remove(tenant); // all settled: a tenant that stays quiet costs nothing here
@@ -111,6 +122,8 @@ final class ReportOutbox {
         Tail tail = tails.get(report.tenant());
         if (tail != null && report.number() > tail.delivered) {
             tail.failed.put(report.number(), report);
+        } else {
+            dropped.accept(report.tenant());
         }
     }
 

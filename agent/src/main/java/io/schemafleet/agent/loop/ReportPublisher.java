@@ -48,9 +48,8 @@ final class ReportPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     /** Tenant → the newest retry request acted on for it (its offset), which its reports name from then on. */
     private final Map<String, Long> answering = new ConcurrentHashMap<>();
-    private final ReportOutbox outbox = new ReportOutbox();
-    /** Told of every tenant report not handed over at once: it may be dropped for a newer one, with its steps. */
-    private final StepResends resends;
+    /** Tells the resends of a report it drops for a newer one: the steps that report listed go with it. */
+    private final ReportOutbox outbox;
     /**
      * Locks, one held while a tenant report is numbered and handed to the producer, so that
      * the producer (which keeps a partition's records in the order they are handed to it)
@@ -63,7 +62,7 @@ final class ReportPublisher implements AutoCloseable {
 
     ReportPublisher(Topics topics, String agentId, Map<String, Object> kafka, StepResends resends) {
         this.topics = topics;
-        this.resends = resends;
+        this.outbox = new ReportOutbox(resends::owe);
         this.agentId = agentId;
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -151,7 +150,6 @@ final class ReportPublisher implements AutoCloseable {
     private void sendReport(String tenant, byte[] value, String state, boolean parkIfBrokerAway) {
         ReportOutbox.Undelivered report = new ReportOutbox.Undelivered(tenant, outbox.number(tenant), value, state);
         if (parkIfBrokerAway && outbox.park(report)) {
-            resends.owe(tenant);
             return;
         }
         try {
@@ -171,7 +169,6 @@ final class ReportPublisher implements AutoCloseable {
 
     /** A report the producer gave up on: kept for later if a later try may succeed, else dropped. */
     private void undelivered(ReportOutbox.Undelivered report, Exception error) {
-        resends.owe(report.tenant());
         if (error instanceof RetriableException) {
             LOG.warn("could not publish tenant_report for {} ({}): {}; it is sent again at the next heartbeat after"
                     + " the broker takes a record", report.tenant(), report.state(), error.toString());
@@ -217,7 +214,7 @@ final class ReportPublisher implements AutoCloseable {
     }
 
     private static TenantReport.Step step(StepRecord step) {
-        Direction direction = Direction.UPGRADE.code().equals(step.direction()) ? Direction.UPGRADE : Direction.DOWNGRADE;
+        Direction direction = Direction.ofCode(step.direction());
         return step.row() == null ? new TenantReport.Step(step.revision(), direction, step.durationMillis())
                 : new TenantReport.Step(step.revision(), direction, step.durationMillis(), step.row().id(),
                 step.row().startedAt());

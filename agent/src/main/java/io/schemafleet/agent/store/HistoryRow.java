@@ -22,6 +22,9 @@ public record HistoryRow(String revision, String direction, String checksum, Ins
 
     /** The row's lasting name; only for a row read back from the table. */
     public HistoryKey key() {
+        if (id == null) {
+            throw new IllegalStateException("a history row not written yet has no key: " + this);
+        }
         return new HistoryKey(id, startedAt);
     }
 }

@@ -11,8 +11,11 @@ public final class JdbcUrls {
     // tenant would silently land in the same database.
     private static final Pattern DATABASE_PARAM = Pattern.compile("(?i)(^|&)PGDBNAME=");
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)([?&]password=)[^&]*");
-    /** {@code user:password@} before the host, as in a libpq URL pasted where a JDBC one belongs. */
-    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/:@]*:)[^/@]*@");
+    /**
+     * Everything before the last {@code @}, as in a libpq URL's {@code user:password@} pasted
+     * where a JDBC one belongs (a password may hold {@code /} or {@code @} itself).
+     */
+    private static final Pattern USERINFO = Pattern.compile("(://).*@");
 
     private JdbcUrls() {
     }
@@ -57,6 +60,7 @@ public final class JdbcUrls {
         if (url == null) {
             return "(null)";
         }
-        return USERINFO_PASSWORD.matcher(PASSWORD_PARAM.matcher(url).replaceAll("$1****")).replaceAll("$1****@");
+        String hidden = PASSWORD_PARAM.matcher(url).replaceAll("$1****");
+        return url.startsWith(PREFIX) ? hidden : USERINFO.matcher(hidden).replaceAll("$1****@");
     }
 }

@@ -3,12 +3,14 @@ package io.schemafleet.agent.loop;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ReportOutboxTest {
-    private final ReportOutbox outbox = new ReportOutbox();
+    private final List<String> dropped = new ArrayList<>();
+    private final ReportOutbox outbox = new ReportOutbox(dropped::add);
 
     @Test
     void aFailedTailIsHandedBackInOrderOnceAndCountsAsResent() {
@@ -23,6 +25,7 @@ class ReportOutboxTest {
         assertThat(due()).as("handed back once: the resend is numbered and tracked anew").isEmpty();
         assertThat(outbox.undelivered()).isZero();
         assertThat(outbox.resent()).isEqualTo(2);
+        assertThat(dropped).as("nothing dropped: both go out again").isEmpty();
     }
 
     @Test
@@ -60,6 +63,7 @@ class ReportOutboxTest {
 
         assertThat(outbox.undelivered()).isZero();
         assertThat(due()).isEmpty();
+        assertThat(dropped).as("its steps went with it: the next visit sends them again").containsExactly("t1");
     }
 
     @Test
@@ -70,6 +74,7 @@ class ReportOutboxTest {
         outbox.failed(report("t1", old, "applying"));
 
         assertThat(outbox.undelivered()).isZero();
+        assertThat(dropped).containsExactly("t1");
     }
 
     @Test

@@ -64,7 +64,7 @@ class StepCoalescerTest {
     }
 
     private void step(String tenant, String revision) {
-        coalescer.stepApplied(tenant, "head", "ro-1", new StepRecord(revision, "upgrade", 3), List.of(revision),
+        coalescer.stepApplied(tenant, "head", "ro-1", new StepRecord(revision, "upgrade", 3, null), List.of(revision),
                 Map.of());
     }
 

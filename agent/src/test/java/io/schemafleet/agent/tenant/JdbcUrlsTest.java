@@ -54,8 +54,10 @@ class JdbcUrlsTest {
     void aLibpqUrlIsRefusedSayingHowToWriteItWithoutShowingItsPassword() {
         assertThatThrownBy(() -> JdbcUrls.requirePostgres("postgres://app:hunter2@db:5432/app"))
                 .hasMessage("not a PostgreSQL JDBC URL (jdbc:postgresql://HOST[:PORT]/DATABASE):"
-                        + " postgres://app:****@db:5432/app; that is libpq's form: write jdbc:postgresql://… instead,"
+                        + " postgres://****@db:5432/app; that is libpq's form: write jdbc:postgresql://… instead,"
                         + " with the user and password in SCHEMAFLEET_DB_USER and SCHEMAFLEET_DB_PASSWORD");
+        assertThat(JdbcUrls.redact("postgresql://app:a/b@c@db/app")).as("a password holding / and @")
+                .isEqualTo("postgresql://****@db/app");
         JdbcUrls.requirePostgres("jdbc:postgresql://db:5432/app");
     }
 }

@@ -52,8 +52,9 @@ public class FleetController {
         var destination = queries.destination();
         List<String> heads = null;
         if (destination.isPresent()) {
-            // null (counting nothing as converged) cannot happen for a destination the writer accepted
-            heads = published.headsAtOrNull(destination.get().destination());
+            // null when a publish left the destination naming no single place (a second head under
+            // "head"): nothing counts as converged then, and the publish's note said so
+            heads = PublishedGraph.headsAtOrNull(published.graph(), destination.get().destination());
         }
         FleetQueries.Counts counts = queries.counts(heads == null ? null : Heads.key(heads));
         return new FleetStatus(destination.map(FleetQueries.Destination::destination).orElse(null),

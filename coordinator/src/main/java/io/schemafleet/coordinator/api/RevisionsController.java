@@ -14,7 +14,6 @@ import io.schemafleet.coordinator.app.CoordinatorConfig;
 import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.PublishResult;
 import io.schemafleet.coordinator.publish.RequestRefused;
-import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.coordinator.store.RevisionRow;
 import io.schemafleet.protocol.revision.Revision;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** {@code /api/revisions}: publish revision files; list what is published. */
 @Controller("/api/revisions")
@@ -35,14 +33,11 @@ import java.util.Optional;
 public class RevisionsController {
     private final EventWriter writer;
     private final PublishedGraph published;
-    private final FleetQueries fleet;
     private final int maxBytes;
 
-    public RevisionsController(EventWriter writer, PublishedGraph published, FleetQueries fleet,
-                               CoordinatorConfig config) {
+    public RevisionsController(EventWriter writer, PublishedGraph published, CoordinatorConfig config) {
         this.writer = writer;
         this.published = published;
-        this.fleet = fleet;
         this.maxBytes = config.getMaxRevisionBytes();
     }
 
@@ -97,34 +92,8 @@ public class RevisionsController {
         if (!problems.isEmpty()) {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "RevisionFileError", String.join("\n", problems));
         }
-        Optional<FleetQueries.Destination> destination = fleet.destination();
-        List<String> before = destination.map(d -> published.headsAtOrNull(d.destination())).orElse(null);
         PublishResult result = writer.publish(files);
-        if (!result.published().isEmpty() && before != null) {
-            result = result.withNote(fleetMoved(destination.get(), before));
-        }
         return HttpResponse.status(result.published().isEmpty() ? HttpStatus.OK : HttpStatus.CREATED).body(result);
-    }
-
-    /**
-     * Says so when the publish moved the fleet: its rollout's destination floats ({@code head},
-     * {@code heads}, {@code label@head}) and resolves to other heads now, so the tenants that
-     * rollout admitted are on their way there at once, ahead of any canary a rollout started
-     * after the publish would have set. Null when the destination stayed where it was.
-     */
-    private String fleetMoved(FleetQueries.Destination destination, List<String> before) {
-        List<String> after = published.headsAtOrNull(destination.destination());
-        if (after == null || after.equals(before)) {
-            return null;
-        }
-        return "the fleet's rollout " + destination.rolloutId() + " goes to " + destination.destination()
-                + ", which is now " + shown(after) + " (was " + shown(before) + "): the tenants it admitted are"
-                + " moving there now, without the waves of a rollout started after this. To stage revisions,"
-                + " let the fleet's rollout name a revision (rollout start --to <id>) before publishing";
-    }
-
-    private static String shown(List<String> heads) {
-        return heads.isEmpty() ? "base" : String.join(", ", heads);
     }
 
     /** 413 naming every file whose content is over {@code schemafleet.max-revision-bytes}. */

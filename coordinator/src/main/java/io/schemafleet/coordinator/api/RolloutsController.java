@@ -14,7 +14,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.schemafleet.coordinator.publish.RequestRefused;
-import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.coordinator.rollout.RolloutQueries;
 import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.coordinator.rollout.RolloutService;
@@ -40,12 +39,10 @@ public class RolloutsController {
 
     private final RolloutService service;
     private final RolloutQueries queries;
-    private final FleetQueries fleet;
 
-    public RolloutsController(RolloutService service, RolloutQueries queries, FleetQueries fleet) {
+    public RolloutsController(RolloutService service, RolloutQueries queries) {
         this.service = service;
         this.queries = queries;
-        this.fleet = fleet;
     }
 
     /** The rollout started; {@code note}: what the caller should know about its waves, or null. */
@@ -92,31 +89,32 @@ public class RolloutsController {
     }
 
     /**
-     * Names the rollout's waves that select none of the tenants the coordinator knows: such a
-     * wave passes at once, so a canary wave whose label is misspelt gates nothing. Null when
-     * every wave has tenants, or no tenant has reported yet (nothing to tell from).
+     * Names the rollout's waves whose labels and bucket select none of the tenants the
+     * coordinator knows: such a wave gates nothing (its soak passes with no tenant to watch), so
+     * a canary wave whose label is misspelt lets the rollout through. Null when every wave selects
+     * some tenant (pinned ones and those an earlier wave takes count), or none has reported yet.
      */
     private String emptyWaves(String rolloutId) {
         Optional<RolloutRow> rollout = queries.get(rolloutId);
-        long known = fleet.counts(null).tenants();
-        if (rollout.isEmpty() || known == 0) {
+        if (rollout.isEmpty()) {
             return null;
         }
         List<Wave> waves = rollout.get().waves();
-        List<WaveCounts> counts = queries.counts(rollout.get());
+        List<Long> selectable = queries.selectable(waves);
+        long known = selectable.get(waves.size());
         List<String> empty = new ArrayList<>();
         for (int i = 0; i < waves.size(); i++) {
-            if (counts.get(i).tenants() == 0) {
+            if (selectable.get(i) == 0) {
                 empty.add(waves.get(i).name() + " (" + selector(waves.get(i)) + ")");
             }
         }
-        if (empty.isEmpty()) {
+        if (known == 0 || empty.isEmpty()) {
             return null;
         }
         return (empty.size() == 1 ? "wave " : "waves ") + String.join(", ", empty) + " select"
-                + (empty.size() == 1 ? "s" : "") + " none of the " + known + " tenants the coordinator knows: "
-                + (empty.size() == 1 ? "it passes" : "they pass") + " at once, gating nothing. If a label is"
-                + " misspelt, abort this rollout and start it again with the waves put right";
+                + (empty.size() == 1 ? "s" : "") + " none of the " + known + " tenants the coordinator knows, and"
+                + " so gate" + (empty.size() == 1 ? "s" : "") + " nothing. If a label is misspelt, abort this rollout"
+                + " and start it again with the waves put right";
     }
 
     /** What a wave selects on, as the CLI's {@code --wave} spells it. */
@@ -126,7 +124,7 @@ public class RolloutsController {
         if (wave.bucketPercent() != null) {
             parts.add("bucket=" + wave.bucketPercent() + "%");
         }
-        return parts.isEmpty() ? "every tenant left" : String.join(":", parts);
+        return String.join(":", parts); // never empty here: a wave without a selector takes every tenant
     }
 
     @Get

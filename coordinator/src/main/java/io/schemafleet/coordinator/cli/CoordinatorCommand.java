@@ -71,10 +71,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
                 root = t;
             }
             if (database != null) {
-                throw new SchemafleetException("the coordinator did not start: its database refused or did not answer: "
-                        + database.getMessage() + (database.getSQLState() == null ? "" : " (SQLSTATE "
-                        + database.getSQLState() + ")") + ". It is datasources.default.url (--db), with"
-                        + " datasources.default.username and password", e);
+                throw new SchemafleetException("the coordinator did not start: " + databaseFailure(database), e);
             }
             throw new SchemafleetException("the coordinator did not start: " + root, e);
         }
@@ -91,5 +88,21 @@ public final class CoordinatorCommand implements Callable<Integer> {
             Thread.sleep(250);
         }
         return 0;
+    }
+
+    /**
+     * A database failure at start, said so that the operator knows what to change: a server
+     * that cannot be reached (SQLSTATE class 08), a login it refused (28) or a database that
+     * does not exist (3D000) points at the connection settings; anything else (a migration the
+     * role may not run, say) is the database's own error.
+     */
+    private static String databaseFailure(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String said = e.getMessage() + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")");
+        if (state.startsWith("08") || state.startsWith("28") || state.equals("3D000")) {
+            return "its database refused or did not answer: " + said + ". It is datasources.default.url (--db), with"
+                    + " datasources.default.username and password";
+        }
+        return "its database failed: " + said;
     }
 }

@@ -265,8 +265,11 @@ final class RecordApplier {
         }
         ArrayNode out = JSON.createArrayNode();
         for (TenantReport.Step step : steps) {
-            out.addObject().put("revision", step.revision()).put("direction", step.direction().code())
+            ObjectNode o = out.addObject().put("revision", step.revision()).put("direction", step.direction().code())
                     .put("duration_ms", step.durationMs());
+            if (step.identified()) {
+                o.put("history_id", step.historyId()).put("started_at", TimestampText.of(step.startedAt()));
+            }
         }
         return out.toString();
     }

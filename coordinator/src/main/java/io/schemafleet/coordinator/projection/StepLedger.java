@@ -88,13 +88,10 @@ final class StepLedger {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    counted.add(new TenantReport.Step(rs.getString(1), direction(rs.getString(2)), rs.getLong(3)));
+                    counted.add(new TenantReport.Step(rs.getString(1), Direction.ofCode(rs.getString(2)), rs.getLong(3)));
                 }
             }
         }
     }
 
-    private static Direction direction(String code) {
-        return Direction.UPGRADE.code().equals(code) ? Direction.UPGRADE : Direction.DOWNGRADE;
-    }
 }

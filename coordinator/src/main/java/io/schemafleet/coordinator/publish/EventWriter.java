@@ -9,6 +9,7 @@ import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.coordinator.store.RevisionRow;
 import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.EventBody;
+import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.Envelopes;
@@ -112,6 +113,7 @@ public class EventWriter implements AutoCloseable {
     public synchronized PublishResult publish(List<RevisionFile> files) {
         sender.settle();
         catchUp(topics.revisions());
+        catchUp(topics.rollouts()); // the fleet's destination, for the note on what the publish does to it
         Map<String, RevisionRow> known = new HashMap<>();
         published.rows().forEach(row -> known.put(row.id(), row));
 
@@ -148,11 +150,13 @@ public class EventWriter implements AutoCloseable {
             }).collect(Collectors.joining("\n"));
             throw new RequestRefused(RequestRefused.Reason.INVALID, problems.get(0).kind().code(), message);
         }
-        if (!fresherList.isEmpty()) {
-            append(topics.revisions(), fresherList.stream().<EventBody>map(RevisionPublished::of).toList());
-            LOG.info("published {} revision(s): {}", fresherList.size(), fresh.keySet());
+        if (fresherList.isEmpty()) {
+            return new PublishResult(List.of(), unchanged, null);
         }
-        return new PublishResult(List.copyOf(fresh.keySet()), unchanged, null);
+        String note = FleetMoveNote.of(fleet.destination(), published.graph(), RevisionGraph.of(all));
+        append(topics.revisions(), fresherList.stream().<EventBody>map(RevisionPublished::of).toList());
+        LOG.info("published {} revision(s): {}", fresherList.size(), fresh.keySet());
+        return new PublishResult(List.copyOf(fresh.keySet()), unchanged, note);
     }
 
     /** What a rollout operation decided: the events to append to the rollouts topic, and its answer. */

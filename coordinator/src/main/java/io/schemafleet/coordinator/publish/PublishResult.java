@@ -14,9 +14,4 @@ public record PublishResult(List<String> published, List<String> unchanged, Stri
         published = List.copyOf(published);
         unchanged = List.copyOf(unchanged);
     }
-
-    /** The same result, saying {@code note}. */
-    public PublishResult withNote(String note) {
-        return new PublishResult(published, unchanged, note);
-    }
 }

@@ -83,6 +83,31 @@ public class RolloutQueries {
         });
     }
 
+    /**
+     * For each of {@code waves}, how many of the tenants the coordinator knows its labels and
+     * bucket select, whatever an earlier wave takes and whether they are pinned; and, last, how
+     * many tenants it knows. A wave at 0 there selects nobody at all (a misspelt label).
+     */
+    public List<Long> selectable(List<Wave> waves) {
+        return tx.executeRead(status -> {
+            List<Object> params = new ArrayList<>();
+            StringBuilder sql = new StringBuilder("SELECT");
+            for (Wave w : waves) {
+                sql.append(" count(*) FILTER (WHERE ").append(waveOf(List.of(w), params)).append(" = 0),");
+            }
+            sql.append(" count(*) FROM tenants t");
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement s = prepare(status.getConnection(), sql.toString(), params);
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                for (int i = 1; i <= waves.size() + 1; i++) {
+                    out.add(rs.getLong(i));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Up to {@code limit} failed tenants of wave {@code index}, as {@code tenant (code: message)}. */
     public List<String> failedTenants(RolloutRow rollout, int index, int limit) {
         return tx.executeRead(status -> {

@@ -44,10 +44,10 @@ public class PublishedGraph {
         return new MigrationPlanner(graph).upgrade(destination, List.of()).headsAfter();
     }
 
-    /** {@link #headsAt} in the published graph now; null if the destination does not resolve in it. */
-    public List<String> headsAtOrNull(String destination) {
+    /** {@link #headsAt}, or null if the destination does not resolve in {@code graph}. */
+    public static List<String> headsAtOrNull(RevisionGraph graph, String destination) {
         try {
-            return headsAt(graph(), destination);
+            return headsAt(graph, destination);
         } catch (RevisionGraphException e) {
             return null;
         }

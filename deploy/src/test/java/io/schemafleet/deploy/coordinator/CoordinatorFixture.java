@@ -83,6 +83,8 @@ public final class CoordinatorFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<String, byte[]> producer;
     private ApplicationContext context;
+    /** Times {@link #start} was called: metrics count from the last start only. */
+    private int starts;
     private URI base;
     private Path tokenFile;
 
@@ -163,6 +165,12 @@ public final class CoordinatorFixture implements AutoCloseable {
         properties.putAll(extra);
         context = CoordinatorApplication.start(properties);
         base = context.getBean(EmbeddedServer.class).getURI();
+        starts++;
+    }
+
+    /** Whether this coordinator ran from a single start: its counters then cover everything it projected. */
+    public boolean startedOnce() {
+        return starts == 1;
     }
 
     /** The running coordinator's base URI ({@code http://localhost:PORT}). */
@@ -233,7 +241,7 @@ public final class CoordinatorFixture implements AutoCloseable {
     }
 
     /** A client with the read-only token. */
-    Client readOnly() {
+    public Client readOnly() {
         return as(readOnlyToken);
     }
 
@@ -248,7 +256,7 @@ public final class CoordinatorFixture implements AutoCloseable {
     }
 
     /** Requests with one token (or none). */
-    final class Client {
+    public final class Client {
         private final String token;
 
         private Client(String token) {
@@ -284,7 +292,7 @@ public final class CoordinatorFixture implements AutoCloseable {
         }
 
         /** {@code GET /prometheus}, parsed. */
-        PrometheusText scrape() {
+        public PrometheusText scrape() {
             HttpResponse<String> response = raw("GET", "/prometheus");
             if (response.statusCode() != 200) {
                 throw new AssertionError("GET /prometheus answered " + response.statusCode() + ": " + response.body());

@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CoordinatorStartIT {
     @Test
     void withoutASigningKeyItSaysSoBeforeReachingItsDatabase() throws IOException {
+        // No key, even where the environment names one (SCHEMAFLEET_SIGNING_KEY_FILE).
         CliRun run = CliRun.of("coordinator", "--port", "-1", "--db", "jdbc:postgresql://127.0.0.1:" + closedPort()
-                + "/schemafleet", "--kafka", "127.0.0.1:" + closedPort());
+                + "/schemafleet", "--kafka", "127.0.0.1:" + closedPort(), "--set", "schemafleet.signing.key-file=");
 
         assertThat(run.exit()).as("%s", run).isEqualTo(1);
         assertThat(run.err()).as("%s", run).startsWith("error: no signing key: set SCHEMAFLEET_SIGNING_KEY_FILE");

@@ -87,8 +87,8 @@ class RolloutsIT {
         JsonNode misspelt = startRolloutAnswer(body("head", wave("canary", Map.of("tier", "canry"), null, "1s", 0),
                 wave("rest", Map.of(), null, null, null)));
         assertThat(misspelt.path("note").asText()).isEqualTo("wave canary (tier=canry) selects none of the 60"
-                + " tenants the coordinator knows: it passes at once, gating nothing. If a label is misspelt, abort"
-                + " this rollout and start it again with the waves put right");
+                + " tenants the coordinator knows, and so gates nothing. If a label is misspelt, abort this rollout"
+                + " and start it again with the waves put right");
     }
 
     @Test
@@ -124,9 +124,13 @@ class RolloutsIT {
                 .endsWith("abort it first, or replace it (\"supersede\": true; on the command line, --supersede)");
 
         // Fix forward: a revision beside B that cleans the data first, rolled out in waves again.
-        publish(revision(FIX, A, "UPDATE items SET qty = 0 WHERE qty < 0; "
+        // The halted rollout goes to head: a second head leaves it naming no single place, which the answer says.
+        assertThat(publish(revision(FIX, A, "UPDATE items SET qty = 0 WHERE qty < 0; "
                 + "ALTER TABLE items ADD CONSTRAINT qty_positive CHECK (qty >= 0)",
-                "ALTER TABLE items DROP CONSTRAINT qty_positive"));
+                "ALTER TABLE items DROP CONSTRAINT qty_positive")))
+                .startsWith("the fleet's rollout " + id + " goes to head, which no longer resolves to one place"
+                        + " (heads now ")
+                .contains(B).contains(FIX);
         assertThat(coordinator.post("/api/rollouts/" + id + "/abort", CoordinatorFixture.JSON.createObjectNode())
                 .json().get("state").asText()).isEqualTo("aborted");
         String fix = startRollout(body(FIX, wave("canary", Map.of("tier", "canary"), null, "1s", 0),
@@ -216,8 +220,7 @@ class RolloutsIT {
         }
         CoordinatorFixture.Reply reply = coordinator.post("/api/revisions", CoordinatorFixture.filesBody(all));
         assertThat(reply.status()).as("%s", reply).isEqualTo(201);
-        JsonNode note = reply.json().path("note");
-        return note.isNull() ? null : note.asText();
+        return reply.json().hasNonNull("note") ? reply.json().get("note").asText() : null;
     }
 
     private String startRollout(ObjectNode body) {

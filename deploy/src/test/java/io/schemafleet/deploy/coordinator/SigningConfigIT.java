@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a coordinator configured with a signing key writes on its topics is signed with
  * that key, and verifies with its public key. (Starting without a key is refused:
- * {@code EventTrustTest} in the coordinator module; Micronaut exits the JVM on a failed
- * start, so that is not tested in-process here.)
+ * {@code EventTrustTest} in the coordinator module, and {@code CoordinatorStartIT} through
+ * the command line.)
  */
 class SigningConfigIT {
     @Test

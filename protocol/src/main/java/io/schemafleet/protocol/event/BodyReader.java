@@ -6,7 +6,6 @@ import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.Direction;
 import io.schemafleet.protocol.revision.Revision;
 
-import java.util.Arrays;
 
 /**
  * JSON body → typed body, for every type and schema version this build reads. The
@@ -93,11 +92,8 @@ final class BodyReader {
     }
 
     private static TenantReport.Step step(Fields s) {
-        return new TenantReport.Step(s.text("revision"), s.code("direction", "direction", BodyReader::direction),
+        return new TenantReport.Step(s.text("revision"), s.code("direction", "direction", Direction::ofCode),
                 s.longValue("duration_ms"), s.optLong("history_id"), s.optInstant("started_at"));
     }
 
-    private static Direction direction(String code) {
-        return Arrays.stream(Direction.values()).filter(d -> d.code().equals(code)).findFirst().orElse(null);
-    }
 }

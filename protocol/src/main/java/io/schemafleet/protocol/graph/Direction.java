@@ -14,4 +14,14 @@ public enum Direction {
     public String code() {
         return code;
     }
+
+    /** The direction whose {@link #code()} is {@code code}; null for any other text. */
+    public static Direction ofCode(String code) {
+        for (Direction d : values()) {
+            if (d.code.equals(code)) {
+                return d;
+            }
+        }
+        return null;
+    }
 }

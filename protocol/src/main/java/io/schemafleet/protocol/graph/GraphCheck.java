@@ -5,9 +5,11 @@ import io.schemafleet.protocol.revision.Revision;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds every problem that keeps revisions from forming a graph, not just the first:
@@ -29,10 +31,12 @@ public final class GraphCheck {
             }
         }
         Map<String, String> labelOwner = new HashMap<>();
+        Set<String> ambiguous = new HashSet<>();
         for (Revision r : revisions) {
             for (String label : r.branchLabels()) {
                 String owner = byId.containsKey(label) ? label : labelOwner.putIfAbsent(label, r.id());
                 if (owner != null) {
+                    ambiguous.add(label);
                     problems.add(new GraphProblem(r.id(), "branch_labels", Kind.REVISION_ERROR, "Branch name '"
                             + label + "' in revision " + r.id() + " already used by revision " + owner));
                 }
@@ -54,7 +58,7 @@ public final class GraphCheck {
         }
         boolean clean = problems.isEmpty();
         try {
-            RevisionGraph.of(clean ? revisions : withoutProblems(byId, labelOwner));
+            RevisionGraph.of(clean ? revisions : withoutProblems(byId, ambiguous));
         } catch (RevisionGraphException e) {
             // Set aside, the problems above may leave others behind (a dependency on a label taken
             // away): only a cycle is news then.
@@ -72,15 +76,19 @@ public final class GraphCheck {
     }
 
     /**
-     * The revisions as if the problems found were fixed the simplest way: each id once (the
-     * first), each branch label with its first owner only, references to nothing dropped.
+     * The revisions with the problems found set aside: each id once (the first), no label used
+     * twice or named like an id (nor any dependency on one: which revision it meant is not
+     * known, and guessing could make a cycle up), no reference to anything not there. What
+     * is left has only the edges the files agree on, so a cycle in it is one in the files.
      */
-    private static List<Revision> withoutProblems(Map<String, Revision> byId, Map<String, String> labelOwner) {
+    private static List<Revision> withoutProblems(Map<String, Revision> byId, Set<String> ambiguous) {
+        Set<String> labels = new HashSet<>();
+        byId.values().forEach(r -> r.branchLabels().stream().filter(l -> !ambiguous.contains(l)).forEach(labels::add));
         List<Revision> out = new ArrayList<>();
         for (Revision r : byId.values()) {
             out.add(new Revision(r.id(), r.downRevisions().stream().filter(byId::containsKey).toList(),
-                    r.branchLabels().stream().filter(l -> r.id().equals(labelOwner.get(l))).toList(),
-                    r.dependsOn().stream().filter(d -> byId.containsKey(d) || labelOwner.containsKey(d)).toList(),
+                    r.branchLabels().stream().filter(labels::contains).toList(),
+                    r.dependsOn().stream().filter(d -> byId.containsKey(d) || labels.contains(d)).toList(),
                     r.message(), r.transactional(), r.upgradeSql(), r.downgradeSql()));
         }
         return out;

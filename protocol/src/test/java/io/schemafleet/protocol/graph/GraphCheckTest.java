@@ -83,6 +83,24 @@ class GraphCheckTest {
     }
 
     @Test
+    void aCycleIsFoundBesideADuplicateIdWhoseLabelIsDependedOn() {
+        // given: d1 twice, the second copy carrying label "lbl" that e1 depends on; c1 <-> c2 a cycle
+        List<Revision> revisions = List.of(
+                rev("d1", List.of()),
+                Revision.of("d1", List.of(), List.of("lbl"), List.of()),
+                Revision.of("e1", List.of("d1"), List.of(), List.of("lbl")),
+                rev("c1", List.of("c2")),
+                rev("c2", List.of("c1")));
+
+        // when
+        List<GraphProblem> problems = GraphCheck.check(revisions);
+
+        // then
+        assertThat(problems).extracting(GraphProblem::revision, GraphProblem::kind).containsExactlyInAnyOrder(
+                tuple("d1", Kind.REVISION_ERROR), tuple("c1", Kind.CYCLE_DETECTED), tuple("c2", Kind.CYCLE_DETECTED));
+    }
+
+    @Test
     void reportsEachUnknownReferenceOfOneRevision() {
         // given
         List<Revision> revisions = List.of(
