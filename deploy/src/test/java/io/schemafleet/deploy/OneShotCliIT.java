@@ -380,6 +380,18 @@ class OneShotCliIT {
     }
 
     @Test
+    void applyToADestinationTheGraphDoesNotKnowIsAUsageErrorAndTouchesNoTenant() throws Exception {
+        createTenants(2);
+
+        CliRun run = run("apply", "--db", db.url(), "--schemas", "tenant_%", "--dir", dir.toString(), "--to", "bogus");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(2);
+        assertThat(run.err()).contains("--to bogus: ");
+        assertThat(strings("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schemafleet_version'"))
+                .as("no tenant was touched").containsExactly("0");
+    }
+
+    @Test
     void choosingTwoSelectionsFailsWithOneLine() {
         CliRun run = run("apply", "--db", db.url(), "--schemas", "x", "--databases", "y", "--dir", dir.toString(),
                 "--to", "heads");

@@ -9,18 +9,22 @@ import io.schemafleet.agent.db.Databases;
 import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.fingerprint.SchemaFingerprint;
 import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.protocol.graph.MigrationPlanner;
 import io.schemafleet.protocol.graph.RevisionGraph;
+import io.schemafleet.protocol.graph.RevisionGraphException;
 import io.schemafleet.protocol.revision.RevisionDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code schemafleet apply}: bring every selected tenant to a destination now, locally,
@@ -28,6 +32,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "apply", mixinStandardHelpOptions = true, description = "Bring every tenant to a destination now (one-shot, no Kafka).")
 public final class ApplyCommand implements Callable<Integer> {
+    /** A destination relative to where a tenant is: {@code -1}, {@code +2}, {@code label@-1}. */
+    private static final Pattern RELATIVE = Pattern.compile("(.*@)?[+-]\\d+");
+
     @Mixin
     TenantSelection selection;
 
@@ -60,6 +67,7 @@ public final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RevisionGraph graph = RevisionGraph.of(RevisionDirectory.loadValid(dir).revisions());
+        refuseUnknownDestination(graph);
         ApplyOptions options = tuning.options(agentId != null ? agentId : "apply@" + Hosts.name(), selection.layout());
         try (Databases pools = new Databases(DbCredentials.fromEnvironment(), tuning.parallel, options.readTimeout())) {
             TenantReconciler reconciler = new TenantReconciler(graph, pools, options, new DdlThrottle(tuning.ddlPerServer()),
@@ -80,6 +88,24 @@ public final class ApplyCommand implements Callable<Integer> {
                 }
             }
             return 0;
+        }
+    }
+
+    /**
+     * A destination that names nothing in the graph is a mistake in the command, not something
+     * to find out tenant by tenant (each would be reported blocked). Relative ones ({@code -1},
+     * {@code label@+2}) depend on where each tenant is, so only the others are checked here.
+     */
+    private void refuseUnknownDestination(RevisionGraph graph) {
+        if (RELATIVE.matcher(destination).matches()) {
+            return;
+        }
+        try {
+            new MigrationPlanner(graph).upgrade(destination, List.of());
+        } catch (RevisionGraphException e) {
+            if (e.kind() == RevisionGraphException.Kind.RESOLUTION_ERROR) {
+                throw new ParameterException(spec.commandLine(), "--to " + destination + ": " + e.getMessage());
+            }
         }
     }
 

@@ -165,6 +165,8 @@ public final class FleetWatch {
             firstMigratedNanos = now;
         }
         boolean all = view.allConverged(expected);
+        // Tenants that recover are named before the line that says the fleet got there.
+        reportTrouble(view);
         if (all && !converged) {
             draw(view, now, true);
             keepLine();
@@ -174,7 +176,7 @@ public final class FleetWatch {
                         + " %.1f s (at %s)", firstMigratedSeconds(), Math.max(expected, view.reported()),
                         allConvergedSeconds(), view.headsText()));
             } else {
-                message(String.format(Locale.ROOT, "all %d converged at %s again, %.1f s after the fleet set off",
+                message(String.format(Locale.ROOT, "all %d converged at %s, %.1f s after the fleet set off",
                         Math.max(expected, view.reported()), view.headsText(), (now - movedNanos) / 1e9));
             }
         } else if (!all && converged) {
@@ -183,7 +185,6 @@ public final class FleetWatch {
                     + Math.max(expected, view.reported()) + " there");
         }
         converged = all;
-        reportTrouble(view);
         if (!all) {
             draw(view, now, false);
         }

@@ -71,6 +71,30 @@ class FleetWatchTest {
         assertThat(outcome).as(text.toString()).isEqualTo(FleetWatch.Outcome.TIMED_OUT);
     }
 
+    @Test
+    void aTenantThatRecoversIsNamedBeforeTheLineThatSaysTheFleetGotThere() throws Exception {
+        // The tenants' answers follow the fleet's last one: failed until its third read, then converged.
+        AtomicInteger fleetReads = new AtomicInteger();
+        start(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/api/fleet")) {
+                return fleetReads.incrementAndGet() < 3 ? FLEET : FLEET.replace(
+                        "\"converged\": 2, \"by_state\": {\"converged\": 2, \"failed\": 1}",
+                        "\"converged\": 3, \"by_state\": {\"converged\": 3}");
+            }
+            // failed under the older rollout: the watch waits for its retry instead of stopping
+            return fleetReads.get() >= 3 ? "{\"tenants\": []}" : """
+                    {"tenants": [{"id": "t3", "state": "failed", "heads": "h1", "rollout_id": "r-1"}]}""";
+        });
+        StringWriter text = new StringWriter();
+        FleetWatch watch = new FleetWatch(client(), 3, System.nanoTime(), new PrintWriter(text, true), false);
+
+        FleetWatch.Outcome outcome = watch.run(FleetWatch.Until.SETTLED, Duration.ofSeconds(20), () -> false);
+
+        assertThat(outcome).as(text.toString()).isEqualTo(FleetWatch.Outcome.CONVERGED);
+        assertThat(text.toString().indexOf("t3 is no longer failed")).as(text.toString()).isNotNegative()
+                .isLessThan(text.toString().indexOf("converged: first tenant migrated"));
+    }
+
     private interface Script {
         String answer(HttpExchange exchange);
     }
