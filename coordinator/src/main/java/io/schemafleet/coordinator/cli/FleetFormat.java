@@ -187,6 +187,45 @@ final class FleetFormat {
         return out;
     }
 
+    /** {@code schemafleet rollout show}: one rollout, then its waves with where their tenants stand. */
+    static List<String> rollout(JsonNode r) {
+        List<String> lines = new ArrayList<>();
+        lines.add(field("rollout", r.path("rollout_id").asText() + " (" + r.path("state").asText() + ")"));
+        lines.add(field("to", r.path("to").asText()));
+        lines.add(field("started", r.path("started_at").asText()));
+        if (r.hasNonNull("supersedes")) {
+            lines.add(field("after", r.get("supersedes").asText()));
+        }
+        if (r.hasNonNull("halt_reason")) {
+            lines.add(field("halted", r.get("halt_reason").asText()));
+        }
+        Table waves = new Table("WAVE", "SELECTS", "STATE", "TENANTS", "CONVERGED", "FAILED", "APPLYING", "PENDING")
+                .right(3).right(4).right(5).right(6).right(7);
+        for (JsonNode w : r.path("waves")) {
+            List<String> selects = new ArrayList<>();
+            w.path("labels").fields().forEachRemaining(l -> selects.add(l.getKey() + "=" + l.getValue().asText()));
+            if (w.hasNonNull("bucket_percent")) {
+                selects.add("bucket < " + w.get("bucket_percent").asInt() + "%");
+            }
+            waves.row(w.path("name").asText(), selects.isEmpty() ? "every tenant" : String.join(",", selects),
+                    w.path("state").asText(), w.path("tenants").asLong(), w.path("converged").asLong(),
+                    w.path("failed").asLong(), w.path("applying").asLong(), w.path("pending").asLong());
+        }
+        lines.add("");
+        lines.addAll(waves.lines());
+        return lines;
+    }
+
+    /** {@code schemafleet rollout list}: the rollouts, newest first. */
+    static List<String> rollouts(JsonNode list) {
+        Table table = new Table("ROLLOUT", "TO", "STATE", "STARTED", "WAVES");
+        for (JsonNode r : list) {
+            table.row(r.path("rollout_id").asText(), r.path("to").asText(), r.path("state").asText(),
+                    r.path("started_at").asText(), r.path("waves").size());
+        }
+        return table.isEmpty() ? List.of("no rollout was ever started") : table.lines();
+    }
+
     private static String field(String name, String value) {
         return String.format(Locale.ROOT, "%-12s %s", name, value);
     }

@@ -18,18 +18,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code schemafleet rollout start|pause|resume|abort}. */
+/** {@code schemafleet rollout start|show|list|pause|resume|abort}. */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
-        description = "Start a rollout, or pause, resume or abort one.",
-        subcommands = {RolloutCommand.Start.class, RolloutCommand.Pause.class, RolloutCommand.Resume.class,
-                RolloutCommand.Abort.class})
+        description = "Start a rollout, see one or all, or pause, resume or abort one.",
+        subcommands = {RolloutCommand.Start.class, RolloutCommand.Show.class, RolloutCommand.ListRollouts.class,
+                RolloutCommand.Pause.class, RolloutCommand.Resume.class, RolloutCommand.Abort.class})
 final class RolloutCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: start, pause, resume or abort");
+        throw new ParameterException(spec.commandLine(), "Missing command: start, show, list, pause, resume or abort");
     }
 
     /** {@code rollout start --to DEST [--wave SPEC]... [--file rollout.yaml] [--supersede]}. */
@@ -95,6 +95,50 @@ final class RolloutCommand implements Runnable {
         }
     }
 
+    /** {@code rollout show [ID]}: a rollout's waves and where their tenants stand. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a rollout (GET /api/rollouts/{id}): its state and each wave's tenants.")
+    static final class Show extends ApiCommand {
+        @Parameters(arity = "0..1", paramLabel = "ID", description = "The rollout (default: the current one).")
+        String id;
+
+        @Override
+        public Integer call() {
+            FleetClient client = client();
+            JsonNode answer = client.rolloutDetail(idOrCurrent(client, id, "show"));
+            return print(answer, FleetFormat.rollout(answer));
+        }
+    }
+
+    /** {@code rollout list [--limit N]}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the rollouts, newest first.")
+    static final class ListRollouts extends ApiCommand {
+        @Option(names = "--limit", defaultValue = "20", paramLabel = "N",
+                description = "How many, 1 to 100 (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            if (limit < 1 || limit > 100) {
+                throw new ParameterException(spec.commandLine(), "--limit must be 1 to 100, got " + limit);
+            }
+            JsonNode answer = client().rollouts(limit);
+            return print(answer, FleetFormat.rollouts(answer));
+        }
+    }
+
+    /** {@code id}, or the fleet's current rollout when it is null. */
+    private static String idOrCurrent(FleetClient client, String id, String what) {
+        if (id != null) {
+            return id;
+        }
+        String current = client.fleet().rollout();
+        if (current == null) {
+            throw new CliFailure("NotFound", "no rollout to " + what + ": none was ever started");
+        }
+        return current;
+    }
+
     /** What pause, resume and abort share: the rollout (default: the fleet's current one) and the request. */
     abstract static class Act extends ApiCommand {
         @Parameters(arity = "0..1", paramLabel = "ID", description = "The rollout (default: the current one).")
@@ -105,13 +149,7 @@ final class RolloutCommand implements Runnable {
         @Override
         public Integer call() {
             FleetClient client = client();
-            String rollout = id;
-            if (rollout == null) {
-                rollout = client.fleet().rollout();
-                if (rollout == null) {
-                    throw new CliFailure("NotFound", "no rollout to " + action().path() + ": none was ever started");
-                }
-            }
+            String rollout = idOrCurrent(client, id, action().path());
             JsonNode answer = client.rolloutAction(rollout, action());
             return print(answer, List.of("rollout " + answer.path("rollout_id").asText(rollout) + " "
                     + (answer.hasNonNull("state") ? "is " + answer.get("state").asText() : action().done())));

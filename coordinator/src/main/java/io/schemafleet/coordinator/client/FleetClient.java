@@ -97,6 +97,11 @@ public final class FleetClient {
         return post("api/rollouts/" + segment(rolloutId) + "/" + action.path(), JSON.createObjectNode());
     }
 
+    /** {@code GET /api/rollouts?limit=N}: the newest rollouts first. */
+    public JsonNode rollouts(int limit) {
+        return get("api/rollouts?limit=" + limit);
+    }
+
     /** {@code GET /api/rollouts/{id}}. */
     public JsonNode rolloutDetail(String rolloutId) {
         return get("api/rollouts/" + segment(rolloutId));

@@ -120,6 +120,50 @@ class FleetCommandsTest {
     }
 
     @Test
+    void showWithoutAnIdShowsTheCurrentRolloutAndItsWaves() {
+        api.answer("GET /api/fleet", 200, FLEET).answer("GET /api/rollouts/r-1", 200, """
+                {"rollout_id": "r-1", "to": "head", "state": "halted", "halt_reason": "wave canary: 1 failed",
+                 "supersedes": "r-0", "started_at": "2026-01-01T00:00:00Z", "waves": [
+                  {"name": "canary", "labels": {"tier": "canary"}, "bucket_percent": null, "state": "halted",
+                   "tenants": 4, "converged": 3, "failed": 1, "applying": 0, "pending": 0},
+                  {"name": "p50", "labels": {}, "bucket_percent": 50, "state": "waiting",
+                   "tenants": 12, "converged": 0, "failed": 0, "applying": 0, "pending": 12}]}""");
+
+        CliRunner.Result result = runOk("rollout", "show", "--url", api.url());
+
+        assertThat(result.outLines()).containsExactly(
+                "rollout      r-1 (halted)",
+                "to           head",
+                "started      2026-01-01T00:00:00Z",
+                "after        r-0",
+                "halted       wave canary: 1 failed",
+                "",
+                "WAVE    SELECTS       STATE    TENANTS  CONVERGED  FAILED  APPLYING  PENDING",
+                "canary  tier=canary   halted         4          3       1         0        0",
+                "p50     bucket < 50%  waiting       12          0       0         0       12");
+    }
+
+    @Test
+    void listShowsTheRolloutsNewestFirstAndRefusesALimitOutOfRange() {
+        api.answer("GET /api/rollouts", 200, """
+                [{"rollout_id": "r-2", "to": "head", "state": "running", "started_at": "2026-01-02T00:00:00Z",
+                  "waves": [{}, {}]},
+                 {"rollout_id": "r-1", "to": "c8626eb4ecaa", "state": "superseded",
+                  "started_at": "2026-01-01T00:00:00Z", "waves": [{}]}]""");
+
+        CliRunner.Result result = runOk("rollout", "list", "--url", api.url(), "--limit", "5");
+
+        assertThat(api.only("GET", "/api/rollouts").pathAndQuery()).isEqualTo("/api/rollouts?limit=5");
+        assertThat(result.outLines()).containsExactly(
+                "ROLLOUT  TO            STATE       STARTED               WAVES",
+                "r-2      head          running     2026-01-02T00:00:00Z  2",
+                "r-1      c8626eb4ecaa  superseded  2026-01-01T00:00:00Z  1");
+        CliRunner.Result refused = run("rollout", "list", "--url", api.url(), "--limit", "0");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--limit must be 1 to 100, got 0");
+    }
+
+    @Test
     void resumeAndAbortNameTheirRollout() {
         api.answer("POST /api/rollouts/r-7/resume", 200, "{\"rollout_id\":\"r-7\",\"state\":\"running\"}")
                 .answer("POST /api/rollouts/r-7/abort", 409,
