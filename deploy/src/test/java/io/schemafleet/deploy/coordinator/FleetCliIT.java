@@ -61,6 +61,11 @@ class FleetCliIT {
         assertThat(started.out()).matches("rollout r-\\S+ to heads started\n");
         CliRun converged = ok("watch", "--url", url, "--expect", "3", "--timeout", "2m");
         assertThat(converged.out()).contains("all 3 converged");
+        CliRun shown = ok("rollout", "show", "--url", url);
+        assertThat(shown.outLines()).contains("to           heads").anySatisfy(line -> assertThat(line)
+                .matches("all +every tenant +(admitted|soaking|done) +3 +3 +0 +0 +0"));
+        assertThat(ok("rollout", "list", "--url", url).outLines()).hasSize(2)
+                .anySatisfy(line -> assertThat(line).matches("r-\\S+ +heads +\\S+ +\\S+ +1"));
 
         // The rest: cli_02 already has an audit_log table, so it fails there; watch exits 1.
         // The fleet's rollout goes to heads, so it takes them at once: publish warns, and exits 0.
