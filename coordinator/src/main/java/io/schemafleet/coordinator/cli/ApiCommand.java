@@ -3,6 +3,7 @@ package io.schemafleet.coordinator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.coordinator.client.FleetClient;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -32,6 +33,15 @@ abstract class ApiCommand implements Callable<Integer>, JsonAware {
 
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /** {@code value}, if it is {@code min} to {@code max}; otherwise a usage error naming {@code option}. */
+    int inRange(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " must be " + min + " to " + max + ", got "
+                    + value);
+        }
+        return value;
     }
 
     /** A {@code warning:} on stderr, unless {@code --json} (the answer carries it then). */

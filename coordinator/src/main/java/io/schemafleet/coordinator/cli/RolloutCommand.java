@@ -119,10 +119,7 @@ final class RolloutCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > 100) {
-                throw new ParameterException(spec.commandLine(), "--limit must be 1 to 100, got " + limit);
-            }
-            JsonNode answer = client().rollouts(limit);
+            JsonNode answer = client().rollouts(inRange("--limit", limit, 1, 100));
             return print(answer, FleetFormat.rollouts(answer));
         }
     }

@@ -2,7 +2,6 @@ package io.schemafleet.coordinator.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code schemafleet tenant ID}: one tenant and its history. */
@@ -18,10 +17,7 @@ final class TenantCommand extends ApiCommand {
 
     @Override
     public Integer call() {
-        if (history < 0 || history > 10_000) {
-            throw new ParameterException(spec.commandLine(), "--history must be 0 to 10000, got " + history);
-        }
-        var answer = client().tenant(id, history);
+        var answer = client().tenant(id, inRange("--history", history, 0, 10_000));
         return print(answer, FleetFormat.tenant(answer));
     }
 }
