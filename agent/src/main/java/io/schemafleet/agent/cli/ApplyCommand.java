@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 /**
  * {@code schemafleet apply}: bring every selected tenant to a destination now, locally,
@@ -32,9 +31,6 @@ import java.util.regex.Pattern;
  */
 @Command(name = "apply", mixinStandardHelpOptions = true, description = "Bring every tenant to a destination now (one-shot, no Kafka).")
 public final class ApplyCommand implements Callable<Integer> {
-    /** A destination relative to where a tenant is: {@code -1}, {@code +2}, {@code label@-1}. */
-    private static final Pattern RELATIVE = Pattern.compile("(.*@)?[+-]\\d+");
-
     @Mixin
     TenantSelection selection;
 
@@ -97,7 +93,7 @@ public final class ApplyCommand implements Callable<Integer> {
      * {@code label@+2}) depend on where each tenant is, so only the others are checked here.
      */
     private void refuseUnknownDestination(RevisionGraph graph) {
-        if (RELATIVE.matcher(destination).matches()) {
+        if (MigrationPlanner.relativeToCurrent(destination)) {
             return;
         }
         try {

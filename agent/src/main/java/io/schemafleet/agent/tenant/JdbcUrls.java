@@ -55,7 +55,10 @@ public final class JdbcUrls {
         }
     }
 
-    /** {@code url} with the value of any {@code password} parameter hidden, for messages and logs. */
+    /**
+     * {@code url} with the value of any {@code password} parameter hidden, and, in anything but
+     * a JDBC URL, all before the host's {@code @} ({@code user:password@}), for messages and logs.
+     */
     public static String redact(String url) {
         if (url == null) {
             return "(null)";

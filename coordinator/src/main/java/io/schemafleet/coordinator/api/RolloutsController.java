@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
@@ -81,25 +80,25 @@ public class RolloutsController {
             throw invalid("expected {\"to\":\"head\"}");
         }
         WaveRequests.onlyFields(json, WaveRequests.ROLLOUT_FIELDS, "the rollout");
+        List<Wave> waves = WaveRequests.parse(json.get("waves"));
         RolloutService.Started started = service.start(new RolloutService.StartRequest(
-                json.path("to").isTextual() ? json.get("to").asText() : null, WaveRequests.parse(json.get("waves")),
+                json.path("to").isTextual() ? json.get("to").asText() : null, waves,
                 json.path("supersede").asBoolean(false)));
         return HttpResponse.created(new RolloutAnswer(started.rolloutId(), started.to(), started.supersedes(),
-                emptyWaves(started.rolloutId())));
+                emptyWaves(waves)));
     }
 
     /**
      * Names the rollout's waves whose labels and bucket select none of the tenants the
      * coordinator knows: such a wave gates nothing (its soak passes with no tenant to watch), so
      * a canary wave whose label is misspelt lets the rollout through. Null when every wave selects
-     * some tenant (pinned ones and those an earlier wave takes count), or none has reported yet.
+     * some tenant (pinned ones and those an earlier wave takes count), when there are no waves
+     * (the whole fleet at once), or when no tenant has reported yet.
      */
-    private String emptyWaves(String rolloutId) {
-        Optional<RolloutRow> rollout = queries.get(rolloutId);
-        if (rollout.isEmpty()) {
+    private String emptyWaves(List<Wave> waves) {
+        if (waves.isEmpty()) {
             return null;
         }
-        List<Wave> waves = rollout.get().waves();
         List<Long> selectable = queries.selectable(waves);
         long known = selectable.get(waves.size());
         List<String> empty = new ArrayList<>();

@@ -127,14 +127,7 @@ final class FleetFormat {
 
     /** {@code  wave canary: tier=canary, bucket < 10%, soak 2m, max failures 0, parallelism 5}. */
     static String wave(WavePlan wave) {
-        List<String> parts = new ArrayList<>();
-        wave.labels().forEach((k, v) -> parts.add(k + "=" + v));
-        if (wave.bucketPercent() != null) {
-            parts.add("bucket < " + wave.bucketPercent() + "%");
-        }
-        if (parts.isEmpty()) {
-            parts.add("every tenant");
-        }
+        List<String> parts = selects(wave.labels(), wave.bucketPercent());
         if (wave.soak() != null) {
             parts.add("soak " + Durations.format(wave.soak()));
         }
@@ -202,18 +195,29 @@ final class FleetFormat {
         Table waves = new Table("WAVE", "SELECTS", "STATE", "TENANTS", "CONVERGED", "FAILED", "APPLYING", "PENDING")
                 .right(3).right(4).right(5).right(6).right(7);
         for (JsonNode w : r.path("waves")) {
-            List<String> selects = new ArrayList<>();
-            w.path("labels").fields().forEachRemaining(l -> selects.add(l.getKey() + "=" + l.getValue().asText()));
-            if (w.hasNonNull("bucket_percent")) {
-                selects.add("bucket < " + w.get("bucket_percent").asInt() + "%");
-            }
-            waves.row(w.path("name").asText(), selects.isEmpty() ? "every tenant" : String.join(",", selects),
+            Map<String, String> labels = new LinkedHashMap<>();
+            w.path("labels").fields().forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
+            Integer bucket = w.hasNonNull("bucket_percent") ? w.get("bucket_percent").asInt() : null;
+            waves.row(w.path("name").asText(), String.join(",", selects(labels, bucket)),
                     w.path("state").asText(), w.path("tenants").asLong(), w.path("converged").asLong(),
                     w.path("failed").asLong(), w.path("applying").asLong(), w.path("pending").asLong());
         }
         lines.add("");
         lines.addAll(waves.lines());
         return lines;
+    }
+
+    /** What a wave selects on: its labels, {@code bucket < N%}, or {@code every tenant}. */
+    private static List<String> selects(Map<String, String> labels, Integer bucketPercent) {
+        List<String> parts = new ArrayList<>();
+        labels.forEach((k, v) -> parts.add(k + "=" + v));
+        if (bucketPercent != null) {
+            parts.add("bucket < " + bucketPercent + "%");
+        }
+        if (parts.isEmpty()) {
+            parts.add("every tenant");
+        }
+        return parts;
     }
 
     /** {@code schemafleet rollout list}: the rollouts, newest first. */

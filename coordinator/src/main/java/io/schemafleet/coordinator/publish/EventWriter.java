@@ -9,7 +9,6 @@ import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.coordinator.store.RevisionRow;
 import io.schemafleet.protocol.event.DescribeRequested;
 import io.schemafleet.protocol.event.EventBody;
-import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelope;
 import io.schemafleet.protocol.event.Envelopes;
@@ -19,6 +18,7 @@ import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.TenantRetryRequested;
 import io.schemafleet.protocol.graph.GraphCheck;
 import io.schemafleet.protocol.graph.GraphProblem;
+import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.revision.Revision;
 import io.schemafleet.protocol.revision.RevisionFile;
 import io.schemafleet.protocol.topic.Topics;
@@ -113,7 +113,6 @@ public class EventWriter implements AutoCloseable {
     public synchronized PublishResult publish(List<RevisionFile> files) {
         sender.settle();
         catchUp(topics.revisions());
-        catchUp(topics.rollouts()); // the fleet's destination, for the note on what the publish does to it
         Map<String, RevisionRow> known = new HashMap<>();
         published.rows().forEach(row -> known.put(row.id(), row));
 
@@ -153,6 +152,7 @@ public class EventWriter implements AutoCloseable {
         if (fresherList.isEmpty()) {
             return new PublishResult(List.of(), unchanged, null);
         }
+        catchUp(topics.rollouts()); // the fleet's destination as the log has it, for what the publish does to it
         String note = FleetMoveNote.of(fleet.destination(), published.graph(), RevisionGraph.of(all));
         append(topics.revisions(), fresherList.stream().<EventBody>map(RevisionPublished::of).toList());
         LOG.info("published {} revision(s): {}", fresherList.size(), fresh.keySet());

@@ -34,7 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Every operation on rollouts and pins, each deciding from the projection under the
@@ -47,8 +46,6 @@ public class RolloutService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutService.class);
     private static final DateTimeFormatter ROLLOUT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
-    /** {@code -1}, {@code +2}, {@code label@-1}: relative to where the fleet is. */
-    private static final Pattern RELATIVE = Pattern.compile("(?:[^@]+@)?[+-]\\d+");
 
     private final EventWriter writer;
     private final RolloutQueries queries;
@@ -147,7 +144,7 @@ public class RolloutService implements AutoCloseable {
                 }
                 destination = ids.isEmpty() ? "base" : ids.get(0);
             }
-            if (RELATIVE.matcher(destination).matches()) {
+            if (MigrationPlanner.relativeToCurrent(destination)) {
                 throw invalid("InvalidRequest", "a pin needs an absolute destination, not '" + destination + "'");
             }
             checkResolves(published.graph(), destination);
@@ -262,7 +259,7 @@ public class RolloutService implements AutoCloseable {
      * resolves it against a version table), to the one revision it names.
      */
     private static String resolve(RevisionGraph graph, String to, Optional<RolloutRow> current) {
-        if (!RELATIVE.matcher(to).matches()) {
+        if (!MigrationPlanner.relativeToCurrent(to)) {
             checkResolves(graph, to);
             return to;
         }

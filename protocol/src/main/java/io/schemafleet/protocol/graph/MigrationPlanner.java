@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Plans what {@code alembic upgrade|downgrade|stamp DEST} does to a version table
@@ -18,12 +19,24 @@ import java.util.Set;
  * The same answers as Alembic 1.8, checked by a differential test against it.
  */
 public final class MigrationPlanner {
+    /** {@code -1}, {@code +2}, {@code label@-1}: counted from where a version table is. */
+    private static final Pattern RELATIVE_TO_CURRENT = Pattern.compile("(?:[^@]+@)?[+-]\\d+");
+
     private final RevisionGraph graph;
     private final RevisionCollector collector;
 
     public MigrationPlanner(RevisionGraph graph) {
         this.graph = graph;
         this.collector = new RevisionCollector(graph);
+    }
+
+    /**
+     * Whether {@code destination} counts from where a version table is ({@code -1}, {@code +2},
+     * {@code label@-1}), so that it names a revision only against given heads; anything else
+     * names the same one whatever the table holds.
+     */
+    public static boolean relativeToCurrent(String destination) {
+        return RELATIVE_TO_CURRENT.matcher(destination).matches();
     }
 
     /** {@code alembic upgrade destination} from a version table holding {@code currentHeads}. */
