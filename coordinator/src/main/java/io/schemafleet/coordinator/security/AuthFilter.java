@@ -12,13 +12,17 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.schemafleet.coordinator.api.ApiError;
 
+import java.security.Principal;
 import java.util.Optional;
 
 /**
  * Checks {@code Authorization: Bearer <token>} on every request {@link AccessRules} says
  * needs one: 401 {@code Unauthorized} without a valid token, 403 {@code Forbidden} for a
  * read-only token on a write. The role found is left on the request
- * ({@link #ROLE_ATTRIBUTE}) for {@code GET /api/auth/whoami}. Nothing here logs the header.
+ * ({@link #ROLE_ATTRIBUTE}) for {@code GET /api/auth/whoami}, and as its principal, which is
+ * what lets {@code GET /health} show its details (the database's address, the disk) to a
+ * token holder only ({@code endpoints.health.details-visible: AUTHENTICATED}). Nothing here
+ * logs the header.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class AuthFilter implements Ordered {
@@ -36,14 +40,14 @@ public class AuthFilter implements Ordered {
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
         if (!tokens.enabled()) {
-            request.setAttribute(ROLE_ATTRIBUTE, Role.OPERATOR);
+            identify(request, Role.OPERATOR);
             return null;
         }
         AccessRules.Need need = AccessRules.need(request.getMethodName(), request.getUri().getRawPath());
         Optional<String> header = request.getHeaders().getAuthorization();
         Optional<Role> role = header.filter(h -> h.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(h -> h.substring(BEARER.length()).strip()).filter(t -> !t.isEmpty()).flatMap(tokens::roleOf);
-        role.ifPresent(r -> request.setAttribute(ROLE_ATTRIBUTE, r));
+        role.ifPresent(r -> identify(request, r));
         if (need == AccessRules.Need.NOTHING) {
             return null;
         }
@@ -60,6 +64,12 @@ public class AuthFilter implements Ordered {
                     + " needs an operator token; this one is " + role.get().code());
         }
         return null;
+    }
+
+    private static void identify(HttpRequest<?> request, Role role) {
+        request.setAttribute(ROLE_ATTRIBUTE, role);
+        Principal principal = role::code;
+        request.setUserPrincipal(principal);
     }
 
     private static io.micronaut.http.MutableHttpResponse<ApiError> error(HttpStatus status, String type, String message) {

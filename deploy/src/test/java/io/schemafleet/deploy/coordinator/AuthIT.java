@@ -180,6 +180,18 @@ class AuthIT {
     }
 
     @Test
+    void healthShowsItsDetailsToATokenHolderOnly() {
+        Reply anonymous = fixture.anonymous().get("/health");
+        assertThat(anonymous.json().path("status").asText()).as("%s", anonymous).isEqualTo("UP");
+        assertThat(anonymous.json().path("details").isObject()).as("anonymous: %s", anonymous).isFalse();
+        assertThat(anonymous.json().toString()).doesNotContain("jdbc", "diskSpace");
+        Reply reader = fixture.readOnly().get("/health");
+        assertThat(reader.json().path("details").path("jdbc").path("status").asText()).as("%s", reader)
+                .isEqualTo("UP");
+        assertThat(reader.json().path("details").has("writer")).as("%s", reader).isTrue();
+    }
+
+    @Test
     void spellingsOfAProtectedPathDoNotGetPastTheFilter() {
         for (String path : List.of("//api/fleet", "/api/./fleet", "/api/x/../fleet", "/%61pi/fleet", "/API/fleet",
                 "/api%2Ffleet", "/prometheus/", "/x/../prometheus", "/api/openapi.yml/../fleet")) {
