@@ -44,8 +44,12 @@ public class RolloutsController {
         this.queries = queries;
     }
 
-    /** The rollout started; {@code note}: what the caller should know about its waves, or null. */
-    public record RolloutAnswer(String rolloutId, String to, String supersedes, String note) {
+    /**
+     * The rollout started; {@code supersedesState}: the state the rollout it follows was in
+     * (an active one is replaced, an ended one only followed); {@code note}: what the caller
+     * should know about its waves, or null.
+     */
+    public record RolloutAnswer(String rolloutId, String to, String supersedes, String supersedesState, String note) {
     }
 
     /** A rollout and its waves' progress. */
@@ -85,7 +89,7 @@ public class RolloutsController {
                 json.path("to").isTextual() ? json.get("to").asText() : null, waves,
                 json.path("supersede").asBoolean(false)));
         return HttpResponse.created(new RolloutAnswer(started.rolloutId(), started.to(), started.supersedes(),
-                emptyWaves(waves)));
+                started.previousState(), emptyWaves(waves)));
     }
 
     /**

@@ -59,11 +59,27 @@ final class RolloutCommand implements Runnable {
             JsonNode answer = client().rollout(plan);
             List<String> lines = new ArrayList<>();
             lines.add("rollout " + answer.path("rollout_id").asText() + " to " + answer.path("to").asText(plan.to())
-                    + " started" + (answer.hasNonNull("supersedes")
-                    ? ", superseding " + answer.get("supersedes").asText() : ""));
+                    + " started" + previous(answer));
             plan.waves().forEach(w -> lines.add(FleetFormat.wave(w)));
             warnNote(answer); // a wave that selects nobody gates nothing
             return print(answer, lines);
+        }
+
+        /**
+         * The rollout this one follows: superseded if it was still active, only followed if it
+         * had ended (a coordinator that does not say which is taken as before: superseding).
+         */
+        static String previous(JsonNode answer) {
+            if (!answer.hasNonNull("supersedes")) {
+                return "";
+            }
+            String id = answer.get("supersedes").asText();
+            String state = answer.path("supersedes_state").asText("");
+            return switch (state) {
+                case "completed", "aborted", "superseded" -> ", after " + id + " (" + state + ")";
+                case "" -> ", superseding " + id;
+                default -> ", superseding " + id + " (it was " + state + ")";
+            };
         }
 
         /** The request: from the options, or the file with {@code --to} and {@code --supersede} over it. */

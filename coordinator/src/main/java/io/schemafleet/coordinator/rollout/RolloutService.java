@@ -73,8 +73,12 @@ public class RolloutService implements AutoCloseable {
     public record StartRequest(String to, List<Wave> waves, boolean supersede) {
     }
 
-    /** The rollout started: its id, its destination as recorded, the one it followed. */
-    public record Started(String rolloutId, String to, String supersedes) {
+    /**
+     * The rollout started: its id, its destination as recorded, the one it followed and that
+     * one's state then ({@code running}, {@code paused}, {@code halted}: replaced;
+     * {@code completed}, {@code aborted}, {@code superseded}: it had ended already).
+     */
+    public record Started(String rolloutId, String to, String supersedes, String previousState) {
     }
 
     public Started start(StartRequest request) {
@@ -111,23 +115,24 @@ public class RolloutService implements AutoCloseable {
                 events.add(new WaveAdmitted(id, started.waves().get(0).name(), 0));
             }
             LOG.info("rollout {} to {} ({} waves) started", id, to, started.waves().size());
-            return new Decision<>(events, new Started(id, to, started.supersedes()));
+            return new Decision<>(events, new Started(id, to, started.supersedes(),
+                    current.map(RolloutRow::state).orElse(null)));
         });
     }
 
     /** running → paused. */
     public RolloutRow pause(String id, String by) {
-        return transition(id, "running", "pause", new RolloutPaused(id, by));
+        return transition(id, "running", "paused", "pause", new RolloutPaused(id, by));
     }
 
     /** paused → running. */
     public RolloutRow resume(String id, String by) {
-        return transition(id, "paused", "resume", new RolloutResumed(id, by));
+        return transition(id, "paused", "running", "resume", new RolloutResumed(id, by));
     }
 
     /** running, paused or halted → aborted. */
     public RolloutRow abort(String id, String by) {
-        return transition(id, null, "abort", new RolloutAborted(id, by));
+        return transition(id, null, "aborted", "abort", new RolloutAborted(id, by));
     }
 
     /** Pins {@code tenant} at {@code to}; null {@code to}: where it is now. */
@@ -241,13 +246,14 @@ public class RolloutService implements AutoCloseable {
         }
     }
 
-    private RolloutRow transition(String id, String from, String verb, EventBody event) {
+    private RolloutRow transition(String id, String from, String to, String verb, EventBody event) {
         return writer.decideOnRollouts(() -> {
             RolloutRow r = queries.get(id).orElseThrow(() -> invalid("NotFound", "no rollout '" + id + "'"));
             boolean allowed = from == null ? r.active() : r.state().equals(from);
             if (!allowed) {
-                throw new RequestRefused(RequestRefused.Reason.CONFLICT, "Conflict", "cannot " + verb + " rollout "
-                        + id + ": it is " + r.state());
+                throw new RequestRefused(RequestRefused.Reason.CONFLICT, "Conflict", r.state().equals(to)
+                        ? "rollout " + id + " is " + to + " already: nothing to " + verb
+                        : "cannot " + verb + " rollout " + id + ": it is " + r.state());
             }
             return new Decision<>(List.of(event), r);
         });

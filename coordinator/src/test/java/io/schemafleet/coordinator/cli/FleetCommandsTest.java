@@ -64,6 +64,19 @@ class FleetCommandsTest {
     }
 
     @Test
+    void rolloutStartSaysWhetherItReplacedTheRolloutBeforeOrOnlyFollowedIt() {
+        api.answer("POST /api/rollouts", 201,
+                "{\"rollout_id\":\"r-3\",\"to\":\"head\",\"supersedes\":\"r-2\",\"supersedes_state\":\"completed\"}");
+        assertThat(runOk("rollout", "start", "--url", api.url(), "--to", "head").outLines())
+                .containsExactly("rollout r-3 to head started, after r-2 (completed)");
+
+        api.answer("POST /api/rollouts", 201,
+                "{\"rollout_id\":\"r-4\",\"to\":\"head\",\"supersedes\":\"r-3\",\"supersedes_state\":\"paused\"}");
+        assertThat(runOk("rollout", "start", "--url", api.url(), "--to", "head", "--supersede").outLines())
+                .containsExactly("rollout r-4 to head started, superseding r-3 (it was paused)");
+    }
+
+    @Test
     void rolloutStartFromAFileWithTheDestinationOnTheCommandLine() throws Exception {
         api.answer("POST /api/rollouts", 201, "{\"rollout_id\":\"r-3\",\"to\":\"abc123\",\"supersedes\":\"r-2\"}");
         Path file = Files.writeString(tmp.resolve("rollout.yaml"), """

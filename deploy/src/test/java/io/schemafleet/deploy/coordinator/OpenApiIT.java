@@ -187,6 +187,7 @@ class OpenApiIT {
         check("POST", "/api/rollouts", fixture.readOnly().post("/api/rollouts", json("{\"to\":\"head\"}")), 403);
         check("POST", "/api/revisions", fixture.anonymous().post("/api/revisions", files), 401);
         check("GET", "/health", fixture.anonymous().get("/health"), 200);
+        check("GET", "/health", fixture.get("/health"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/liveness"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/readiness"), 200);
         check("GET", "/health/{selector}", fixture.get("/health/sideways"), 400);

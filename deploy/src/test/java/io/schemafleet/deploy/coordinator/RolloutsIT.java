@@ -133,8 +133,17 @@ class RolloutsIT {
                 .contains(B).contains(FIX);
         assertThat(coordinator.post("/api/rollouts/" + id + "/abort", CoordinatorFixture.JSON.createObjectNode())
                 .json().get("state").asText()).isEqualTo("aborted");
-        String fix = startRollout(body(FIX, wave("canary", Map.of("tier", "canary"), null, "1s", 0),
+        CoordinatorFixture.Reply again = coordinator.post("/api/rollouts/" + id + "/abort",
+                CoordinatorFixture.JSON.createObjectNode());
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().at("/error/message").asText()).isEqualTo("rollout " + id
+                + " is aborted already: nothing to abort");
+        JsonNode fixStarted = startRolloutAnswer(body(FIX, wave("canary", Map.of("tier", "canary"), null, "1s", 0),
                 wave("rest", Map.of(), null, null, null)));
+        assertThat(fixStarted.get("supersedes").asText()).isEqualTo(id);
+        assertThat(fixStarted.get("supersedes_state").asText()).as("it had ended: followed, not replaced")
+                .isEqualTo("aborted");
+        String fix = fixStarted.get("rollout_id").asText();
         awaitRollout(fix, r -> r.path("state").asText().equals("completed"));
         awaitFleet(30, FIX);
     }
