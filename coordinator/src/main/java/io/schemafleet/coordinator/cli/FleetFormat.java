@@ -6,6 +6,8 @@ import io.schemafleet.coordinator.client.WavePlan;
 import io.schemafleet.protocol.Durations;
 import io.schemafleet.protocol.fleet.TenantState;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,6 +230,57 @@ final class FleetFormat {
                     r.path("started_at").asText(), r.path("waves").size());
         }
         return table.isEmpty() ? List.of("no rollout was ever started") : table.lines();
+    }
+
+    /** {@code schemafleet pins}: tenant and destination, by tenant. */
+    static List<String> pins(JsonNode answer) {
+        Map<String, String> pins = new TreeMap<>();
+        answer.fields().forEachRemaining(e -> pins.put(e.getKey(), e.getValue().asText()));
+        Table table = new Table("TENANT", "PINNED AT");
+        pins.forEach(table::row);
+        return table.isEmpty() ? List.of("no tenant is pinned") : table.lines();
+    }
+
+    /** An agent is marked stale when its newest heartbeat is older than this (as on the dashboard). */
+    static final Duration STALE_HEARTBEAT = Duration.ofMinutes(1);
+
+    /**
+     * {@code schemafleet agents}: one row an agent, how long ago its newest heartbeat was heard
+     * ({@code heard_at}, the broker's time) against {@code now}, then a line for each agent
+     * that refused events.
+     */
+    static List<String> agents(JsonNode answer, Instant now) {
+        Table table = new Table("AGENT", "TENANTS", "HEARD", "STARTED", "VERSION", "REFUSED").right(1).right(5);
+        List<String> refusals = new ArrayList<>();
+        for (JsonNode a : answer.path("agents")) {
+            String heard = a.path("heard_at").asText(a.path("last_heartbeat_at").asText(null));
+            table.row(a.path("id").asText(), a.path("tenants").asLong(), heard == null ? null : ago(heard, now),
+                    a.path("started_at").asText(null), a.path("version").asText(null), a.path("refused_events").asLong());
+            if (a.path("refused_events").asLong() > 0) {
+                refusals.add(a.path("id").asText() + " refused " + a.path("refused_events").asLong()
+                        + " events; the latest: " + a.path("last_refusal").asText("-"));
+            }
+        }
+        if (table.isEmpty()) {
+            return List.of("no agent has sent a heartbeat yet");
+        }
+        List<String> lines = new ArrayList<>(table.lines());
+        if (!refusals.isEmpty()) {
+            lines.add("");
+            lines.addAll(refusals);
+        }
+        return lines;
+    }
+
+    /** {@code 4s ago}, {@code 3m ago (stale)}: from a time to {@code now}, in the largest whole unit. */
+    private static String ago(String time, Instant now) {
+        Duration age = Duration.between(Instant.parse(time), now);
+        if (age.isNegative()) {
+            age = Duration.ZERO; // a clock a little ahead of this machine's
+        }
+        long s = age.toSeconds();
+        String text = s < 120 ? s + "s" : s < 7_200 ? s / 60 + "m" : s < 172_800 ? s / 3_600 + "h" : s / 86_400 + "d";
+        return text + " ago" + (age.compareTo(STALE_HEARTBEAT) > 0 ? " (stale)" : "");
     }
 
     private static String field(String name, String value) {

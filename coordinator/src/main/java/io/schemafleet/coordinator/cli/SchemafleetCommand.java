@@ -24,8 +24,9 @@ import java.io.UncheckedIOException;
         subcommands = {InitCommand.class, RevisionCommand.class, MergeCommand.class, CheckCommand.class,
                 HeadsCommand.class, HistoryCommand.class, PlanCommand.class, SqlCommand.class,
                 PublishCommand.class, RolloutCommand.class, StatusCommand.class, TenantsCommand.class,
-                TenantCommand.class, RetryCommand.class, WatchCommand.class, DriftCommand.class, DiffCommand.class,
-                TokenCommand.class})
+                TenantCommand.class, RetryCommand.class, PinCommands.Pin.class, PinCommands.Unpin.class,
+                PinCommands.Pins.class, AgentsCommand.class, WatchCommand.class, DriftCommand.class,
+                DiffCommand.class, TokenCommand.class})
 public final class SchemafleetCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -146,6 +146,34 @@ public final class FleetClient {
         return post("api/tenants/" + segment(tenant) + "/retry", JSON.createObjectNode());
     }
 
+    /**
+     * {@code POST /api/tenants/{id}/pin}: {@code {"tenant","to"}}.
+     *
+     * @param to an absolute destination; null pins the tenant where it is
+     */
+    public JsonNode pin(String tenant, String to) {
+        var body = JSON.createObjectNode();
+        if (to != null) {
+            body.put("to", to);
+        }
+        return post("api/tenants/" + segment(tenant) + "/pin", body);
+    }
+
+    /** {@code POST /api/tenants/{id}/unpin}: {@code {"tenant","to":null}}. */
+    public JsonNode unpin(String tenant) {
+        return post("api/tenants/" + segment(tenant) + "/unpin", JSON.createObjectNode());
+    }
+
+    /** {@code GET /api/pins}: tenant → the destination it is pinned at. */
+    public JsonNode pins() {
+        return get("api/pins");
+    }
+
+    /** {@code GET /api/agents}: every agent as of its newest heartbeat. */
+    public JsonNode agents() {
+        return get("api/agents");
+    }
+
     /** {@code GET /api/drift}: drifted tenants (a page) and the heads whose tenants disagree. */
     public JsonNode drift(int page, int size) {
         return get("api/drift?page=" + page + "&size=" + size);

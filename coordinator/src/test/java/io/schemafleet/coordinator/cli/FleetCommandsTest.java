@@ -1,5 +1,6 @@
 package io.schemafleet.coordinator.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import static io.schemafleet.coordinator.cli.CliRunner.errorType;
 import static io.schemafleet.coordinator.cli.CliRunner.run;
@@ -74,6 +76,44 @@ class FleetCommandsTest {
                 "{\"rollout_id\":\"r-4\",\"to\":\"head\",\"supersedes\":\"r-3\",\"supersedes_state\":\"paused\"}");
         assertThat(runOk("rollout", "start", "--url", api.url(), "--to", "head", "--supersede").outLines())
                 .containsExactly("rollout r-4 to head started, superseding r-3 (it was paused)");
+    }
+
+    @Test
+    void agentsShowHowLongAgoEachWasHeardAndWhatTheyRefused() throws Exception {
+        JsonNode answer = JSON.readTree("""
+                {"agents":[
+                 {"id":"agent-a","tenants":120,"started_at":"2026-11-22T09:00:00Z","last_heartbeat_at":"2026-11-22T09:59:50Z",
+                  "heard_at":"2026-11-22T09:59:55Z","version":"0.1.0","refused_events":0,"last_refusal":null},
+                 {"id":"agent-b","tenants":7,"started_at":"2026-11-21T08:00:00Z","last_heartbeat_at":"2026-11-22T07:00:00Z",
+                  "heard_at":"2026-11-22T07:00:01Z","version":"0.1.0","refused_events":2,
+                  "last_refusal":"unsigned: rollout_started event e-1 at schemafleet.rollouts-0@4"}]}""");
+
+        assertThat(FleetFormat.agents(answer, Instant.parse("2026-11-22T10:00:00Z"))).containsExactly(
+                "AGENT    TENANTS  HEARD           STARTED               VERSION  REFUSED",
+                "agent-a      120  5s ago          2026-11-22T09:00:00Z  0.1.0          0",
+                "agent-b        7  2h ago (stale)  2026-11-21T08:00:00Z  0.1.0          2",
+                "",
+                "agent-b refused 2 events; the latest: unsigned: rollout_started event e-1 at schemafleet.rollouts-0@4");
+        assertThat(FleetFormat.agents(JSON.readTree("{\"agents\":[]}"), Instant.now()))
+                .containsExactly("no agent has sent a heartbeat yet");
+    }
+
+    @Test
+    void pinsAreListedByTenant() {
+        api.answer("GET /api/pins", 200, "{\"t_9\":\"c8626eb4ecaa\",\"t_1\":\"base\"}");
+
+        assertThat(runOk("pins", "--url", api.url()).outLines()).containsExactly("TENANT  PINNED AT",
+                "t_1     base", "t_9     c8626eb4ecaa");
+    }
+
+    @Test
+    void pinSendsTheDestinationGiven() throws Exception {
+        api.answer("POST /api/tenants/t%201/pin", 200, "{\"tenant\":\"t 1\",\"to\":\"base\"}");
+
+        assertThat(runOk("pin", "t 1", "--to", "base", "--url", api.url()).out())
+                .isEqualTo("tenant t 1 pinned at base: rollouts pass it by until schemafleet unpin t 1\n");
+        assertThat(JSON.readTree(api.only("POST", "/api/tenants/t%201/pin").body()))
+                .isEqualTo(JSON.readTree("{\"to\":\"base\"}"));
     }
 
     @Test

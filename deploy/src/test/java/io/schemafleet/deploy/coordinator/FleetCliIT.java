@@ -112,6 +112,25 @@ class FleetCliIT {
         assertThat(retry.out()).startsWith("retry of cli_02 requested");
         CliRun recovered = ok("watch", "--url", url, "--expect", "3", "--timeout", "2m");
         assertThat(recovered.out()).contains("all 3 converged");
+
+        assertThat(ok("agents", "--url", url).outLines()).first().asString().startsWith("AGENT ");
+        assertThat(ok("agents", "--url", url).outLines()).anySatisfy(line -> assertThat(line)
+                .matches("cli-agent +3 +\\d+s ago +\\S+ +\\S+ +0"));
+
+        // A pin from the command line: where the tenant is, listed, then lifted; lifting it twice is refused.
+        assertThat(ok("pin", "cli_00", "--url", url).out()).isEqualTo("tenant cli_00 pinned at c8626eb4ecaa:"
+                + " rollouts pass it by until schemafleet unpin cli_00\n");
+        assertThat(ok("pins", "--url", url).outLines()).containsExactly("TENANT  PINNED AT",
+                "cli_00  c8626eb4ecaa");
+        assertThat(ok("unpin", "cli_00", "--url", url).out())
+                .isEqualTo("tenant cli_00 unpinned: it follows the fleet's rollout again\n");
+        CliRun twice = coordinator.cli("unpin", "cli_00", "--url", url);
+        assertThat(twice.exit()).as("%s", twice).isEqualTo(1);
+        assertThat(twice.err()).startsWith("error: tenant cli_00 is not pinned (409 Conflict from POST ");
+        assertThat(ok("pins", "--url", url).out()).isEqualTo("no tenant is pinned\n");
+        CliRun unknown = coordinator.cli("pin", "nobody", "--url", url);
+        assertThat(unknown.exit()).as("%s", unknown).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("error: no tenant 'nobody' has reported");
     }
 
     private CliRun ok(String... args) {
