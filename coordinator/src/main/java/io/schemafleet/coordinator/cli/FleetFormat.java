@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The text forms of the coordinator's answers: the fleet summary, tenant pages, a tenant's history. */
@@ -162,7 +164,27 @@ final class FleetFormat {
     }
 
     /** {@code upgrade 801b86be184b 12 ms, upgrade 122b81ebc3d7 3 ms}. */
-    private static String steps(JsonNode steps) {
+    /** Steps listed one by one up to this many; more are summed up in one cell (--json has them all). */
+    static final int STEPS_LISTED = 2;
+
+    /**
+     * A report's steps: {@code upgrade 122b81ebc3d7 12 ms, upgrade 2d12193b6184 9 ms}, or for
+     * more than {@link #STEPS_LISTED} {@code 20 upgrades 122b81ebc3d7 … c8626eb4ecaa, 412 ms}
+     * (a tenant's quick steps share a report, and twenty of them would make the column as wide).
+     */
+    static String steps(JsonNode steps) {
+        if (steps.size() > STEPS_LISTED) {
+            Set<String> directions = new LinkedHashSet<>();
+            long millis = 0;
+            for (JsonNode s : steps) {
+                directions.add(s.path("direction").asText());
+                millis += s.path("duration_ms").asLong(0);
+            }
+            String kind = directions.size() == 1 ? directions.iterator().next() + "s" : "steps ("
+                    + String.join(", ", directions) + ")";
+            return steps.size() + " " + kind + " " + steps.get(0).path("revision").asText() + " … "
+                    + steps.get(steps.size() - 1).path("revision").asText() + ", " + millis + " ms";
+        }
         List<String> parts = new ArrayList<>();
         for (JsonNode s : steps) {
             parts.add(s.path("direction").asText() + " " + s.path("revision").asText()

@@ -99,6 +99,26 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aReportOfManyStepsIsSummedUpInOneCell() throws Exception {
+        JsonNode two = JSON.readTree("""
+                [{"revision":"a1","direction":"upgrade","duration_ms":12},
+                 {"revision":"b2","direction":"upgrade","duration_ms":9}]""");
+        JsonNode three = JSON.readTree("""
+                [{"revision":"a1","direction":"upgrade","duration_ms":12},
+                 {"revision":"b2","direction":"upgrade","duration_ms":9},
+                 {"revision":"c3","direction":"upgrade","duration_ms":null}]""");
+        JsonNode mixed = JSON.readTree("""
+                [{"revision":"c3","direction":"downgrade","duration_ms":5},
+                 {"revision":"b2","direction":"downgrade","duration_ms":5},
+                 {"revision":"d4","direction":"upgrade","duration_ms":5}]""");
+
+        assertThat(FleetFormat.steps(two)).isEqualTo("upgrade a1 12 ms, upgrade b2 9 ms");
+        assertThat(FleetFormat.steps(three)).isEqualTo("3 upgrades a1 … c3, 21 ms");
+        assertThat(FleetFormat.steps(mixed)).isEqualTo("3 steps (downgrade, upgrade) c3 … d4, 15 ms");
+        assertThat(FleetFormat.steps(JSON.readTree("[]"))).isNull();
+    }
+
+    @Test
     void pinsAreListedByTenant() {
         api.answer("GET /api/pins", 200, "{\"t_9\":\"c8626eb4ecaa\",\"t_1\":\"base\"}");
 
