@@ -163,7 +163,6 @@ final class FleetFormat {
         return text.toString().replace('\n', ' ');
     }
 
-    /** {@code upgrade 801b86be184b 12 ms, upgrade 122b81ebc3d7 3 ms}. */
     /** Steps listed one by one up to this many; more are summed up in one cell (--json has them all). */
     static final int STEPS_LISTED = 2;
 
