@@ -392,6 +392,19 @@ class OneShotCliIT {
     }
 
     @Test
+    void aRelativeDestinationWithWatchIsAUsageError() throws Exception {
+        createTenants(1);
+
+        CliRun run = run("apply", "--db", db.url(), "--schemas", "tenant_%", "--dir", dir.toString(), "--to", "-1",
+                "--watch", "1s");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(2);
+        assertThat(run.err()).contains("--to -1 counts from where each tenant is, so --watch would move them again");
+        assertThat(strings("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schemafleet_version'"))
+                .as("no tenant was touched").containsExactly("0");
+    }
+
+    @Test
     void choosingTwoSelectionsFailsWithOneLine() {
         CliRun run = run("apply", "--db", db.url(), "--schemas", "x", "--databases", "y", "--dir", dir.toString(),
                 "--to", "heads");

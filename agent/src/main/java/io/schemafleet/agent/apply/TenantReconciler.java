@@ -214,7 +214,18 @@ public final class TenantReconciler {
             if (plan.steps().isEmpty()) {
                 return new Verdict(TenantState.CONVERGED, rows, null, fingerprinter.fingerprint(c, tenant.schema()));
             }
+            int stepsBefore = done.applied().size();
             known = runSteps(c, tenant, store, destination, plan, rows, firstStep, done.applied());
+            if (MigrationPlanner.relativeToCurrent(destination) && (known != null
+                    || done.applied().size() > stepsBefore)) {
+                // "-1" counts from where the tenant was when this began: planned again from
+                // where the steps left it, it would name the step after, and so on to base.
+                return known != null
+                        ? new Verdict(TenantState.CONVERGED, known, null, fingerprinter.fingerprint(c, tenant.schema()))
+                        : new Verdict(TenantState.BLOCKED, store.rows(c), new TenantError("plan_failed", null, null,
+                        "another agent moved the tenant while it went to " + destination + ", which counts from"
+                                + " where it was: see where it is now, and name a revision"), null);
+            }
         }
         return new Verdict(TenantState.FAILED, store.rows(c), new TenantError("plan_failed", null, null,
                 "version rows kept changing under this agent; gave up after " + MAX_REPLANS + " re-plans"), null);

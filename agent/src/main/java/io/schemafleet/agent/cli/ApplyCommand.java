@@ -94,6 +94,11 @@ public final class ApplyCommand implements Callable<Integer> {
      */
     private void refuseUnknownDestination(RevisionGraph graph) {
         if (MigrationPlanner.relativeToCurrent(destination)) {
+            if (watch != null) {
+                // Every pass would count from where the last one left the tenants: -1 would walk them to base.
+                throw new ParameterException(spec.commandLine(), "--to " + destination + " counts from where each"
+                        + " tenant is, so --watch would move them again at every pass: name a revision");
+            }
             return;
         }
         try {

@@ -72,6 +72,29 @@ class ReconcilerIT {
     }
 
     /**
+     * {@code -1} counts from where the tenant is when the reconcile begins: one step, not one
+     * step and then another from where that one left it, and so on to base.
+     */
+    @Test
+    void aRelativeDestinationMovesOneStepFromWhereTheTenantWas() throws Exception {
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        TenantReconciler reconciler = fixture.reconciler(AgentFixture.options("agent-a"));
+        assertThat(reconciler.reconcile(tenant, R2).state()).isEqualTo(TenantState.CONVERGED);
+
+        TenantResult down = reconciler.reconcile(tenant, "-1");
+
+        assertThat(down.state()).as("%s", down.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(down.steps()).extracting(StepRecord::revision).containsExactly(R2);
+        assertThat(fixture.rows(tenant)).containsExactly(R1);
+        assertThat(tables("tenant_000")).contains("users");
+
+        TenantResult again = reconciler.reconcile(tenant, "-1");
+
+        assertThat(again.steps()).extracting(StepRecord::revision).containsExactly(R1);
+        assertThat(fixture.rows(tenant)).isEmpty();
+    }
+
+    /**
      * Every step names its row in the tenant's history table, transactional ({@code R1}) or
      * not ({@code D1}), as the table holds it, so that the coordinator counts a step sent twice
      * once. An agent that reports sends a tenant's recent steps again at its first visit (the

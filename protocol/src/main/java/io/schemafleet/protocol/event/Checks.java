@@ -2,6 +2,7 @@ package io.schemafleet.protocol.event;
 
 import io.schemafleet.protocol.AsciiRun;
 import io.schemafleet.protocol.SchemafleetException;
+import io.schemafleet.protocol.graph.MigrationPlanner;
 import io.schemafleet.protocol.revision.Revision;
 
 import java.util.List;
@@ -46,6 +47,19 @@ final class Checks {
         present(value, field);
         if (!run.matches(value)) {
             throw invalid(value, rule, field);
+        }
+        return value;
+    }
+
+    /**
+     * A destination an agent is sent: never one counted from where a tenant is ({@code -1},
+     * {@code label@+2}), which every resync would count again from where the last one left it.
+     */
+    static String destination(String value, String field) {
+        matches(value, TOKEN, TOKEN_RULE, field);
+        if (MigrationPlanner.relativeToCurrent(value)) {
+            throw new InvalidEventException(field + " " + shown(value) + " is invalid: a destination sent to agents"
+                    + " names a revision, not a count from where a tenant is");
         }
         return value;
     }

@@ -31,7 +31,7 @@ public record RolloutStarted(String rolloutId, String to, List<Wave> waves, Stri
 
     public RolloutStarted {
         Checks.matches(rolloutId, Checks.ROLLOUT_ID, Checks.ROLLOUT_ID_RULE, "rollout_id");
-        Checks.matches(to, Checks.TOKEN, Checks.TOKEN_RULE, "to");
+        Checks.destination(to, "to");
         waves = Checks.list(waves, "waves");
         Set<String> names = new HashSet<>();
         for (Wave w : waves) {

@@ -17,7 +17,7 @@ public record TenantPinned(String tenant, String to, String requestedBy) impleme
 
     public TenantPinned {
         Checks.matches(tenant, Checks.NAME, Checks.NAME_RULE, "tenant");
-        Checks.matches(to, Checks.TOKEN, Checks.TOKEN_RULE, "to");
+        Checks.destination(to, "to");
         Checks.nonBlankText(requestedBy, 255, "requested_by");
     }
 

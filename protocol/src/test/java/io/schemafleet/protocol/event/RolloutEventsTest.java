@@ -104,4 +104,17 @@ class RolloutEventsTest {
         assertThatThrownBy(() -> new TenantPinned("t", "has space", "a")).isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> new WaveAdmitted("r", "w", -1)).isInstanceOf(InvalidEventException.class);
     }
+
+    @Test
+    void aDestinationSentToAgentsIsNeverCountedFromWhereATenantIs() {
+        for (String relative : List.of("-1", "+2", "perf@-1")) {
+            assertThatThrownBy(() -> new TenantPinned("t", relative, "a")).isInstanceOf(InvalidEventException.class)
+                    .hasMessage("to '" + relative + "' is invalid: a destination sent to agents names a revision, not"
+                            + " a count from where a tenant is");
+            assertThatThrownBy(() -> RolloutStarted.toWholeFleet("r-1", relative))
+                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("names a revision");
+        }
+        assertThat(new TenantPinned("t", "perf@head", "a").to()).isEqualTo("perf@head");
+        assertThat(RolloutStarted.toWholeFleet("r-1", "ae1027a6acf").to()).isEqualTo("ae1027a6acf");
+    }
 }
