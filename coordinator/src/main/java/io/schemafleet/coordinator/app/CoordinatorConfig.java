@@ -25,7 +25,7 @@ public class CoordinatorConfig {
     private String topicPrefix = Topics.DEFAULT_PREFIX;
     private int reportPartitions = Topics.DEFAULT_REPORT_PARTITIONS;
     private Short replicationFactor;
-    private String producerId = "schemafleet-coordinator";
+    private String producerId;
     private Map<String, String> kafkaProperties = new LinkedHashMap<>();
     private Duration awaitProjection = Duration.ofSeconds(30);
     private Duration describeTimeout = Duration.ofSeconds(15);
@@ -77,10 +77,11 @@ public class CoordinatorConfig {
     /**
      * {@code schemafleet.producer-id}: the event writer's Kafka {@code transactional.id}
      * and the envelopes' {@code producer}. A second coordinator with the same id fences
-     * the first. Default {@code schemafleet-coordinator}.
+     * the first. Default {@code <topic prefix>-coordinator} ({@code schemafleet-coordinator}),
+     * so that the coordinators of separate fleets on one Kafka cluster do not fence each other.
      */
     public String getProducerId() {
-        return producerId;
+        return producerId != null ? producerId : topicPrefix + "-coordinator";
     }
 
     public void setProducerId(String producerId) {

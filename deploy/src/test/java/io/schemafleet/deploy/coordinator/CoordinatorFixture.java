@@ -8,6 +8,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.schemafleet.agent.support.TestPostgres;
 import io.schemafleet.coordinator.app.CoordinatorApplication;
+import io.schemafleet.coordinator.app.CoordinatorConfig;
 import io.schemafleet.coordinator.security.Role;
 import io.schemafleet.coordinator.security.Tokens;
 import io.schemafleet.deploy.PrometheusText;
@@ -206,6 +207,11 @@ public final class CoordinatorFixture implements AutoCloseable {
     /** The running coordinator's base URL, as the CLI's {@code --url} takes it. */
     String url() {
         return base().toString();
+    }
+
+    /** The Kafka {@code transactional.id} its event writer uses. */
+    public String producerId() {
+        return context().getBean(CoordinatorConfig.class).getProducerId();
     }
 
     /** The running coordinator's application context (its router, beans, server). */

@@ -152,7 +152,10 @@ class CoordinatorIT {
         fixture = new CoordinatorFixture("fenced");
         fixture.start();
         Map<String, String> examples = CoordinatorFixture.exampleFiles();
-        try (CoordinatorFixture twin = fixture.mirror().with("schemafleet.producer-id", "schemafleet-coordinator")) {
+        String producerId = fixture.producerId();
+        assertThat(producerId).as("the default, after the topic prefix").isEqualTo(fixture.topics.prefix()
+                + "-coordinator");
+        try (CoordinatorFixture twin = fixture.mirror().with("schemafleet.producer-id", producerId)) {
             twin.start();
 
             // when: the first one writes, twice
@@ -162,7 +165,7 @@ class CoordinatorIT {
             // then: refused, saying why, and without taking the id back: the second one still writes
             assertThat(fenced.status()).as("%s", fenced).isEqualTo(503);
             assertThat(fenced.json().path("error").path("message").asText())
-                    .contains("another coordinator with producer id schemafleet-coordinator took over");
+                    .contains("another coordinator with producer id " + producerId + " took over");
             assertThat(again.status()).as("%s", again).isEqualTo(503);
             Reply twinWrites = twin.post("/api/revisions", CoordinatorFixture.filesBody(examples));
             assertThat(twinWrites.status()).as("the second coordinator's write: %s", twinWrites).isEqualTo(201);

@@ -189,8 +189,8 @@ class KafkaPartitionIT {
                 try (Admin admin = Admin.create(kafka.clientConfig())) {
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                             .alias("the broker aborted the coordinator's transaction").ignoreExceptions().until(() -> {
-                                var txn = admin.describeTransactions(List.of(TRANSACTIONAL_ID)).all().get()
-                                        .get(TRANSACTIONAL_ID);
+                                String id = cast.coordinator().producerId();
+                                var txn = admin.describeTransactions(List.of(id)).all().get().get(id);
                                 return proxy.partitioned() && txn.state() == TransactionState.COMPLETE_ABORT;
                             });
                 } finally {
@@ -205,9 +205,6 @@ class KafkaPartitionIT {
 
     /** The embedded broker's (Kafka 4's default): the broker aborts a timed-out transaction without fencing. */
     private static final short TRANSACTION_VERSION_OF_THE_BROKER = 2;
-
-    /** The coordinator's transactional id: its default producer id. */
-    private static final String TRANSACTIONAL_ID = "schemafleet-coordinator";
 
     /**
      * A coordinator behind a proxy (its clients give a request up after 2 s, a transaction
