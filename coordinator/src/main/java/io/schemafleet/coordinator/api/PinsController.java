@@ -18,6 +18,7 @@ import io.schemafleet.coordinator.rollout.RolloutService;
 import io.schemafleet.protocol.event.TenantPinned;
 
 import java.util.Map;
+import java.util.Set;
 
 /** Pins: {@code POST /api/tenants/{id}/pin}, {@code /unpin}, {@code GET /api/pins}. */
 @Controller("/api")
@@ -44,14 +45,26 @@ public class PinsController {
             return notFound(id);
         }
         String to = null;
+        JsonNode json;
         try {
-            JsonNode json = body == null || body.isBlank() ? null : JSON.readTree(body);
-            if (json != null && json.path("to").isTextual()) {
-                to = json.get("to").asText();
-            }
+            json = body == null || body.isBlank() ? null : JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
-                    "expected {\"to\":\"<revision>\"} or no body: " + e.getOriginalMessage());
+            throw invalid("expected {\"to\":\"<revision>\"}, {} or no body: " + e.getOriginalMessage());
+        }
+        // A misspelt or mistyped field must not pin the tenant where it is instead of where it was meant to go.
+        if (json != null && !json.isNull()) {
+            if (!json.isObject()) {
+                throw invalid("expected {\"to\":\"<revision>\"}, {} or no body");
+            }
+            WaveRequests.onlyFields(json, Set.of("to"), "the pin");
+            JsonNode given = json.get("to");
+            if (given != null && !given.isNull()) {
+                if (!given.isTextual() || given.asText().isBlank()) {
+                    throw invalid("'to' must be a revision (a non-empty string), or left out to pin the tenant where"
+                            + " it is");
+                }
+                to = given.asText();
+            }
         }
         TenantPinned pinned = service.pin(id, to, RolloutsController.REQUESTED_BY);
         return HttpResponse.ok(new PinAnswer(pinned.tenant(), pinned.to()));
@@ -70,6 +83,10 @@ public class PinsController {
     @Get("/pins")
     public Map<String, String> pins() {
         return queries.pins();
+    }
+
+    private static RequestRefused invalid(String message) {
+        return new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", message);
     }
 
     private static HttpResponse<?> notFound(String id) {

@@ -152,7 +152,14 @@ public class RolloutService implements AutoCloseable {
             if (MigrationPlanner.relativeToCurrent(destination)) {
                 throw invalid("InvalidRequest", "a pin needs an absolute destination, not '" + destination + "'");
             }
-            checkResolves(published.graph(), destination);
+            RevisionGraph graph = published.graph();
+            checkResolves(graph, destination);
+            if (floating(destination)) {
+                throw invalid("InvalidRequest", "a pin holds a tenant in place, and '" + destination + "' moves with"
+                        + " every publish (it is " + String.join(", ", PublishedGraph.headsAt(graph, destination))
+                        + " now): name a revision");
+            }
+            destination = canonical(graph, destination);
             TenantPinned pinned;
             try {
                 pinned = new TenantPinned(tenant, destination, by);
@@ -267,7 +274,7 @@ public class RolloutService implements AutoCloseable {
     private static String resolve(RevisionGraph graph, String to, Optional<RolloutRow> current) {
         if (!MigrationPlanner.relativeToCurrent(to)) {
             checkResolves(graph, to);
-            return to;
+            return canonical(graph, to);
         }
         if (current.isEmpty()) {
             throw invalid("InvalidRequest", "'" + to + "' is relative to the fleet's destination, and there is none"
@@ -304,6 +311,29 @@ public class RolloutService implements AutoCloseable {
             return heads.size() == 1 ? heads.get(0) : null;
         } catch (RevisionGraphException e) {
             return null;
+        }
+    }
+
+    /** {@code head}, {@code heads}, {@code label@head}: where they lead changes with what is published. */
+    static boolean floating(String destination) {
+        String symbol = destination.substring(destination.lastIndexOf('@') + 1);
+        return symbol.equals("head") || symbol.equals("heads");
+    }
+
+    /**
+     * A fixed destination as it is recorded: by the whole id of the revision it names, so that
+     * a revision published later whose id starts the same cannot make it ambiguous (an id is
+     * accepted by any unique prefix, as by Alembic). {@code base}, branch labels and floating
+     * destinations are kept as written: they are names, not prefixes.
+     */
+    static String canonical(RevisionGraph graph, String destination) {
+        if (floating(destination) || destination.equals("base") || graph.labelledRevision(destination).isPresent()) {
+            return destination;
+        }
+        try {
+            return graph.resolveOne(destination).orElse(destination);
+        } catch (RevisionGraphException e) {
+            return destination; // several revisions: recorded as written, as checkResolves let it through
         }
     }
 

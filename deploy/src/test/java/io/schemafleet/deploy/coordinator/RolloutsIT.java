@@ -165,11 +165,31 @@ class RolloutsIT {
         assertThat(byHeads.path(A).asInt()).isEqualTo(10);
         assertThat(byHeads.path(B).asInt()).isEqualTo(10);
 
+        // A pin holds a tenant in place: not at a destination that moves, nor at what a request did not mean.
+        for (String body : List.of("{\"to\":\"head\"}", "{\"to\":\"heads\"}", "{\"too\":\"base\"}",
+                "{\"to\":123}", "{\"to\":\"\"}", "[]")) {
+            CoordinatorFixture.Reply refused = coordinator.post("/api/tenants/t_15/pin",
+                    CoordinatorFixture.JSON.readTree(body));
+            assertThat(refused.status()).as("%s: %s", body, refused).isEqualTo(400);
+        }
+        assertThat(coordinator.post("/api/tenants/t_15/pin", CoordinatorFixture.JSON.readTree("{\"to\":\"head\"}"))
+                .json().at("/error/message").asText()).isEqualTo("a pin holds a tenant in place, and 'head' moves"
+                + " with every publish (it is " + B + " now): name a revision");
+        assertThat(coordinator.get("/api/pins").json().size()).as("nothing pinned by the refused requests").isZero();
+        // A revision named by the start of its id is recorded whole: a later revision cannot make it ambiguous.
+        JsonNode byPrefix = coordinator.post("/api/tenants/t_16/pin", CoordinatorFixture.JSON.readTree(
+                "{\"to\":\"" + B.substring(0, 6) + "\"}")).json();
+        assertThat(byPrefix.get("to").asText()).isEqualTo(B);
+        assertThat(coordinator.post("/api/tenants/t_16/unpin", CoordinatorFixture.JSON.createObjectNode()).status())
+                .isEqualTo(200);
+
         // A pinned tenant stays where it is through the next rollout, and follows once unpinned.
         JsonNode pin = coordinator.post("/api/tenants/t_15/pin", CoordinatorFixture.JSON.createObjectNode()).json();
         assertThat(pin.get("to").asText()).isEqualTo(B);
         publish(revision(C, B, "ALTER TABLE items ADD COLUMN price int", "ALTER TABLE items DROP COLUMN price"));
-        awaitRollout(startRollout(body("head")), r -> r.path("state").asText().equals("completed"));
+        JsonNode toC = startRolloutAnswer(body(C.substring(0, 6)));
+        assertThat(toC.get("to").asText()).as("recorded by the whole id").isEqualTo(C);
+        awaitRollout(toC.get("rollout_id").asText(), r -> r.path("state").asText().equals("completed"));
         awaitTenants(19, C);
         assertThat(coordinator.get("/api/tenants/t_15").json().at("/tenant/heads").asText()).isEqualTo(B);
         assertThat(coordinator.post("/api/tenants/t_15/unpin", CoordinatorFixture.JSON.createObjectNode()).status())
