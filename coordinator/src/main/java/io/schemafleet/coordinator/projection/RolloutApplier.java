@@ -61,7 +61,8 @@ final class RolloutApplier {
                     + " ON CONFLICT (tenant) DO UPDATE SET destination = EXCLUDED.destination,"
                     + " pinned_at = EXCLUDED.pinned_at, requested_by = EXCLUDED.requested_by",
                     e.tenant(), e.to(), at, e.requestedBy());
-            RecordApplier.history(c, record, e.tenant(), envelope.at(), envelope.type().code(), null, null, null,
+            // Where it is pinned, in the heads column: where the tenant is to stay.
+            RecordApplier.history(c, record, e.tenant(), envelope.at(), envelope.type().code(), null, e.to(), null,
                     null, null);
         } else if (body instanceof TenantUnpinned e) {
             update(c, "DELETE FROM pins WHERE tenant = ?", e.tenant());

@@ -182,6 +182,9 @@ class RolloutsIT {
         assertThat(byPrefix.get("to").asText()).isEqualTo(B);
         assertThat(coordinator.post("/api/tenants/t_16/unpin", CoordinatorFixture.JSON.createObjectNode()).status())
                 .isEqualTo(200);
+        JsonNode history = coordinator.get("/api/tenants/t_16?history=2").json().get("history");
+        assertThat(history.findValuesAsText("type")).containsExactly("tenant_unpinned", "tenant_pinned");
+        assertThat(history.get(1).get("heads").asText()).as("where it was pinned").isEqualTo(B);
 
         // A pinned tenant stays where it is through the next rollout, and follows once unpinned.
         JsonNode pin = coordinator.post("/api/tenants/t_15/pin", CoordinatorFixture.JSON.createObjectNode()).json();
