@@ -23,7 +23,7 @@ final class FleetFormat {
     }
 
     /** {@code schemafleet status}: the fleet against its destination, tenants by state and by heads. */
-    static List<String> status(FleetView fleet, long poisonRecords) {
+    static List<String> status(FleetView fleet, long poisonRecords, List<String> staleAgents) {
         List<String> lines = new ArrayList<>();
         if (fleet.destination() == null) {
             lines.add(field("destination", "none (no rollout yet)"));
@@ -33,7 +33,9 @@ final class FleetFormat {
         }
         long percent = fleet.reported() == 0 ? 0 : fleet.converged() * 100 / fleet.reported();
         lines.add(field("converged", fleet.converged() + " of " + fleet.reported() + " tenants (" + percent + "%)"));
-        lines.add(field("agents", Long.toString(fleet.agents())));
+        lines.add(field("agents", fleet.agents() + (staleAgents.isEmpty() ? "" : " (" + staleAgents.size()
+                + " not heard for over " + STALE_HEARTBEAT.toMinutes() + " min: " + String.join(", ", staleAgents)
+                + ")")));
         if (poisonRecords > 0) {
             lines.add(field("poison", poisonRecords + " records skipped"));
         }
@@ -293,15 +295,29 @@ final class FleetFormat {
         return lines;
     }
 
+    /** The ids of the agents whose newest heartbeat is older than {@link #STALE_HEARTBEAT}. */
+    static List<String> staleAgents(JsonNode answer, Instant now) {
+        List<String> stale = new ArrayList<>();
+        for (JsonNode a : answer.path("agents")) {
+            String heard = a.path("heard_at").asText(a.path("last_heartbeat_at").asText(null));
+            if (heard != null && age(heard, now).compareTo(STALE_HEARTBEAT) > 0) {
+                stale.add(a.path("id").asText());
+            }
+        }
+        return stale;
+    }
+
     /** {@code 4s ago}, {@code 3m ago (stale)}: from a time to {@code now}, in the largest whole unit. */
     private static String ago(String time, Instant now) {
-        Duration age = Duration.between(Instant.parse(time), now);
-        if (age.isNegative()) {
-            age = Duration.ZERO; // a clock a little ahead of this machine's
-        }
+        Duration age = age(time, now);
         long s = age.toSeconds();
         String text = s < 120 ? s + "s" : s < 7_200 ? s / 60 + "m" : s < 172_800 ? s / 3_600 + "h" : s / 86_400 + "d";
         return text + " ago" + (age.compareTo(STALE_HEARTBEAT) > 0 ? " (stale)" : "");
+    }
+
+    private static Duration age(String time, Instant now) {
+        Duration age = Duration.between(Instant.parse(time), now);
+        return age.isNegative() ? Duration.ZERO : age; // a clock a little ahead of this machine's
     }
 
     private static String field(String name, String value) {

@@ -96,6 +96,7 @@ class FleetCommandsTest {
                 "agent-b refused 2 events; the latest: unsigned: rollout_started event e-1 at schemafleet.rollouts-0@4");
         assertThat(FleetFormat.agents(JSON.readTree("{\"agents\":[]}"), Instant.now()))
                 .containsExactly("no agent has sent a heartbeat yet");
+        assertThat(FleetFormat.staleAgents(answer, Instant.parse("2026-11-22T10:00:00Z"))).containsExactly("agent-b");
     }
 
     @Test
@@ -358,7 +359,9 @@ class FleetCommandsTest {
 
     @Test
     void statusIsATableAndJsonIsTheApisAnswer() throws Exception {
-        api.answer("GET /api/fleet", 200, FLEET);
+        api.answer("GET /api/fleet", 200, FLEET).answer("GET /api/agents", 200, "{\"agents\":["
+                + "{\"id\":\"a1\",\"heard_at\":\"" + Instant.now() + "\"},"
+                + "{\"id\":\"a2\",\"heard_at\":\"2026-01-01T00:00:00Z\"}]}");
 
         CliRunner.Result text = runOk("status", "--url", api.url());
         CliRunner.Result json = runOk("status", "--url", api.url(), "--json");
@@ -367,7 +370,7 @@ class FleetCommandsTest {
                 "destination  head (c8626eb4ecaa)",
                 "rollout      r-1 (running)",
                 "converged    20 of 30 tenants (66%)",
-                "agents       2",
+                "agents       2 (1 not heard for over 1 min: a2)",
                 "poison       7 records skipped",
                 "",
                 "STATE      TENANTS",
