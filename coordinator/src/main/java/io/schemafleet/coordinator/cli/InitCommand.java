@@ -23,7 +23,8 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.isDirectory(dir)) {
+        boolean existed = Files.isDirectory(dir);
+        if (existed) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.anyMatch(p -> p.getFileName().toString().endsWith(".sql"))) {
                     throw new CliFailure("CommandError", "directory " + dir + " already holds revision files");
@@ -37,8 +38,8 @@ final class InitCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().printf("Created revisions directory %s%nNext: schemafleet revision --dir %s -m \"first revision\"%n",
-                dir, dir);
+        spec.commandLine().getOut().printf("%s revisions directory %s%nNext: schemafleet revision --dir %s -m"
+                + " \"first revision\"%n", existed ? "Using the empty" : "Created", dir, dir);
         return 0;
     }
 }

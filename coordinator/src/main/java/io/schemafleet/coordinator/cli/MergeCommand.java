@@ -39,11 +39,12 @@ final class MergeCommand implements Callable<Integer> {
         RevisionWriter writer = new RevisionWriter(dir.load());
         List<String> parents = writer.parents(revisions, false);
         if (parents.size() < 2) {
-            throw new CliFailure("CommandError", "a merge needs at least two heads; " + revisions
-                    + " names " + parents);
+            throw new CliFailure("CommandError", "a merge needs at least two heads to join; "
+                    + String.join(" ", revisions) + " names " + (parents.isEmpty() ? "none"
+                    : "only " + String.join(", ", parents)));
         }
         String id = revId != null ? revId : writer.newId();
-        Path path = writer.write(new Revision(id, parents, branchLabels, List.of(), message.strip(), true, "", ""));
+        Path path = writer.write(new Revision(id, parents, branchLabels, List.of(), RevisionWriter.message(message), true, "", ""));
         spec.commandLine().getOut().printf("Generating %s ... done%n", path);
         return 0;
     }

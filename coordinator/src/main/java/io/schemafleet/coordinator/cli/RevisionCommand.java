@@ -49,7 +49,7 @@ final class RevisionCommand implements Callable<Integer> {
         RevisionWriter writer = new RevisionWriter(dir.load());
         String id = revId != null ? revId : writer.newId();
         Revision revision = new Revision(id, writer.parents(List.of(head), splice), branchLabels,
-                writer.dependencies(dependsOn), message.strip(), !nonTransactional, "", "");
+                writer.dependencies(dependsOn), RevisionWriter.message(message), !nonTransactional, "", "");
         Path path = writer.write(revision);
         spec.commandLine().getOut().printf("Generating %s ... done%n", path);
         return 0;

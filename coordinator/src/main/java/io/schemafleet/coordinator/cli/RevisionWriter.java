@@ -85,6 +85,15 @@ final class RevisionWriter {
     }
 
     /** Validates the graph with {@code revision} added, then writes its file. */
+    /** The {@code -m} text as a revision keeps it: one line, said before any id is made up for it. */
+    static String message(String message) {
+        String stripped = message.strip();
+        if (stripped.isEmpty() || stripped.contains("\n") || stripped.contains("\r")) {
+            throw new CliFailure("CommandError", "-m: the message must be one line of text (it opens the revision file)");
+        }
+        return stripped;
+    }
+
     Path write(Revision revision) {
         List<Revision> all = new ArrayList<>(graph.revisions());
         all.add(revision);

@@ -44,8 +44,11 @@ class AuthoringCommandsTest {
         Files.createDirectories(dir());
         Files.writeString(dir().resolve("README.md"), "notes");
 
-        // when / then
-        runOk("init", dir().toString());
+        // when
+        CliRunner.Result result = runOk("init", dir().toString());
+
+        // then
+        assertThat(result.outLines().get(0)).isEqualTo("Using the empty revisions directory " + dir());
     }
 
     @Test
@@ -263,9 +266,10 @@ class AuthoringCommandsTest {
         CliRunner.Result result = runFailing("merge", "--dir", dir().toString(), "heads", "-m", "nothing to merge");
 
         // then
-        assertThat(result.err()).contains("a merge needs at least two heads");
+        assertThat(result.err()).contains("a merge needs at least two heads to join; heads names only b200");
         assertThat(sqlFileNames(dir())).hasSize(2);
     }
+
 
     @Test
     void revisionWithATakenIdIsRefusedAndNothingIsOverwritten() throws Exception {
@@ -306,7 +310,8 @@ class AuthoringCommandsTest {
                 "--head", "b200");
 
         // then
-        assertThat(result.err()).contains("message");
+        assertThat(result.err()).as("said before an id is made up for it")
+                .isEqualTo("error: -m: the message must be one line of text (it opens the revision file)\n");
         assertThat(sqlFileNames(dir())).hasSize(3);
     }
 
