@@ -21,7 +21,7 @@ import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.protocol.event.DescribeRequested;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +57,10 @@ public class DriftController {
     public record DriftReport(long drifted, List<DriftQueries.HeadsGroup> groups, FleetQueries.TenantPage tenants) {
     }
 
-    /** {@code {"tenant": "a", "against": "b"}}; without {@code against}, a tenant with the majority's schema. */
+    /**
+     * {@code {"tenant": "a", "against": "b"}}; without {@code against}, another tenant with the
+     * majority's schema, preferring one whose agent was heard most recently.
+     */
     @Introspected
     public record DiffRequest(@Nullable String tenant, @Nullable String against) {
     }
@@ -69,7 +72,8 @@ public class DriftController {
      * @param fingerprints       each tenant's fingerprint, as described just now
      * @param identical          true when the descriptions are equal
      * @param lines              unified-diff lines: {@code "- "} only {@code tenant} has, {@code "+ "} only
-     *                           {@code against} has, {@code "  "} context, {@code "@@"} a cut
+     *                           {@code against} has, {@code "  "} context; each hunk opens with {@code "@@"},
+     *                           then the line its first line sits under, if any ({@code "@@ table users"})
      */
     public record DiffAnswer(String tenant, String against, boolean againstMajority, Map<String, String> fingerprints,
                              boolean identical, List<String> lines) {
@@ -93,32 +97,28 @@ public class DriftController {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest",
                     "expected {\"tenant\": \"a\", \"against\": \"b\"} (against is optional: the majority)");
         }
-        TenantsController.requireTenantId(request.tenant(), "tenant");
-        if (request.against() != null && !request.against().isBlank()) {
+        String tenant = request.tenant();
+        TenantsController.requireTenantId(tenant, "tenant");
+        boolean majority = request.against() == null || request.against().isBlank();
+        if (!majority) {
             TenantsController.requireTenantId(request.against(), "against");
-        }
-        Optional<FleetQueries.Tenant> left = fleet.tenant(request.tenant());
-        if (left.isEmpty()) {
-            return notFound(request.tenant());
-        }
-        String against = request.against();
-        boolean majority = against == null || against.isBlank();
-        if (majority) {
-            against = drift.majorityTenant(Heads.parse(left.get().heads())).orElse(null);
-            if (against == null || against.equals(request.tenant())) {
-                throw new RequestRefused(RequestRefused.Reason.CONFLICT, "NoMajority", "tenant " + request.tenant()
-                        + (against == null ? " has no majority schema to compare with at its heads ("
-                        + left.get().heads() + ")" : " has the majority schema itself")
-                        + ": name a second tenant to compare with (\"against\"; on the command line,"
-                        + " diff TENANT OTHER)");
+            if (request.against().equals(tenant)) {
+                throw new RequestRefused(RequestRefused.Reason.INVALID, "InvalidRequest", "tenant and against are"
+                        + " both " + tenant + ": compare a tenant with another one");
             }
-        } else if (fleet.tenant(against).isEmpty()) {
+        }
+        Optional<FleetQueries.Tenant> left = fleet.tenant(tenant);
+        if (left.isEmpty()) {
+            return notFound(tenant);
+        }
+        String against = majority ? majorityTenant(left.get()) : request.against();
+        Optional<FleetQueries.Tenant> right = fleet.tenant(against);
+        if (right.isEmpty()) {
             return notFound(against);
         }
-        List<String> both = List.of(request.tenant(), against);
-        DescribeRequested asked = writer.requestDescriptions(both, "api");
-        Map<String, DriftQueries.Description> answers = awaitDescriptions(asked, both);
-        DriftQueries.Description a = answers.get(request.tenant());
+        DescribeRequested asked = writer.requestDescriptions(List.of(tenant, against), "api");
+        Map<String, DriftQueries.Description> answers = awaitDescriptions(asked, List.of(left.get(), right.get()));
+        DriftQueries.Description a = answers.get(tenant);
         DriftQueries.Description b = answers.get(against);
         List<String> lines = LineDiff.of(a.description(), b.description(), CONTEXT);
         Map<String, String> fingerprints = new LinkedHashMap<>();
@@ -127,25 +127,41 @@ public class DriftController {
         return HttpResponse.ok(new DiffAnswer(a.tenant(), b.tenant(), majority, fingerprints, lines.isEmpty(), lines));
     }
 
+    /** Another tenant with the majority's schema at {@code tenant}'s heads, or a 409 saying why there is none. */
+    private String majorityTenant(FleetQueries.Tenant tenant) {
+        // Decided by the tenant's own fingerprint, not by which tenant the query picks, so the answer does not
+        // depend on which agent was heard last.
+        boolean isMajority = "converged".equals(tenant.state()) && tenant.fingerprint() != null
+                && tenant.fingerprint().equals(tenant.majorityFingerprint());
+        Optional<String> other = isMajority ? Optional.empty()
+                : drift.majorityTenant(Heads.parse(tenant.heads()), tenant.id());
+        return other.orElseThrow(() -> new RequestRefused(RequestRefused.Reason.CONFLICT, "NoMajority", "tenant "
+                + tenant.id() + (isMajority ? " has the majority schema itself"
+                : " has no majority schema to compare with at its heads (" + tenant.heads() + ")")
+                + ": name a second tenant to compare with (\"against\"; on the command line, diff TENANT OTHER)"));
+    }
+
     /** Polls the projection for each tenant's answer until the describe timeout. */
-    private Map<String, DriftQueries.Description> awaitDescriptions(DescribeRequested asked, List<String> tenants) {
+    private Map<String, DriftQueries.Description> awaitDescriptions(DescribeRequested asked,
+                                                                   List<FleetQueries.Tenant> tenants) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, DriftQueries.Description> answers = new LinkedHashMap<>();
         while (true) {
-            for (String tenant : tenants) {
-                if (!answers.containsKey(tenant)) {
-                    drift.description(tenant, asked.requestId()).ifPresent(d -> answers.put(tenant, d));
+            for (FleetQueries.Tenant tenant : tenants) {
+                if (!answers.containsKey(tenant.id())) {
+                    drift.description(tenant.id(), asked.requestId()).ifPresent(d -> answers.put(tenant.id(), d));
                 }
             }
             if (answers.size() == tenants.size()) {
                 return answers;
             }
             if (System.nanoTime() > deadline) {
-                List<String> missing = new ArrayList<>(tenants);
-                missing.removeAll(answers.keySet());
+                List<String> missing = tenants.stream().filter(t -> !answers.containsKey(t.id()))
+                        .map(this::withAgent).toList();
                 throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "NoDescription",
                         "no schema description from " + String.join(" and ", missing) + " within "
-                        + timeout.toSeconds() + " s: is its agent running? (request " + asked.requestId() + ")");
+                        + timeout.toSeconds() + " s: " + (missing.size() == 1 ? "is its agent" : "are their agents")
+                        + " running? (request " + asked.requestId() + ")");
             }
             try {
                 Thread.sleep(100);
@@ -154,6 +170,12 @@ public class DriftController {
                 throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "Unavailable", "interrupted");
             }
         }
+    }
+
+    /** {@code t1 (agent a1, last heard 2026-01-01T00:00:00Z)}: who should have answered for a tenant. */
+    private String withAgent(FleetQueries.Tenant tenant) {
+        return tenant.id() + " (agent " + tenant.agent() + ", " + drift.agentHeardAt(tenant.agent())
+                .map(at -> "last heard " + at.truncatedTo(ChronoUnit.SECONDS)).orElse("never heard") + ")";
     }
 
     private static HttpResponse<?> notFound(String tenant) {

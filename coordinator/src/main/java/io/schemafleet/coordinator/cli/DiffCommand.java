@@ -7,12 +7,16 @@ import picocli.CommandLine.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code schemafleet diff TENANT [OTHER]}: like diff(1), exit 0 when the schemas are equal and 1 when not. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
+/**
+ * {@code schemafleet diff TENANT [OTHER]}: like diff(1), exit 0 when the schemas are equal,
+ * 1 when not and 2 when there is no answer (an unknown tenant, an agent that did not answer).
+ */
+@Command(name = "diff", mixinStandardHelpOptions = true, exitCodeOnExecutionException = 2,
         description = {"What differs between two tenants' schemas, from descriptions their agents send on request"
                 + " (POST /api/drift/diff).",
                 "Without OTHER, TENANT is compared with a tenant that has the majority's schema at its heads.",
-                "Lines: '- ' only TENANT has, '+ ' only OTHER has. Exit 0 when identical, 1 when they differ."})
+                "Lines: '- ' only TENANT has, '+ ' only OTHER has; '@@ table …' opens a hunk among that table's lines.",
+                "Exit 0 when identical, 1 when they differ, 2 on trouble (as diff(1))."})
 final class DiffCommand extends ApiCommand {
     @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant to look at.")
     String tenant;

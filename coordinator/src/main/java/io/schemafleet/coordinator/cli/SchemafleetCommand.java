@@ -68,15 +68,17 @@ public final class SchemafleetCommand implements Runnable {
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         String type;
         String message = null;
-        int exitCode = 1;
+        // 1 unless the command says otherwise: diff's 1 means "the schemas differ", so its failures are 2.
+        int failed = cmd.getCommandSpec().exitCodeOnExecutionException();
+        int exitCode = failed;
         if (e instanceof RevisionGraphException g) {
             type = g.kind().code();
         } else if (e instanceof CliFailure f) {
             type = f.type();
-            exitCode = f.exitCode();
+            exitCode = Math.max(f.exitCode(), failed);
         } else if (e instanceof FleetClientException f) {
             type = f.type();
-            exitCode = f.isSetupProblem() ? 2 : 1;
+            exitCode = f.isSetupProblem() ? 2 : failed;
         } else if (e instanceof SchemafleetException || e instanceof UncheckedIOException
                 || e instanceof IllegalArgumentException) {
             type = "Error";

@@ -63,15 +63,34 @@ public class DriftQueries {
         });
     }
 
-    /** A tenant at {@code heads} (stored key) with the majority's schema, the most recently reported one. */
-    public Optional<String> majorityTenant(String heads) {
+    /**
+     * A tenant other than {@code except} at {@code heads} (stored key) with the majority's
+     * schema, to describe on request: the one whose agent was heard most recently (a stopped
+     * agent would leave the request unanswered), then the most recently reported, then by id.
+     */
+    public Optional<String> majorityTenant(String heads, String except) {
         return tx.executeRead(status -> {
-            try (PreparedStatement s = status.getConnection().prepareStatement("SELECT id FROM fleet_tenants"
-                    + " WHERE heads = ? AND state = 'converged' AND fingerprint = majority_fingerprint"
-                    + " ORDER BY last_report_at DESC, id LIMIT 1")) {
+            try (PreparedStatement s = status.getConnection().prepareStatement("SELECT t.id FROM fleet_tenants t"
+                    + " LEFT JOIN agents a ON a.id = t.agent"
+                    + " WHERE t.heads = ? AND t.state = 'converged' AND t.fingerprint = t.majority_fingerprint"
+                    + " AND t.id <> ? ORDER BY a.heard_at DESC NULLS LAST, t.last_report_at DESC, t.id LIMIT 1")) {
                 s.setString(1, heads);
+                s.setString(2, except);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** When the broker appended {@code agent}'s newest heartbeat; empty for an agent never heard. */
+    public Optional<Instant> agentHeardAt(String agent) {
+        return tx.executeRead(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement(
+                    "SELECT heard_at FROM agents WHERE id = ?")) {
+                s.setString(1, agent);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
                 }
             }
         });

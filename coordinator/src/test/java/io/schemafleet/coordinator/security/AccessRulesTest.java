@@ -24,6 +24,20 @@ class AccessRulesTest {
     }
 
     @Test
+    void aDiffOnlyAsksForDescriptionsSoAReadOnlyTokenMaySendIt() {
+        assertThat(AccessRules.need("POST", "/api/drift/diff")).isEqualTo(Need.READ);
+        assertThat(AccessRules.need("POST", "//api/drift/./diff/")).as("another spelling").isEqualTo(Need.READ);
+        // Exactly that POST: other methods, the paths around it and a route below it are still writes.
+        for (String method : new String[] {"PUT", "PATCH", "DELETE"}) {
+            assertThat(AccessRules.need(method, "/api/drift/diff")).as(method).isEqualTo(Need.OPERATE);
+        }
+        for (String path : new String[] {"/api/drift", "/api/drift/diff/x", "/api/drift/diffs", "/api/tenants/t1/retry"}) {
+            assertThat(AccessRules.need("POST", path)).as(path).isEqualTo(Need.OPERATE);
+        }
+        assertThat(AccessRules.need("POST", "/api/drift/diff/../../rollouts")).isEqualTo(Need.OPERATE);
+    }
+
+    @Test
     void theDashboardHealthAndTheOpenApiDocumentAreOpen() {
         for (String path : new String[] {"/", "/index.html", "/assets/app.js", "/favicon.ico", "/health",
                 "/health/liveness", "/api/openapi.yml", "/apidocs", "/prometheus-not"}) {

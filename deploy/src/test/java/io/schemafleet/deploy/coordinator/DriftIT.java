@@ -2,6 +2,7 @@ package io.schemafleet.deploy.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.deploy.CliRun;
 import io.schemafleet.deploy.Resources;
@@ -9,13 +10,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A manual ALTER TABLE on one tenant is spotted as drift within a resync, and the diff names it. */
+/**
+ * A manual ALTER TABLE on one tenant is spotted as drift within a resync, and the diff names
+ * it; a diff against the majority asks a tenant whose agent is still heard.
+ */
 class DriftIT {
     private static final int TENANTS = 5;
 
@@ -70,8 +76,10 @@ class DriftIT {
         assertThat(diff.json().path("identical").asBoolean()).isFalse();
         List<String> lines = StreamSupport.stream(diff.json().path("lines").spliterator(), false)
                 .map(JsonNode::asText).toList();
-        assertThat(lines).filteredOn(l -> !l.startsWith("  ") && !l.equals("@@"))
+        assertThat(lines).filteredOn(l -> !l.startsWith("  ") && !l.startsWith("@@"))
                 .containsExactly("-   column nickname text");
+        assertThat(lines.get(0)).as("the hunk names the table its column lines belong to: %s", lines)
+                .isEqualTo("@@ table users");
 
         // Two tenants with the same schema: identical.
         CoordinatorFixture.Reply same = coordinator.post("/api/drift/diff",
@@ -80,7 +88,21 @@ class DriftIT {
         assertThat(same.json().path("identical").asBoolean()).isTrue();
         assertThat(same.json().path("lines")).isEmpty();
 
-        // The same from the CLI: exit 1 while something drifted (drift) or differs (diff), like diff(1).
+        // A diff only asks agents to describe: a read-only token may ask for one.
+        CoordinatorFixture.Reply read = coordinator.readOnly().post("/api/drift/diff",
+                CoordinatorFixture.JSON.createObjectNode().put("tenant", "dr_00").put("against", "dr_02"));
+        assertThat(read.status()).as(read.toString()).isEqualTo(200);
+        assertThat(read.json().path("identical").asBoolean()).isFalse();
+
+        // A tenant with itself is refused at once, naming it (not after the describe timeout).
+        CoordinatorFixture.Reply itself = coordinator.post("/api/drift/diff",
+                CoordinatorFixture.JSON.createObjectNode().put("tenant", "dr_01").put("against", "dr_01"));
+        assertThat(itself.status()).as(itself.toString()).isEqualTo(400);
+        assertThat(itself.json().at("/error/type").asText()).isEqualTo("InvalidRequest");
+        assertThat(itself.json().at("/error/message").asText())
+                .isEqualTo("tenant and against are both dr_01: compare a tenant with another one");
+
+        // The same from the CLI: exit 1 while something drifted (drift) or differs (diff), 2 on trouble, like diff(1).
         CliRun driftCli = coordinator.cli("drift", "--url", coordinator.url());
         assertThat(driftCli.exit()).as(driftCli.toString()).isEqualTo(1);
         assertThat(driftCli.out()).contains("dr_02", "drifted", "schemafleet diff TENANT");
@@ -91,6 +113,10 @@ class DriftIT {
         CliRun sameCli = coordinator.cli("diff", "dr_00", "dr_01", "--url", coordinator.url());
         assertThat(sameCli.exit()).as(sameCli.toString()).isZero();
         assertThat(sameCli.lastOutLine()).isEqualTo("identical schemas");
+        CliRun nobodyCli = coordinator.cli("diff", "nobody", "--url", coordinator.url());
+        assertThat(nobodyCli.exit()).as(nobodyCli.toString()).isEqualTo(2);
+        CliRun itselfCli = coordinator.cli("diff", "dr_01", "dr_01", "--url", coordinator.url());
+        assertThat(itselfCli.exit()).as(itselfCli.toString()).isEqualTo(2);
 
         assertThat(coordinator.post("/api/drift/diff", CoordinatorFixture.JSON.createObjectNode()
                 .put("tenant", "nobody")).status()).isEqualTo(404);
@@ -101,6 +127,56 @@ class DriftIT {
         db.execute("ALTER TABLE dr_02.users DROP COLUMN nickname");
         awaitFleet(f -> f.path("by_state").path("converged").asInt() == TENANTS && !f.path("by_state").has("drifted"));
         assertThat(coordinator.cli("drift", "--url", coordinator.url()).exit()).isZero();
+    }
+
+    @Test
+    void withoutOtherTheDiffPicksAMajorityTenantWhoseAgentIsStillHeard() throws Exception {
+        coordinator = resources.add(new CoordinatorFixture("driftpick")
+                .with("schemafleet.describe-timeout", "8s"));
+        coordinator.start();
+        TestDatabase db = TestDatabase.create("driftpick");
+        resources.add(db);
+        db.execute("CREATE SCHEMA dr_00; CREATE SCHEMA dr_01; CREATE SCHEMA dr_02; CREATE SCHEMA ds_00;"
+                + " CREATE SCHEMA ds_01;");
+        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
+                .status()).isEqualTo(201);
+        assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"))
+                .status()).isEqualTo(201);
+        coordinator.startAgent(resources, db.url(), "dr_%", 4, ApplyOptions.defaults("staying-agent"));
+        awaitFleet(f -> f.path("by_state").path("converged").asInt() == 3);
+        // Started last, this agent's tenants report last: picking by the newest report would pick one of them.
+        AgentLoop stopping = coordinator.startAgent(resources, db.url(), "ds_%", 4,
+                ApplyOptions.defaults("stopping-agent"));
+        awaitFleet(f -> f.path("by_state").path("converged").asInt() == 5);
+        db.execute("ALTER TABLE dr_02.users ADD COLUMN nickname text");
+        awaitFleet(f -> f.path("by_state").path("drifted").asInt() == 1);
+        JsonNode newest = StreamSupport.stream(coordinator.get("/api/tenants?state=converged").json().path("tenants")
+                .spliterator(), false).max(Comparator.comparing(t -> Instant.parse(t.path("last_report_at").asText())))
+                .orElseThrow();
+        assertThat(newest.path("id").asText()).as("the newest report is from the agent about to stop").startsWith("ds_");
+
+        stopping.close();
+        Instant stopped = Instant.now();
+        // Once the other agent is heard after the stop (heard_at is the broker's time: the embedded broker's clock
+        // is this JVM's), it is the most recently heard for certain.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                StreamSupport.stream(coordinator.get("/api/agents").json().path("agents").spliterator(), false)
+                        .anyMatch(a -> a.path("id").asText().equals("staying-agent")
+                                && Instant.parse(a.path("heard_at").asText()).isAfter(stopped)));
+
+        CoordinatorFixture.Reply diff = coordinator.post("/api/drift/diff",
+                CoordinatorFixture.JSON.createObjectNode().put("tenant", "dr_02"));
+        assertThat(diff.status()).as(diff.toString()).isEqualTo(200);
+        assertThat(diff.json().path("against").asText()).as("a tenant of the agent still running").isIn("dr_00", "dr_01");
+        assertThat(diff.json().path("against_majority").asBoolean()).isTrue();
+
+        // Naming a tenant of the stopped agent: the answer says whose agent did not answer and when it was last heard.
+        CoordinatorFixture.Reply silent = coordinator.post("/api/drift/diff",
+                CoordinatorFixture.JSON.createObjectNode().put("tenant", "dr_02").put("against", "ds_00"));
+        assertThat(silent.status()).as(silent.toString()).isEqualTo(503);
+        assertThat(silent.json().at("/error/message").asText())
+                .startsWith("no schema description from ds_00 (agent stopping-agent, last heard 20")
+                .contains("within 8 s: is its agent running?");
     }
 
     private JsonNode awaitFleet(java.util.function.Predicate<JsonNode> condition) {
