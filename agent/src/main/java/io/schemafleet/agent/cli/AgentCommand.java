@@ -124,8 +124,13 @@ public final class AgentCommand implements Callable<Integer> {
                      LabelRules.parse(nonNull(labels), nonNull(tenantLabels)).applyTo(selection.source(pools)), pools,
                      (c, schema) -> SchemaFingerprint.of(c, schema).sha256())) {
             // The JVM exits once its shutdown hooks finish, so the hook itself stops the agent.
+            java.io.PrintWriter err = spec.commandLine().getErr();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                err.printf("agent %s stopping (a pass under way gets 30 s to finish its steps)%n", id);
+                err.flush();
                 loop.close();
+                err.printf("agent %s stopped%n", id);
+                err.flush();
                 stopped.countDown();
             }, "schemafleet-agent-stop"));
             loop.start();

@@ -39,8 +39,21 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String type, String text) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            // Both routes only read: a POST or a PUT is a mistake worth saying, not a 200.
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            status = 405;
+            type = "text/plain; charset=utf-8";
+            text = method + " is not allowed here: GET or HEAD\n";
+        }
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
+        if (method.equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1); // no body, and no length the JDK would warn about
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
