@@ -43,7 +43,9 @@ public final class ProgressBar {
             line.append("  ").append(String.join(", ", states));
         }
         long silent = total - view.reported();
-        if (silent > 0) {
+        if (view.reported() == 0 && expected <= 1) {
+            line.append("  | no tenant has reported yet"); // not "1 not reported": watch only waits for a first one
+        } else if (silent > 0) {
             line.append("  | ").append(silent).append(" not reported");
         }
         return line.append(String.format(Locale.ROOT, "  %.1f s", seconds)).toString();

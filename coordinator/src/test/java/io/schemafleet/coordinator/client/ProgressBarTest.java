@@ -45,6 +45,9 @@ class ProgressBarTest {
         assertThat(ProgressBar.render(view, 12, 0)).isEqualTo(
                 "[" + ".".repeat(30) + "]    0/12 at (no rollout yet)   0%  | 12 not reported  0.0 s");
         assertThat(view.allConverged(12)).isFalse();
+        assertThat(ProgressBar.render(view, 1, 0)).as("watch's default: waiting for a first tenant, not a missing one")
+                .isEqualTo("[" + ".".repeat(30) + "]    0/1 at (no rollout yet)   0%  | no tenant has reported yet"
+                        + "  0.0 s");
     }
 
     @Test
