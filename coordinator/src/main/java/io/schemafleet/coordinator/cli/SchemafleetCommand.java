@@ -98,6 +98,10 @@ public final class SchemafleetCommand implements Runnable {
             message = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         if (cmd.getCommand() instanceof JsonAware aware && aware.json()) {
+            // The coordinator's error as it gave it: a script reads its message, not the client's framing.
+            if (e instanceof FleetClientException f) {
+                message = f.said();
+            }
             ObjectNode error = Output.JSON.createObjectNode();
             error.putObject("error").put("type", type).put("message", message);
             Output.printJson(cmd.getOut(), error);

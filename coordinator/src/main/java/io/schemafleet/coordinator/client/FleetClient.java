@@ -269,7 +269,7 @@ public final class FleetClient {
                             + "this needs an operator token, not a read-only one", null);
             default -> new FleetClientException(FleetClientException.Kind.REFUSED, status, type,
                     (message.isEmpty() ? what + " answered " + status : message) + " (" + status + " " + type
-                            + " from " + what + ")", null);
+                            + " from " + what + ")", message.isEmpty() ? null : message, null);
         };
     }
 

@@ -25,16 +25,28 @@ public final class FleetClientException extends SchemafleetException {
     private final Kind kind;
     private final int status;
     private final String type;
+    private final String said;
 
     /**
      * @param status the HTTP status; 0 for {@link Kind#UNREACHABLE}
      * @param type   the API's error type ({@code NotFound}, {@code Conflict}, …), or a name for the kind
      */
     public FleetClientException(Kind kind, int status, String type, String message, Throwable cause) {
+        this(kind, status, type, message, null, cause);
+    }
+
+    /** @param said the coordinator's own message, as its answer gave it; null when it gave none */
+    public FleetClientException(Kind kind, int status, String type, String message, String said, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = status;
         this.type = type;
+        this.said = said;
+    }
+
+    /** The coordinator's own message, without what the client adds (status, request); else the whole message. */
+    public String said() {
+        return said != null ? said : getMessage();
     }
 
     public Kind kind() {

@@ -259,6 +259,8 @@ class FleetCommandsTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(errorType(result)).isEqualTo("NotFound");
+        assertThat(result.out()).as("the coordinator's message as it gave it")
+                .isEqualTo("{\"error\":{\"type\":\"NotFound\",\"message\":\"no tenant 'nobody' has reported\"}}\n");
     }
 
     @Test
