@@ -11,10 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -114,8 +116,9 @@ class FleetCliIT {
         assertThat(recovered.out()).contains("all 3 converged");
 
         assertThat(ok("agents", "--url", url).outLines()).first().asString().startsWith("AGENT ");
-        assertThat(ok("agents", "--url", url).outLines()).anySatisfy(line -> assertThat(line)
-                .matches("cli-agent +3 +\\d+s ago +\\S+ +\\S+ +0"));
+        // Its tenant count is its newest heartbeat's (every 2 s here), which may predate its first pass.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ok("agents", "--url", url).outLines())
+                .anySatisfy(line -> assertThat(line).matches("cli-agent +3 +\\d+s ago +\\S+ +\\S+ +0")));
 
         // A pin from the command line: where the tenant is, listed, then lifted; lifting it twice is refused.
         assertThat(ok("pin", "cli_00", "--url", url).out()).isEqualTo("tenant cli_00 pinned at c8626eb4ecaa:"
