@@ -41,10 +41,12 @@ public class FleetController {
      * @param poisonRecords     records skipped because they could not be projected
      * @param rolloutState      the newest rollout's state (running, paused, halted, aborted, completed,
      *                          superseded); null before any rollout
+     * @param pinnedElsewhere   tenants converged at a pin that is not {@code destination_heads}: held there
+     *                          by an operator, so neither converged at the destination nor behind it
      */
     public record FleetStatus(String destination, String rollout, List<String> destinationHeads, long tenants,
                               long converged, Map<String, Long> byState, Map<String, Long> byHeads, long agents,
-                              long poisonRecords, String rolloutState) {
+                              long poisonRecords, String rolloutState, long pinnedElsewhere) {
     }
 
     @Get
@@ -60,6 +62,6 @@ public class FleetController {
         return new FleetStatus(destination.map(FleetQueries.Destination::destination).orElse(null),
                 destination.map(FleetQueries.Destination::rolloutId).orElse(null), heads, counts.tenants(),
                 counts.converged(), counts.byState(), counts.byHeads(), counts.agents(), counts.poisonRecords(),
-                rollouts.current().map(RolloutRow::state).orElse(null));
+                rollouts.current().map(RolloutRow::state).orElse(null), counts.pinnedElsewhere());
     }
 }

@@ -32,7 +32,9 @@ final class FleetFormat {
             lines.add(field("rollout", fleet.rollout() + (fleet.rolloutState() == null ? "" : " (" + fleet.rolloutState() + ")")));
         }
         long percent = fleet.reported() == 0 ? 0 : fleet.converged() * 100 / fleet.reported();
-        lines.add(field("converged", fleet.converged() + " of " + fleet.reported() + " tenants (" + percent + "%)"));
+        lines.add(field("converged", fleet.converged() + " of " + fleet.reported() + " tenants (" + percent + "%)"
+                + (fleet.pinnedElsewhere() == 0 ? "" : "; " + fleet.pinnedElsewhere() + " more held at a pin elsewhere"
+                + " (schemafleet pins)")));
         lines.add(field("agents", fleet.agents() + (staleAgents.isEmpty() ? "" : " (" + staleAgents.size()
                 + " not heard for over " + STALE_HEARTBEAT.toMinutes() + " min: " + String.join(", ", staleAgents)
                 + ")")));

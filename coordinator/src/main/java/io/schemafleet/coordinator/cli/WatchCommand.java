@@ -66,7 +66,7 @@ final class WatchCommand implements Callable<Integer> {
 
     private String why(FleetWatch.Outcome outcome, FleetView last, FleetClient client) {
         String where = last == null ? "the coordinator never answered GET /api/fleet"
-                : last.converged() + " of " + Math.max(expect, last.reported()) + " tenants at "
+                : last.settled() + " of " + Math.max(expect, last.reported()) + " tenants at "
                         + (last.destination() == null ? "no destination (no rollout yet)"
                         : last.destinationText());
         return switch (outcome) {

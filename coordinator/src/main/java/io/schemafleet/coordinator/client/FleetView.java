@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public record FleetView(String destination, String rollout, String rolloutState, List<String> destinationHeads,
                         long reported, long converged, Map<String, Long> byState, Map<String, Long> byHeads,
-                        long agents) {
+                        long agents, long pinnedElsewhere) {
     /** Rollout states in which the fleet stops moving toward the destination for good. */
     public static final Set<String> HALTED_STATES = Set.of("halted", "aborted");
 
@@ -39,7 +39,7 @@ public record FleetView(String destination, String rollout, String rolloutState,
         json.path("destination_heads").forEach(h -> heads.add(h.asText()));
         return new FleetView(text(json, "destination"), text(json, "rollout"), text(json, "rollout_state"), heads,
                 json.path("tenants").asLong(), json.path("converged").asLong(), counts(json.path("by_state")),
-                counts(json.path("by_heads")), json.path("agents").asLong());
+                counts(json.path("by_heads")), json.path("agents").asLong(), json.path("pinned_elsewhere").asLong());
     }
 
     private static String text(JsonNode json, String field) {
@@ -57,9 +57,17 @@ public record FleetView(String destination, String rollout, String rolloutState,
         return byState.getOrDefault(state, 0L);
     }
 
-    /** Every one of {@code expected} tenants (and any more that reported) is at the destination. */
+    /**
+     * Every one of {@code expected} tenants (and any more that reported) is at the destination,
+     * or held at its pin elsewhere: an operator's choice, which waiting would not change.
+     */
     public boolean allConverged(int expected) {
-        return destination != null && !destinationHeads.isEmpty() && converged >= Math.max(expected, reported);
+        return destination != null && !destinationHeads.isEmpty() && settled() >= Math.max(expected, reported);
+    }
+
+    /** Tenants where they are meant to be: converged at the destination, or at a pin elsewhere. */
+    public long settled() {
+        return converged + pinnedElsewhere;
     }
 
     /** The rollout was halted or aborted: the fleet will not get further without an operator. */

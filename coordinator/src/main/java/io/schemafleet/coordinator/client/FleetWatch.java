@@ -124,7 +124,7 @@ public final class FleetWatch {
         if (trouble == 0 || troubledBefore > 0 || !troubleKey.equals(troubleKey(last))) {
             return false; // none, or some may yet be retried, or not looked at yet
         }
-        return first || (last.reported() >= expected && last.converged() + trouble >= last.reported());
+        return first || (last.reported() >= expected && last.settled() + trouble >= last.reported());
     }
 
     /** Tenants failed, blocked or dirty in the last view. */
@@ -173,21 +173,26 @@ public final class FleetWatch {
             if (allConvergedNanos < 0) {
                 allConvergedNanos = now;
                 message(String.format(Locale.ROOT, "converged: first tenant migrated after %.1f s, all %d converged after"
-                        + " %.1f s (at %s)", firstMigratedSeconds(), Math.max(expected, view.reported()),
-                        allConvergedSeconds(), view.headsText()));
+                        + " %.1f s (at %s%s)", firstMigratedSeconds(), Math.max(expected, view.reported()),
+                        allConvergedSeconds(), view.headsText(), pinned(view)));
             } else {
-                message(String.format(Locale.ROOT, "all %d converged at %s, %.1f s after the fleet set off",
-                        Math.max(expected, view.reported()), view.headsText(), (now - movedNanos) / 1e9));
+                message(String.format(Locale.ROOT, "all %d converged at %s%s, %.1f s after the fleet set off",
+                        Math.max(expected, view.reported()), view.headsText(), pinned(view), (now - movedNanos) / 1e9));
             }
         } else if (!all && converged) {
             movedNanos = now;
-            message("the fleet sets off for " + view.destinationText() + ": " + view.converged() + " of "
-                    + Math.max(expected, view.reported()) + " there");
+            message("the fleet sets off for " + view.destinationText() + ": " + view.settled() + " of "
+                    + Math.max(expected, view.reported()) + " there" + pinned(view));
         }
         converged = all;
         if (!all) {
             draw(view, now, false);
         }
+    }
+
+    /** {@code , 1 of them held at a pin elsewhere}, or nothing. */
+    private static String pinned(FleetView view) {
+        return view.pinnedElsewhere() == 0 ? "" : ", " + view.pinnedElsewhere() + " of them held at a pin elsewhere";
     }
 
     /** A line for every tenant that newly failed (blocked, dirty), and for every one that stopped failing. */

@@ -21,7 +21,7 @@ public final class ProgressBar {
      */
     public static String render(FleetView view, int expected, double seconds) {
         long total = Math.max(expected, view.reported());
-        long done = Math.min(view.converged(), total);
+        long done = Math.min(view.settled(), total); // tenants held at a pin elsewhere are where they are meant to be
         int filled = total == 0 ? 0 : (int) (done * WIDTH / total);
         int percent = total == 0 ? 0 : (int) (done * 100 / total);
         StringBuilder line = new StringBuilder("[").append("#".repeat(filled)).append(".".repeat(WIDTH - filled))
@@ -43,6 +43,9 @@ public final class ProgressBar {
             line.append("  ").append(String.join(", ", states));
         }
         long silent = total - view.reported();
+        if (view.pinnedElsewhere() > 0) {
+            line.append("  | ").append(view.pinnedElsewhere()).append(" pinned elsewhere");
+        }
         if (view.reported() == 0 && expected <= 1) {
             line.append("  | no tenant has reported yet"); // not "1 not reported": watch only waits for a first one
         } else if (silent > 0) {

@@ -80,8 +80,9 @@ public class FleetMetrics implements MultiCollector {
         }
         out.add(gauge("schemafleet_tenants", "Tenants by state, as last reported", "state", byState));
         out.add(gauge("schemafleet_tenants_behind_destination",
-                "Tenants not converged at the fleet's destination (0 before any rollout)",
-                status.destination() == null ? 0 : status.tenants() - status.converged()));
+                "Tenants not converged at the fleet's destination, those held elsewhere by a pin left out (0 before"
+                        + " any rollout)",
+                status.destination() == null ? 0 : status.tenants() - status.converged() - status.pinnedElsewhere()));
         out.add(gauge("schemafleet_tenants_failed", "Failed tenants by SQLSTATE class (first two characters;"
                 + " none: the failure had no SQLSTATE)", "sqlstate_class", byClass(query(
                 "SELECT error_sqlstate, count(*) FROM tenants WHERE state = 'failed' GROUP BY 1"))));

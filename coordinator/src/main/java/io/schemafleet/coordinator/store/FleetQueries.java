@@ -38,9 +38,14 @@ public class FleetQueries {
     public record Destination(String destination, String rolloutId) {
     }
 
-    /** Counts over the projection, all read in one transaction (a consistent snapshot). */
+    /**
+     * Counts over the projection, all read in one transaction (a consistent snapshot).
+     * {@code pinnedElsewhere}: tenants converged at a pin that is not the destination, where an
+     * operator holds them; they are not {@code converged} at the destination, and not behind.
+     */
     public record Counts(Optional<Destination> destination, long tenants, long converged,
-                         Map<String, Long> byState, Map<String, Long> byHeads, long agents, long poisonRecords) {
+                         Map<String, Long> byState, Map<String, Long> byHeads, long agents, long poisonRecords,
+                         long pinnedElsewhere) {
     }
 
     /**
@@ -94,8 +99,21 @@ public class FleetQueries {
             }
             FleetTally tally = FleetTally.of(groups, convergedHeads);
             return new Counts(destination(c), tally.tenants(), tally.converged(), tally.byState(), tally.byHeads(),
-                    count(c, "SELECT count(*) FROM agents"), count(c, "SELECT count(*) FROM poison_records"));
+                    count(c, "SELECT count(*) FROM agents"), count(c, "SELECT count(*) FROM poison_records"),
+                    pinnedElsewhere(c, convergedHeads));
         });
+    }
+
+    /** Pins are few: this reads them and their tenants' rows by key, whatever the fleet's size. */
+    private static long pinnedElsewhere(Connection c, String convergedHeads) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pins p JOIN tenants t ON t.id = p.tenant"
+                + " WHERE t.state = 'converged' AND t.heads IS DISTINCT FROM ?")) {
+            s.setString(1, convergedHeads);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**

@@ -12,7 +12,7 @@ class ProgressBarTest {
     @Test
     void showsTheFleetTowardItsDestinationWithCountsByState() {
         FleetView view = new FleetView("head", "r-1", null, List.of("c8626eb4ecaa"), 40, 30,
-                Map.of("converged", 30L, "applying", 8L, "failed", 2L), Map.of(), 2);
+                Map.of("converged", 30L, "applying", 8L, "failed", 2L), Map.of(), 2, 0);
 
         assertThat(ProgressBar.render(view, 100, 12.34)).isEqualTo(
                 "[#########.....................]   30/100 at head  30%  converged 30, applying 8, failed 2"
@@ -22,7 +22,7 @@ class ProgressBarTest {
     @Test
     void aTenantAddedByHandCountsInTheTotal() {
         FleetView view = new FleetView("head", "r-1", "running", List.of("c8626eb4ecaa"), 13, 13, Map.of("converged", 13L),
-                Map.of("c8626eb4ecaa", 13L), 2);
+                Map.of("c8626eb4ecaa", 13L), 2, 0);
 
         assertThat(ProgressBar.render(view, 12, 1)).startsWith("[" + "#".repeat(30) + "]   13/13 at head 100%");
         assertThat(view.allConverged(12)).isTrue();
@@ -39,8 +39,21 @@ class ProgressBarTest {
     }
 
     @Test
+    void aTenantHeldAtAPinElsewhereCountsAsWhereItIsMeantToBe() {
+        FleetView view = new FleetView("head", "r-1", "completed", List.of("c8626eb4ecaa"), 10, 9,
+                Map.of("converged", 10L), Map.of("c8626eb4ecaa", 9L, "5e656b9e303b", 1L), 1, 1);
+
+        assertThat(view.allConverged(10)).isTrue();
+        assertThat(ProgressBar.render(view, 10, 1.5)).isEqualTo("[" + "#".repeat(30) + "]   10/10 at head 100%"
+                + "  converged 10  | 1 pinned elsewhere  1.5 s");
+        FleetView unpinned = new FleetView("head", "r-1", "completed", List.of("c8626eb4ecaa"), 10, 9,
+                Map.of("converged", 10L), Map.of("c8626eb4ecaa", 9L, "5e656b9e303b", 1L), 1, 0);
+        assertThat(unpinned.allConverged(10)).as("the same tenant, not pinned, is behind").isFalse();
+    }
+
+    @Test
     void beforeAnyRolloutNothingIsConverged() {
-        FleetView view = new FleetView(null, null, null, List.of(), 0, 0, Map.of(), Map.of(), 0);
+        FleetView view = new FleetView(null, null, null, List.of(), 0, 0, Map.of(), Map.of(), 0, 0);
 
         assertThat(ProgressBar.render(view, 12, 0)).isEqualTo(
                 "[" + ".".repeat(30) + "]    0/12 at (no rollout yet)   0%  | 12 not reported  0.0 s");
@@ -58,7 +71,7 @@ class ProgressBarTest {
                  "agents":2,"poison_records":0,"rollout_state":"halted"}"""));
 
         assertThat(view).isEqualTo(new FleetView("head", "r-1", "halted", List.of("c8626eb4ecaa"), 12, 11,
-                Map.of("converged", 11L, "failed", 1L), Map.of("c8626eb4ecaa", 11L, "5e656b9e303b", 1L), 2));
+                Map.of("converged", 11L, "failed", 1L), Map.of("c8626eb4ecaa", 11L, "5e656b9e303b", 1L), 2, 0));
         assertThat(view.allConverged(12)).isFalse();
         assertThat(view.halted()).isTrue();
         assertThat(view.headsText()).isEqualTo("c8626eb4ecaa");
