@@ -268,8 +268,10 @@ function renderFleet() {
   const pct = total ? Math.floor((converged * 100) / total) : 0;
   $('progress').max = Math.max(total, 1);
   $('progress').value = converged;
+  const pinned = Number(f.pinned_elsewhere || 0);
   $('progress-text').replaceChildren(h('span', {id: 'fleet-converged'}, fmt(converged)), ' of ',
-    h('span', {id: 'fleet-tenants'}, fmt(total)), ` tenants at the destination (${pct}%)`);
+    h('span', {id: 'fleet-tenants'}, fmt(total)), ` tenants at the destination (${pct}%)`,
+    pinned ? `; ${fmt(pinned)} more held at a pin elsewhere` : '');
   $('fleet-agents').textContent = fmt(f.agents);
   $('fleet-poison').textContent = fmt(f.poison_records);
 
