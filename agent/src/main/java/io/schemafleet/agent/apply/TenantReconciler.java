@@ -204,9 +204,20 @@ public final class TenantReconciler {
                 }
                 rows = snapshot.rows();
             }
+            Optional<RelativeDestination> relative = RelativeDestination.of(destination);
+            String target = destination;
+            if (relative.isPresent()) {
+                // "-2" counts from where the tenant was when this reconcile began: the steps it
+                // applied since (before a retry, too) are behind it, not counted again.
+                Optional<String> left = relative.get().remaining(done.applied().size());
+                if (left.isEmpty()) {
+                    return new Verdict(TenantState.CONVERGED, rows, null, fingerprinter.fingerprint(c, tenant.schema()));
+                }
+                target = left.get();
+            }
             Plan plan;
             try {
-                plan = planner.plan(destination, rows);
+                plan = planner.plan(target, rows);
             } catch (RevisionGraphException e) {
                 return new Verdict(TenantState.BLOCKED, rows,
                         new TenantError("plan_failed", null, null, e.kind().code() + ": " + e.getMessage()), null);
@@ -216,13 +227,8 @@ public final class TenantReconciler {
             }
             int stepsBefore = done.applied().size();
             known = runSteps(c, tenant, store, destination, plan, rows, firstStep, done.applied());
-            if (MigrationPlanner.relativeToCurrent(destination) && (known != null
-                    || done.applied().size() > stepsBefore)) {
-                // "-1" counts from where the tenant was when this began: planned again from
-                // where the steps left it, it would name the step after, and so on to base.
-                return known != null
-                        ? new Verdict(TenantState.CONVERGED, known, null, fingerprinter.fingerprint(c, tenant.schema()))
-                        : new Verdict(TenantState.BLOCKED, store.rows(c), new TenantError("plan_failed", null, null,
+            if (relative.isPresent() && known == null && done.applied().size() > stepsBefore) {
+                return new Verdict(TenantState.BLOCKED, store.rows(c), new TenantError("plan_failed", null, null,
                         "another agent moved the tenant while it went to " + destination + ", which counts from"
                                 + " where it was: see where it is now, and name a revision"), null);
             }

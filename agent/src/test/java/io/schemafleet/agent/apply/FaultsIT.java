@@ -182,6 +182,26 @@ class FaultsIT {
         assertThat(appliedOnce()).containsExactly("d1", "d2", "d3");
     }
 
+    /**
+     * {@code +1} whose step committed but whose reply was lost: the retry finds the step done,
+     * and that is the one step {@code +1} asked for, not a reason to take the one after it.
+     */
+    @Test
+    void aRelativeDestinationRetriedAfterALostReplyTakesNoFurtherStep() throws Exception {
+        TenantReconciler reconciler = reconciler(AgentFixture.options("agent-a"), new Reported(), new InDoubtSteps());
+        Tenant tenant = lossyTenant();
+        assertThat(reconciler.reconcile(tenant, "d1").state()).isEqualTo(TenantState.CONVERGED);
+        LossyNetwork.arm(LossyNetwork.Fault.LOSE_REPLY);
+
+        TenantResult result = reconciler.reconcile(tenant, "+1");
+
+        assertThat(LossyNetwork.broken()).as("connections broken").isEqualTo(1);
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(result.steps()).extracting(StepRecord::revision).containsExactly("d2");
+        assertThat(appliedOnce()).containsExactly("d1", "d2");
+    }
+
     @Test
     void aStepWhoseRequestIsLostRunsAgainAndIsReportedOnce() throws Exception {
         LossyNetwork.arm(LossyNetwork.Fault.LOSE_REQUEST);
