@@ -302,8 +302,7 @@ public class RolloutService implements AutoCloseable {
      * {@code x@head}) resolved now when it names one revision; null (stays as written) otherwise.
      */
     private static String frozen(RevisionGraph graph, String to) {
-        String symbol = to.substring(to.indexOf('@') + 1);
-        if (!symbol.equals("head") && !symbol.equals("heads")) {
+        if (!floating(to)) {
             return null;
         }
         try {
@@ -331,9 +330,14 @@ public class RolloutService implements AutoCloseable {
             return destination;
         }
         try {
-            return graph.resolveOne(destination).orElse(destination);
+            // Where it leads from an empty version table: one revision (an id, a prefix, "ae10+1"), or none.
+            List<String> heads = PublishedGraph.headsAt(graph, destination);
+            if (heads.size() <= 1) {
+                return heads.isEmpty() ? "base" : heads.get(0);
+            }
+            return graph.resolveOne(destination).orElse(destination); // a revision whose dependencies stay heads
         } catch (RevisionGraphException e) {
-            return destination; // several revisions: recorded as written, as checkResolves let it through
+            return destination; // names several revisions: recorded as written, as checkResolves let it through
         }
     }
 

@@ -104,10 +104,17 @@ public class FleetQueries {
         });
     }
 
-    /** Pins are few: this reads them and their tenants' rows by key, whatever the fleet's size. */
+    /**
+     * Tenants converged at their pin (they report it as their destination), elsewhere than
+     * {@code convergedHeads}; none without a destination. Pins are few: this reads them and
+     * their tenants' rows by key, whatever the fleet's size.
+     */
     private static long pinnedElsewhere(Connection c, String convergedHeads) throws SQLException {
+        if (convergedHeads == null) {
+            return 0;
+        }
         try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pins p JOIN tenants t ON t.id = p.tenant"
-                + " WHERE t.state = 'converged' AND t.heads IS DISTINCT FROM ?")) {
+                + " WHERE t.state = 'converged' AND t.destination = p.destination AND t.heads <> ?")) {
             s.setString(1, convergedHeads);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();

@@ -202,9 +202,12 @@ class RolloutsIT {
         awaitRollout(toC.get("rollout_id").asText(), r -> r.path("state").asText().equals("completed"));
         awaitTenants(19, C);
         assertThat(coordinator.get("/api/tenants/t_15").json().at("/tenant/heads").asText()).isEqualTo(B);
-        JsonNode fleet = coordinator.get("/api/fleet").json();
-        assertThat(fleet.get("converged").asInt()).isEqualTo(19);
-        assertThat(fleet.get("pinned_elsewhere").asInt()).as("t_15, held at B: where it is meant to be").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode fleet = coordinator.get("/api/fleet").json();
+            assertThat(fleet.get("converged").asInt()).isEqualTo(19);
+            assertThat(fleet.get("pinned_elsewhere").asInt()).as("t_15, held at B: where it is meant to be")
+                    .isEqualTo(1);
+        });
         assertThat(coordinator.cli("watch", "--url", coordinator.url(), "--expect", "20", "--timeout", "30s").exit())
                 .as("watch counts it as done").isZero();
         assertThat(coordinator.post("/api/tenants/t_15/unpin", CoordinatorFixture.JSON.createObjectNode()).status())
