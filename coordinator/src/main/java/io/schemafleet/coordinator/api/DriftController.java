@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@code /api/drift}: converged tenants whose schema differs from the others at the same
@@ -34,6 +35,10 @@ import java.util.Optional;
 @Controller("/api/drift")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class DriftController {
+    /** Diffs waiting for agents at once, at most: the rest are refused rather than queued. */
+    static final int MAX_DIFFS_AT_ONCE = 4;
+    private final Semaphore diffsAtOnce = new Semaphore(MAX_DIFFS_AT_ONCE);
+
     /** Unchanged lines shown around each difference. */
     private static final int CONTEXT = 2;
 
@@ -116,8 +121,18 @@ public class DriftController {
         if (right.isEmpty()) {
             return notFound(against);
         }
-        DescribeRequested asked = writer.requestDescriptions(List.of(tenant, against), "api");
-        Map<String, DriftQueries.Description> answers = awaitDescriptions(asked, List.of(left.get(), right.get()));
+        // A read-only token may ask for diffs, and each holds a request thread while agents answer.
+        if (!diffsAtOnce.tryAcquire()) {
+            throw new RequestRefused(RequestRefused.Reason.UNAVAILABLE, "DiffBusy", MAX_DIFFS_AT_ONCE
+                    + " diffs are waiting for agents already: try again in a few seconds");
+        }
+        Map<String, DriftQueries.Description> answers;
+        try {
+            DescribeRequested asked = writer.requestDescriptions(List.of(tenant, against), "api");
+            answers = awaitDescriptions(asked, List.of(left.get(), right.get()));
+        } finally {
+            diffsAtOnce.release();
+        }
         DriftQueries.Description a = answers.get(tenant);
         DriftQueries.Description b = answers.get(against);
         List<String> lines = LineDiff.of(a.description(), b.description(), CONTEXT);
