@@ -84,8 +84,7 @@ final class RevisionWriter {
         }
     }
 
-    /** Validates the graph with {@code revision} added, then writes its file. */
-    /** The {@code -m} text as a revision keeps it: one line, said before any id is made up for it. */
+    /** The {@code -m} text as a revision keeps it: one line, or an error that names no revision id. */
     static String message(String message) {
         String stripped = message.strip();
         if (stripped.isEmpty() || stripped.contains("\n") || stripped.contains("\r")) {
@@ -94,6 +93,7 @@ final class RevisionWriter {
         return stripped;
     }
 
+    /** Validates the graph with {@code revision} added, then writes its file. */
     Path write(Revision revision) {
         List<Revision> all = new ArrayList<>(graph.revisions());
         all.add(revision);

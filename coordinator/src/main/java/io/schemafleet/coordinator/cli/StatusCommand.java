@@ -25,7 +25,7 @@ final class StatusCommand extends ApiCommand {
     private List<String> staleAgents() {
         try {
             return FleetFormat.staleAgents(client().agents(), Instant.now());
-        } catch (FleetClientException e) {
+        } catch (FleetClientException | java.time.format.DateTimeParseException e) {
             return List.of();
         }
     }

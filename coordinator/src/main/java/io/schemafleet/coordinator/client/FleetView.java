@@ -21,6 +21,7 @@ import java.util.Set;
  * @param byState          tenants per state code
  * @param byHeads          tenants per heads ({@code base} for none)
  * @param agents           agents that have sent a heartbeat
+ * @param pinnedElsewhere  tenants converged at a pin that is not the destination's heads
  */
 public record FleetView(String destination, String rollout, String rolloutState, List<String> destinationHeads,
                         long reported, long converged, Map<String, Long> byState, Map<String, Long> byHeads,

@@ -76,7 +76,7 @@ public class RolloutService implements AutoCloseable {
     /**
      * The rollout started: its id, its destination as recorded, the one it followed and that
      * one's state then ({@code running}, {@code paused}, {@code halted}: replaced;
-     * {@code completed}, {@code aborted}, {@code superseded}: it had ended already).
+     * {@code completed}, {@code aborted}: it had ended already).
      */
     public record Started(String rolloutId, String to, String supersedes, String previousState) {
     }
