@@ -32,9 +32,20 @@ public final class AccessRules {
         NOTHING, READ, OPERATE
     }
 
-    /** What a {@code method} request on {@code rawPath} (as sent, still percent-encoded) needs. */
+    /**
+     * What a {@code method} request on {@code rawPath} (as sent, still percent-encoded) needs.
+     * A path that is under {@code /api} as sent is never open, even where decoding takes it out
+     * ({@code /api/rollouts/..%2F..%2Fx/abort}): a router may match it as sent, with the
+     * {@code ..%2F} inside a path variable.
+     */
     public static Need need(String method, String rawPath) {
-        String path = normalize(rawPath);
+        Need decoded = needOf(method, normalize(rawPath));
+        String sent = rawPath == null ? "/" : rawPath.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
+        boolean apiAsSent = sent.startsWith("/api/") || sent.equals("/api");
+        return decoded == Need.NOTHING && apiAsSent ? needOf(method, sent) : decoded;
+    }
+
+    private static Need needOf(String method, String path) {
         boolean read = method.equals("GET") || method.equals("HEAD");
         if (path.equals(METRICS) || path.startsWith(METRICS + "/")) {
             return Need.READ;

@@ -53,5 +53,8 @@ class AccessRulesTest {
             assertThat(AccessRules.need("GET", path)).as(path).isNotEqualTo(Need.NOTHING);
         }
         assertThat(AccessRules.need("GET", "/%zz")).as("undecodable").isNotEqualTo(Need.NOTHING);
+        assertThat(AccessRules.need("POST", "/api/rollouts/..%2F..%2Fx/abort"))
+                .as("decoded it leaves /api, as sent a router matches it under /api").isEqualTo(Need.OPERATE);
+        assertThat(AccessRules.need("GET", "/api/tenants/..%2F..%2Findex.html")).isEqualTo(Need.READ);
     }
 }
