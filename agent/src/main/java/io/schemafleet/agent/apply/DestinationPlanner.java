@@ -30,7 +30,7 @@ final class DestinationPlanner {
                 throw upError;
             }
         }
-        if (!up.steps().isEmpty() || namesHeads(destination)) {
+        if (!up.steps().isEmpty() || MigrationPlanner.namesHeads(destination)) {
             return up;
         }
         try {
@@ -41,10 +41,5 @@ final class DestinationPlanner {
             }
             throw e;
         }
-    }
-
-    private static boolean namesHeads(String destination) {
-        String symbol = destination.substring(destination.indexOf('@') + 1);
-        return symbol.equals("head") || symbol.equals("heads");
     }
 }

@@ -9,6 +9,7 @@ import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.MigrationPlanner;
 import io.schemafleet.protocol.graph.Plan;
+import io.schemafleet.protocol.graph.RelativeDestination;
 import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.RevisionGraphException;
 import io.schemafleet.protocol.graph.Step;

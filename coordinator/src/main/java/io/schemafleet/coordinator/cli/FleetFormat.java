@@ -278,7 +278,7 @@ final class FleetFormat {
         Table table = new Table("AGENT", "TENANTS", "HEARD", "STARTED", "VERSION", "REFUSED").right(1).right(5);
         List<String> refusals = new ArrayList<>();
         for (JsonNode a : answer.path("agents")) {
-            String heard = a.path("heard_at").asText(a.path("last_heartbeat_at").asText(null));
+            String heard = heard(a);
             table.row(a.path("id").asText(), a.path("tenants").asLong(), heard == null ? null : ago(heard, now),
                     a.path("started_at").asText(null), a.path("version").asText(null), a.path("refused_events").asLong());
             if (a.path("refused_events").asLong() > 0) {
@@ -301,8 +301,8 @@ final class FleetFormat {
     static List<String> staleAgents(JsonNode answer, Instant now) {
         List<String> stale = new ArrayList<>();
         for (JsonNode a : answer.path("agents")) {
-            String heard = a.path("heard_at").asText(a.path("last_heartbeat_at").asText(null));
-            if (heard != null && age(heard, now).compareTo(STALE_HEARTBEAT) > 0) {
+            String heard = heard(a);
+            if (heard != null && stale(age(heard, now))) {
                 stale.add(a.path("id").asText());
             }
         }
@@ -314,7 +314,16 @@ final class FleetFormat {
         Duration age = age(time, now);
         long s = age.toSeconds();
         String text = s < 120 ? s + "s" : s < 7_200 ? s / 60 + "m" : s < 172_800 ? s / 3_600 + "h" : s / 86_400 + "d";
-        return text + " ago" + (age.compareTo(STALE_HEARTBEAT) > 0 ? " (stale)" : "");
+        return text + " ago" + (stale(age) ? " (stale)" : "");
+    }
+
+    /** When the broker took the agent's newest heartbeat (its own time, where older coordinators do not say). */
+    private static String heard(JsonNode agent) {
+        return agent.path("heard_at").asText(agent.path("last_heartbeat_at").asText(null));
+    }
+
+    private static boolean stale(Duration age) {
+        return age.compareTo(STALE_HEARTBEAT) > 0;
     }
 
     private static Duration age(String time, Instant now) {

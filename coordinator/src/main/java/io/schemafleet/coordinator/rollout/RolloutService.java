@@ -153,13 +153,12 @@ public class RolloutService implements AutoCloseable {
                 throw invalid("InvalidRequest", "a pin needs an absolute destination, not '" + destination + "'");
             }
             RevisionGraph graph = published.graph();
-            checkResolves(graph, destination);
-            if (floating(destination)) {
+            List<String> leadsTo = checkResolves(graph, destination);
+            if (MigrationPlanner.namesHeads(destination)) {
                 throw invalid("InvalidRequest", "a pin holds a tenant in place, and '" + destination + "' moves with"
-                        + " every publish (it is " + String.join(", ", PublishedGraph.headsAt(graph, destination))
-                        + " now): name a revision");
+                        + " every publish (it is " + String.join(", ", leadsTo) + " now): name a revision");
             }
-            destination = canonical(graph, destination);
+            destination = canonical(graph, destination, leadsTo);
             TenantPinned pinned;
             try {
                 pinned = new TenantPinned(tenant, destination, by);
@@ -273,7 +272,6 @@ public class RolloutService implements AutoCloseable {
      */
     private static String resolve(RevisionGraph graph, String to, Optional<RolloutRow> current) {
         if (!MigrationPlanner.relativeToCurrent(to)) {
-            checkResolves(graph, to);
             return canonical(graph, to);
         }
         if (current.isEmpty()) {
@@ -302,7 +300,7 @@ public class RolloutService implements AutoCloseable {
      * {@code x@head}) resolved now when it names one revision; null (stays as written) otherwise.
      */
     private static String frozen(RevisionGraph graph, String to) {
-        if (!floating(to)) {
+        if (!MigrationPlanner.namesHeads(to)) {
             return null;
         }
         try {
@@ -313,37 +311,37 @@ public class RolloutService implements AutoCloseable {
         }
     }
 
-    /** {@code head}, {@code heads}, {@code label@head}: where they lead changes with what is published. */
-    static boolean floating(String destination) {
-        String symbol = destination.substring(destination.lastIndexOf('@') + 1);
-        return symbol.equals("head") || symbol.equals("heads");
-    }
-
     /**
      * A fixed destination as it is recorded: by the whole id of the revision it names, so that
      * a revision published later whose id starts the same cannot make it ambiguous (an id is
      * accepted by any unique prefix, as by Alembic). {@code base}, branch labels and floating
-     * destinations are kept as written: they are names, not prefixes.
+     * destinations are kept as written: they are names, not prefixes. One that does not resolve
+     * in {@code graph} is refused.
      */
     static String canonical(RevisionGraph graph, String destination) {
-        if (floating(destination) || destination.equals("base") || graph.labelledRevision(destination).isPresent()) {
+        return canonical(graph, destination, checkResolves(graph, destination));
+    }
+
+    /** {@link #canonical(RevisionGraph, String)}, given where the destination leads from an empty table. */
+    private static String canonical(RevisionGraph graph, String destination, List<String> leadsTo) {
+        if (MigrationPlanner.namesHeads(destination) || destination.equals("base")
+                || graph.labelledRevision(destination).isPresent()) {
             return destination;
         }
+        if (leadsTo.size() <= 1) {
+            return leadsTo.isEmpty() ? "base" : leadsTo.get(0); // an id, a prefix, "ae10+1"
+        }
         try {
-            // Where it leads from an empty version table: one revision (an id, a prefix, "ae10+1"), or none.
-            List<String> heads = PublishedGraph.headsAt(graph, destination);
-            if (heads.size() <= 1) {
-                return heads.isEmpty() ? "base" : heads.get(0);
-            }
             return graph.resolveOne(destination).orElse(destination); // a revision whose dependencies stay heads
         } catch (RevisionGraphException e) {
-            return destination; // names several revisions: recorded as written, as checkResolves let it through
+            return destination; // names several revisions: recorded as written
         }
     }
 
-    private static void checkResolves(RevisionGraph graph, String to) {
+    /** Where {@code to} leads from an empty version table; refused when it does not resolve. */
+    private static List<String> checkResolves(RevisionGraph graph, String to) {
         try {
-            PublishedGraph.headsAt(graph, to);
+            return PublishedGraph.headsAt(graph, to);
         } catch (RevisionGraphException e) {
             throw invalid(e.kind().code(), "destination '" + to + "' does not resolve in the published graph: "
                     + e.getMessage());

@@ -1,5 +1,6 @@
 package io.schemafleet.coordinator.rollout;
 
+import io.schemafleet.protocol.graph.MigrationPlanner;
 import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.revision.Revision;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ class RecordedDestinationTest {
         for (String name : List.of("head", "heads", "perf@head", "base", "perf")) {
             assertThat(RolloutService.canonical(GRAPH, name)).isEqualTo(name);
         }
-        assertThat(RolloutService.floating("perf@head")).isTrue();
-        assertThat(RolloutService.floating("perf")).isFalse();
+        assertThat(MigrationPlanner.namesHeads("perf@head")).isTrue();
+        assertThat(MigrationPlanner.namesHeads("perf")).isFalse();
     }
 
     private static Revision rev(String id, List<String> down, List<String> labels) {

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Plans what {@code alembic upgrade|downgrade|stamp DEST} does to a version table
@@ -19,9 +18,6 @@ import java.util.regex.Pattern;
  * The same answers as Alembic 1.8, checked by a differential test against it.
  */
 public final class MigrationPlanner {
-    /** {@code -1}, {@code +2}, {@code label@-1}: counted from where a version table is. */
-    private static final Pattern RELATIVE_TO_CURRENT = Pattern.compile("(?:[^@]+@)?[+-]\\d+");
-
     private final RevisionGraph graph;
     private final RevisionCollector collector;
 
@@ -36,7 +32,16 @@ public final class MigrationPlanner {
      * names the same one whatever the table holds.
      */
     public static boolean relativeToCurrent(String destination) {
-        return RELATIVE_TO_CURRENT.matcher(destination).matches();
+        return RelativeDestination.of(destination).isPresent();
+    }
+
+    /**
+     * Whether {@code destination} is {@code head}, {@code heads} or {@code label@head}: where it
+     * leads moves with every revision published on top.
+     */
+    public static boolean namesHeads(String destination) {
+        String symbol = destination.substring(destination.lastIndexOf('@') + 1);
+        return symbol.equals("head") || symbol.equals("heads");
     }
 
     /** {@code alembic upgrade destination} from a version table holding {@code currentHeads}. */

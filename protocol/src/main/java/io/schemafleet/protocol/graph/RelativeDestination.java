@@ -1,4 +1,4 @@
-package io.schemafleet.agent.apply;
+package io.schemafleet.protocol.graph;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,18 +14,22 @@ import java.util.regex.Pattern;
  * @param sign   {@code +} or {@code -}
  * @param steps  how many
  */
-record RelativeDestination(String prefix, char sign, int steps) {
-    private static final Pattern FORM = Pattern.compile("((?:[^@]+@)?)([+-])(\\d{1,9})");
+public record RelativeDestination(String prefix, char sign, int steps) {
+    private static final Pattern FORM = Pattern.compile("((?:[^@]+@)?)([+-])(\\d+)");
 
-    /** The destination as a count of steps, if it is one. */
-    static Optional<RelativeDestination> of(String destination) {
+    /** The destination as a count of steps, if it is one ({@link MigrationPlanner#relativeToCurrent}). */
+    public static Optional<RelativeDestination> of(String destination) {
         Matcher m = FORM.matcher(destination);
-        return m.matches() ? Optional.of(new RelativeDestination(m.group(1), m.group(2).charAt(0),
-                Integer.parseInt(m.group(3)))) : Optional.empty();
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        // More steps than an int holds is as many as any graph has.
+        int steps = m.group(3).length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(m.group(3));
+        return Optional.of(new RelativeDestination(m.group(1), m.group(2).charAt(0), steps));
     }
 
     /** The destination with {@code done} of its steps behind it; empty when none is left. */
-    Optional<String> remaining(int done) {
+    public Optional<String> remaining(int done) {
         int left = steps - done;
         return left <= 0 ? Optional.empty() : Optional.of(prefix + sign + left);
     }

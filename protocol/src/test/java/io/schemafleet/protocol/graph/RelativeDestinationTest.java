@@ -1,4 +1,4 @@
-package io.schemafleet.agent.apply;
+package io.schemafleet.protocol.graph;
 
 import org.junit.jupiter.api.Test;
 
