@@ -147,6 +147,12 @@ public final class FleetWatch {
         return seconds(allConvergedNanos);
     }
 
+    /** When the first tenant got to the destination; every tenant may instead have settled at a pin elsewhere. */
+    private String firstMigrated() {
+        return firstMigratedNanos < 0 ? "no tenant migrated to the destination"
+                : String.format(Locale.ROOT, "first tenant migrated after %.1f s", firstMigratedSeconds());
+    }
+
     private void poll() {
         FleetView view;
         try {
@@ -172,9 +178,9 @@ public final class FleetWatch {
             keepLine();
             if (allConvergedNanos < 0) {
                 allConvergedNanos = now;
-                message(String.format(Locale.ROOT, "converged: first tenant migrated after %.1f s, all %d converged after"
-                        + " %.1f s (at %s%s)", firstMigratedSeconds(), Math.max(expected, view.reported()),
-                        allConvergedSeconds(), view.headsText(), pinned(view)));
+                message(String.format(Locale.ROOT, "converged: %s, all %d converged after %.1f s (at %s%s)",
+                        firstMigrated(), Math.max(expected, view.reported()), allConvergedSeconds(),
+                        view.headsText(), pinned(view)));
             } else {
                 message(String.format(Locale.ROOT, "all %d converged at %s%s, %.1f s after the fleet set off",
                         Math.max(expected, view.reported()), view.headsText(), pinned(view), (now - movedNanos) / 1e9));

@@ -95,6 +95,23 @@ class FleetWatchTest {
                 .isLessThan(text.toString().indexOf("converged: first tenant migrated"));
     }
 
+    @Test
+    void aFleetSettledOnlyAtPinsDoesNotClaimATenantMigrated() throws Exception {
+        // Every tenant is held at a pin elsewhere: the fleet is settled, none went to the destination.
+        start(exchange -> """
+                {"destination": "head", "rollout": "r-2", "rollout_state": "running", "destination_heads": ["h2"],
+                 "tenants": 2, "converged": 0, "by_state": {"converged": 2}, "by_heads": {"h1": 2}, "agents": 1,
+                 "pinned_elsewhere": 2}""");
+        StringWriter text = new StringWriter();
+        FleetWatch watch = new FleetWatch(client(), 2, System.nanoTime(), new PrintWriter(text, true), false);
+
+        FleetWatch.Outcome outcome = watch.run(FleetWatch.Until.SETTLED, Duration.ofSeconds(20), () -> false);
+
+        assertThat(outcome).as(text.toString()).isEqualTo(FleetWatch.Outcome.CONVERGED);
+        assertThat(text.toString()).contains("converged: no tenant migrated to the destination, all 2 converged after")
+                .contains("2 of them held at a pin elsewhere").doesNotContain("-1.0 s");
+    }
+
     private interface Script {
         String answer(HttpExchange exchange);
     }
