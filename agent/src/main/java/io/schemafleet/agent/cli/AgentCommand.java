@@ -129,7 +129,13 @@ public final class AgentCommand implements Callable<Integer> {
                 err.printf("agent %s stopping (a pass under way gets 30 s to finish its steps)%n", id);
                 err.flush();
                 loop.close();
-                err.printf("agent %s stopped%n", id);
+                if (loop.passEnded()) {
+                    err.printf("agent %s stopped%n", id);
+                } else {
+                    err.printf("agent %s stopped with steps still under way: a transactional one rolls back, a"
+                            + " non-transactional one leaves its tenant dirty (see schemafleet tenants --state"
+                            + " dirty)%n", id);
+                }
                 err.flush();
                 stopped.countDown();
             }, "schemafleet-agent-stop"));

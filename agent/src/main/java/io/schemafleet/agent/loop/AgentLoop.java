@@ -295,6 +295,14 @@ public final class AgentLoop implements AutoCloseable {
         publisher.close();
     }
 
+    /**
+     * Whether the reconcile pass has ended; after {@link #close()}, false means its 30 s ran out
+     * with steps under way, which end as the process exits (a transactional step rolls back).
+     */
+    public boolean passEnded() {
+        return !reconcileThread.isAlive();
+    }
+
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, "schemafleet-agent-" + name);
