@@ -11,8 +11,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -177,6 +182,26 @@ class DriftIT {
         assertThat(silent.json().at("/error/message").asText())
                 .startsWith("no schema description from ds_00 (agent stopping-agent, last heard 20")
                 .contains("within 8 s: is its agent running?");
+
+        // Each diff holds a request thread while it waits for agents: one more than the limit, all waiting on the
+        // stopped agent at once, is refused at once rather than queued.
+        int asked = 5;
+        ExecutorService callers = Executors.newFixedThreadPool(asked);
+        List<Future<CoordinatorFixture.Reply>> replies;
+        try {
+            replies = callers.invokeAll(Collections.nCopies(asked, () -> coordinator.post("/api/drift/diff",
+                    CoordinatorFixture.JSON.createObjectNode().put("tenant", "ds_01").put("against", "ds_00"))));
+        } finally {
+            callers.shutdown();
+        }
+        List<String> codes = new ArrayList<>();
+        for (Future<CoordinatorFixture.Reply> reply : replies) {
+            assertThat(reply.get().status()).as(reply.get().toString()).isEqualTo(503);
+            codes.add(reply.get().json().at("/error/type").asText());
+        }
+        assertThat(codes).as("four wait for the agents' answers, the fifth is turned away")
+                .containsExactlyInAnyOrder("NoDescription", "NoDescription", "NoDescription", "NoDescription",
+                        "DiffBusy");
     }
 
     private JsonNode awaitFleet(java.util.function.Predicate<JsonNode> condition) {
