@@ -47,16 +47,24 @@ public final class MigrationPlanner {
     /** {@code alembic upgrade destination} from a version table holding {@code currentHeads}. */
     public Plan upgrade(String destination, List<String> currentHeads) {
         rejectRange(destination);
-        List<Node> newestFirst = collector.iterate(destination, Spec.tuple(currentHeads), true, false, true);
-        List<Node> order = new ArrayList<>(newestFirst);
-        Collections.reverse(order);
-        return run(order, true, currentHeads);
+        try {
+            List<Node> newestFirst = collector.iterate(destination, Spec.tuple(currentHeads), true, false, true);
+            List<Node> order = new ArrayList<>(newestFirst);
+            Collections.reverse(order);
+            return run(order, true, currentHeads);
+        } catch (RevisionGraphException e) {
+            throw CommandErrors.upgrade(e, destination);
+        }
     }
 
     /** {@code alembic downgrade destination} from a version table holding {@code currentHeads}. */
     public Plan downgrade(String destination, List<String> currentHeads) {
         rejectRange(destination);
-        return run(collector.iterateDowngrade(Spec.tuple(currentHeads), destination), false, currentHeads);
+        try {
+            return run(collector.iterateDowngrade(Spec.tuple(currentHeads), destination), false, currentHeads);
+        } catch (RevisionGraphException e) {
+            throw CommandErrors.downgrade(e, destination);
+        }
     }
 
     /**
@@ -75,7 +83,13 @@ public final class MigrationPlanner {
     /** {@code alembic stamp destination}: the rows afterwards; no steps run. */
     public Plan stamp(String destination, List<String> currentHeads) {
         HeadTracker tracker = new HeadTracker(graph, currentHeads);
-        for (StampMove move : stampMoves(destination, currentHeads)) {
+        List<StampMove> moves;
+        try {
+            moves = stampMoves(destination, currentHeads);
+        } catch (RevisionGraphException e) {
+            throw CommandErrors.stamp(e);
+        }
+        for (StampMove move : moves) {
             tracker.apply(move);
         }
         return new Plan(List.of(), tracker.sortedHeads());
@@ -153,8 +167,12 @@ public final class MigrationPlanner {
         }
         String lower = base == null || base.isEmpty() ? "base" : base;
         String upper = head == null || head.isEmpty() ? "heads" : head;
-        return collector.iterate(upper, Spec.symbol(lower), false, true, false).stream()
-                .map(n -> n.revision).toList();
+        try {
+            return collector.iterate(upper, Spec.symbol(lower), false, true, false).stream()
+                    .map(n -> n.revision).toList();
+        } catch (RevisionGraphException e) {
+            throw CommandErrors.history(e, lower, upper);
+        }
     }
 
     private static void rejectRange(String destination) {

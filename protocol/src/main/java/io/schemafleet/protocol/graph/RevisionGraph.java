@@ -248,7 +248,7 @@ public final class RevisionGraph {
     public String checksum(String id) {
         Node node = map.get(id);
         if (node == null || !node.id.equals(id)) {
-            throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + id + "'");
+            throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + id + "'", List.of(), id);
         }
         String checksum = node.checksum;
         if (checksum == null) {
@@ -314,7 +314,8 @@ public final class RevisionGraph {
         for (String head : heads) {
             Node node = map.get(head);
             if (node == null || !node.id.equals(head)) {
-                throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + head + "'");
+                throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such revision '" + head + "'", List.of(),
+                        head);
             }
             start.add(node);
         }
@@ -438,7 +439,8 @@ public final class RevisionGraph {
             if (e.kind() != Kind.RESOLUTION_ERROR) {
                 throw e;
             }
-            throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such branch: '" + label + "'");
+            throw new RevisionGraphException(Kind.RESOLUTION_ERROR, "No such branch: '" + label + "'", List.of(),
+                    label);
         }
     }
 
@@ -476,9 +478,7 @@ public final class RevisionGraph {
         }
         if (keys.isEmpty()) {
             throw new RevisionGraphException(Kind.RESOLUTION_ERROR,
-                    "No such revision or branch '" + prefix + "'"
-                            + (prefix.length() < 4 ? "; please ensure at least four characters are present"
-                            + " for partial revision identifier matches" : ""));
+                    "No such revision or branch '" + prefix + "'" + shortPrefixHint(prefix), List.of(), prefix);
         }
         if (keys.size() > 1) {
             StringBuilder some = new StringBuilder();
@@ -731,7 +731,13 @@ public final class RevisionGraph {
 
     static RevisionGraphException multipleHeads(List<String> heads, String argument) {
         return new RevisionGraphException(Kind.MULTIPLE_HEADS, "Multiple heads are present for given argument '"
-                + argument + "'; " + String.join(", ", heads));
+                + argument + "'; " + String.join(", ", heads), heads, argument);
+    }
+
+    /** Alembic's advice when an identifier too short for a partial match did not resolve. */
+    static String shortPrefixHint(String identifier) {
+        return identifier.length() < 4 ? "; please ensure at least four characters are present for partial revision"
+                + " identifier matches" : "";
     }
 
     static boolean truthy(String s) {

@@ -39,6 +39,7 @@ public final class RevisionGraphException extends SchemafleetException {
 
     private final Kind kind;
     private final List<String> revisions;
+    private final String argument;
 
     public RevisionGraphException(Kind kind, String message) {
         this(kind, message, List.of());
@@ -46,17 +47,31 @@ public final class RevisionGraphException extends SchemafleetException {
 
     /** An error about particular revisions (the members of a cycle, the one with a bad parent). */
     public RevisionGraphException(Kind kind, String message, List<String> revisions) {
+        this(kind, message, revisions, null);
+    }
+
+    /**
+     * @param argument the identifier that did not resolve, or that names several heads (Alembic's
+     *                 {@code ResolutionError.argument}, {@code MultipleHeads.argument}); null if none
+     */
+    RevisionGraphException(Kind kind, String message, List<String> revisions, String argument) {
         super(message);
         this.kind = kind;
         this.revisions = List.copyOf(revisions);
+        this.argument = argument;
     }
 
     public Kind kind() {
         return kind;
     }
 
-    /** The revisions the error is about, when it is about particular ones. */
+    /** The revisions the error is about, when it is about particular ones (for several heads: those heads). */
     public List<String> revisions() {
         return revisions;
+    }
+
+    /** The identifier that did not resolve or that names several heads; null if the error has none. */
+    String argument() {
+        return argument;
     }
 }
