@@ -59,6 +59,11 @@ public final class AgentLoop implements AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     /** Tenants that failed, and the plan (destination and graph) they failed under. */
     private final Map<String, String> failedUnder = new ConcurrentHashMap<>();
+    /**
+     * Retry requests acted on, by tenant: the desired state in hand still holds one until the
+     * next event rebuilds it, and acting on it again would retry the tenant at every resync.
+     */
+    private final Map<String, Long> retriesTaken = new ConcurrentHashMap<>();
     private final AtomicInteger tenantCount = new AtomicInteger();
     private final Map<String, String> lastReported = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat"));
@@ -195,10 +200,14 @@ public final class AgentLoop implements AutoCloseable {
                 continue; // its rollout is paused: no new step starts
             }
             Long retry = state.retries().get(tenant.id());
+            if (retry != null && retry.equals(retriesTaken.get(tenant.id()))) {
+                retry = null;
+            }
             if (retry != null || !planOf(target.get(), graphId).equals(failedUnder.get(tenant.id()))) {
                 due.add(tenant);
             }
             if (retry != null) {
+                retriesTaken.put(tenant.id(), retry);
                 follower.retried(tenant.id(), retry);
                 publisher.answering(tenant.id(), retry);
                 // The coordinator shows a retried tenant behind until it hears how the new try went,
