@@ -14,6 +14,8 @@ import io.schemafleet.coordinator.projection.Heads;
 import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.RequestRefused;
 import io.schemafleet.coordinator.publish.RetryResult;
+import io.schemafleet.coordinator.rollout.RolloutQueries;
+import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.protocol.event.InvalidEventException;
 import io.schemafleet.protocol.event.Names;
@@ -36,10 +38,12 @@ public class TenantsController {
 
     private final FleetQueries queries;
     private final EventWriter writer;
+    private final RolloutQueries rollouts;
 
-    public TenantsController(FleetQueries queries, EventWriter writer) {
+    public TenantsController(FleetQueries queries, EventWriter writer, RolloutQueries rollouts) {
         this.queries = queries;
         this.writer = writer;
+        this.rollouts = rollouts;
     }
 
     /** A tenant and its newest events first. */
@@ -84,8 +88,9 @@ public class TenantsController {
         RetryResult result = writer.requestRetry(id, REQUESTED_BY);
         // The state now may already be the new try's (a quick agent); the note is about the one asked about.
         String state = stateAfter(id).orElse(before.get().state());
+        Optional<String> paused = rollouts.current().filter(r -> r.state().equals("paused")).map(RolloutRow::id);
         return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied(), state,
-                RetryNote.of(before.get()).orElse(null)));
+                RetryNote.of(before.get(), paused).orElse(null)));
     }
 
     /** The tenant's state read again; empty if that read fails, which must not turn a written request into an error. */

@@ -2,6 +2,7 @@ package io.schemafleet.deploy.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.schemafleet.agent.apply.ApplyOptions;
+import io.schemafleet.agent.loop.AgentLoop;
 import io.schemafleet.agent.support.TestDatabase;
 import io.schemafleet.coordinator.projection.Projection;
 import io.schemafleet.deploy.Resources;
@@ -151,7 +152,7 @@ class RetryIT {
         TestDatabase db = resources.add(TestDatabase.create("retry"));
         db.execute("CREATE SCHEMA rt_fixed; CREATE SCHEMA rt_broken; CREATE TABLE rt_fixed.audit_log (id int);"
                 + " CREATE TABLE rt_broken.audit_log (id int)");
-        coordinator.startAgent(resources, db.url(), "rt_%", 2, ApplyOptions.defaults("retry-agent"));
+        AgentLoop agent = coordinator.startAgent(resources, db.url(), "rt_%", 2, ApplyOptions.defaults("retry-agent"));
         assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
                 .status()).isEqualTo(201);
         assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"))
@@ -184,6 +185,51 @@ class RetryIT {
         assertThat(byState()).containsEntry("failed", 1L).containsEntry("converged", 1L);
         // and the agent's report names the request it answers, by its place in the rollouts topic
         assertThat(answeredOffset("rt_broken")).isEqualTo(requestOffset("rt_broken"));
+        // and one request is one more try: over the agent's next passes (every 2 s) the tenant is not tried again
+        List<String> failures = db.query("SELECT count(*) FROM rt_broken.schemafleet_history WHERE outcome = 'failed'");
+        double passes = passes(agent);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> passes(agent) >= passes + 3);
+        assertThat(db.query("SELECT count(*) FROM rt_broken.schemafleet_history WHERE outcome = 'failed'"))
+                .as("failed tries in the tenant's own history").isEqualTo(failures);
+    }
+
+    /** The agent's reconcile passes so far, as its metrics say. */
+    private static double passes(AgentLoop agent) {
+        return agent.metrics().scrape().lines().filter(l -> l.startsWith("schemafleet_agent_reconcile_passes_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void aRetryWhileTheRolloutIsPausedLeavesTheFailureShowing() {
+        // given: a failed tenant under a paused rollout (its one wave soaks for an hour: it never completes here)
+        coordinator = resources.add(new CoordinatorFixture("retry_paused"));
+        coordinator.start();
+        assertThat(coordinator.post("/api/revisions", CoordinatorFixture.filesBody(CoordinatorFixture.exampleFiles()))
+                .status()).isEqualTo(201);
+        Reply rollout = coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head")
+                .set("waves", CoordinatorFixture.JSON.createArrayNode().add(CoordinatorFixture.JSON.createObjectNode()
+                        .put("name", "all").put("bucket_percent", "100%").put("soak", "1h"))));
+        assertThat(rollout.status()).as("%s", rollout).isEqualTo(201);
+        String rolloutId = rollout.json().path("rollout_id").asText();
+        report("r_held", TenantState.FAILED, AUDIT_LOG_EXISTS, Instant.now().minusSeconds(60));
+        await().atMost(DEADLINE).until(() -> byState().getOrDefault("failed", 0L) == 1);
+        assertThat(coordinator.post("/api/rollouts/" + rolloutId + "/pause", CoordinatorFixture.JSON.createObjectNode())
+                .status()).isEqualTo(200);
+
+        // when
+        Reply held = retry("r_held");
+
+        // then: the request is in the tenant's history, but its agent holds it until the resume, so the
+        // failure is what still shows, and the answer says so
+        assertThat(held.json().path("applied").asBoolean()).as("%s", held).isTrue();
+        assertThat(held.json().path("note").asText()).as("%s", held).isEqualTo("rollout " + rolloutId + " is paused:"
+                + " r_held stays failed, and is tried again once the rollout is resumed (schemafleet rollout resume "
+                + rolloutId + ")");
+        JsonNode tenant = coordinator.get("/api/tenants/r_held").json();
+        assertThat(tenant.path("history").get(0).path("type").asText()).isEqualTo("tenant_retry_requested");
+        assertThat(tenant.path("tenant").path("state").asText()).isEqualTo("failed");
+        assertThat(tenant.path("tenant").path("error").path("sqlstate").asText()).isEqualTo("42P07");
+        assertThat(byState()).containsEntry("failed", 1L).doesNotContainKey("behind");
     }
 
     @Test
