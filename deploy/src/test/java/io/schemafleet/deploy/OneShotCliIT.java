@@ -2,7 +2,10 @@ package io.schemafleet.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.schemafleet.agent.store.TenantStore;
+import io.schemafleet.agent.store.VersionLayout;
 import io.schemafleet.agent.support.TestDatabase;
+import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.agent.support.TestPostgres;
 import io.schemafleet.protocol.revision.Revision;
 import org.junit.jupiter.api.AfterEach;
@@ -165,7 +168,7 @@ class OneShotCliIT {
         assertThat(text.out()).as("%s", text)
                 .containsPattern("(?m)^tenant_00\\s+clean\\s+m1merge\\s")
                 .containsPattern("(?m)^tenant_03\\s+dirty\\s+m1merge\\s")
-                .contains("interrupted non-transactional upgrade of d1index");
+                .containsPattern("non-transactional upgrade of d1index since \\S+ \\(agent@killed\\) did not finish");
         assertThat(json.exit()).as("%s", json).isZero();
         JsonNode standings = JSON.readTree(json.out());
         assertThat(standings).hasSize(5);
@@ -173,6 +176,17 @@ class OneShotCliIT {
             assertThat(texts(s.get("heads"))).as("%s", s).containsExactly(MERGE.id());
             assertThat(s.get("state").asText()).as("%s", s)
                     .isEqualTo(s.get("tenant").asText().equals("tenant_03") ? "dirty" : "clean");
+        }
+
+        // when: an agent is at work on the step (it holds the tenant's lock)
+        try (Connection agent = DriverManager.getConnection(db.url())) {
+            TenantStore store = new TenantStore(Tenant.schema(db.url(), "tenant_03"), VersionLayout.SCHEMAFLEET);
+            store.lockSession(agent);
+            CliRun working = run("current", "--db", db.url(), "--schemas", "tenant_03");
+
+            // then: it is not dirt
+            assertThat(working.out()).as("%s", working).containsPattern("(?m)^tenant_03\\s+applying\\s+m1merge\\s")
+                    .contains("non-transactional upgrade of d1index since").contains("running now");
         }
     }
 
@@ -191,7 +205,9 @@ class OneShotCliIT {
         assertThat(run.out()).as("%s", run)
                 .containsPattern("(?m)^converged\\s+4$")
                 .containsPattern("(?m)^dirty\\s+1$")
-                .containsPattern("(?m)^tenant_03\\s+dirty\\s+d1index\\s+-\\s+.*resolve");
+                .containsPattern("(?m)^tenant_03\\s+dirty\\s+d1index\\s+-\\s+.*did not finish; check the tenant's"
+                        + " schema, then settle it: schemafleet resolve --db URL --tenant tenant_03 --dir DIR"
+                        + " --mark-applied");
         assertThat(versionRows("tenant_03")).containsExactly(MERGE.id());
         assertThat(indexIsValid("tenant_03", "ix_accounts_email")).isFalse();
     }

@@ -49,7 +49,8 @@ public final class DirtyResolver {
      */
     private void requireNext(PendingStep step, Direction direction, List<String> rows) {
         if (graph.revision(step.revision()).isEmpty()) {
-            throw new SchemafleetException("pending revision " + step.revision() + " is not in the revision graph");
+            throw new SchemafleetException("pending revision " + step.revision() + " is not in the revision graph:"
+                    + " give --dir the directory that holds it, the one the revisions were published from");
         }
         Set<String> applied = graph.appliedRevisions(rows);
         boolean fits = direction == Direction.UPGRADE

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Runs one step on one tenant so that a crash leaves either the old or the new
@@ -31,6 +32,8 @@ import java.util.List;
  * visibly dirty.
  */
 final class StepExecutor {
+    private static final Pattern CONCURRENTLY = Pattern.compile("\\bconcurrently\\b", Pattern.CASE_INSENSITIVE);
+
     private final ApplyOptions options;
     private final RevisionGraph graph;
 
@@ -174,13 +177,25 @@ final class StepExecutor {
                 return Attempt.notRun(check);
             }
             pendingId = store.record(c, row(step, started, null, HistoryOutcome.PENDING, null));
+            List<String> statements = SqlScript.split(step.sql());
+            int ran = 0;
             try (Statement st = c.createStatement()) {
                 st.setEscapeProcessing(false);
                 // One statement at a time: a multi-statement string runs as one implicit
                 // transaction, where CREATE INDEX CONCURRENTLY is refused.
-                for (String statement : SqlScript.split(step.sql())) {
-                    st.execute(statement);
+                for (String statement : statements) {
+                    runOne(st, statement);
+                    ran++;
                 }
+            } catch (SQLException e) {
+                SqlFailure failure = SqlFailure.classify(e);
+                if (failure.connectionLost() || ran == 0 && !concurrently(statements.get(0))) {
+                    throw e; // nothing of the step was kept, or nobody can tell now (below)
+                }
+                // Statements before this one are kept, and a failed concurrent build leaves an invalid
+                // index: running the step again would trip over them. The tenant stays dirty, saying why.
+                notePartial(c, store, pendingId, failure, ran, statements.size());
+                return Attempt.notRun(StepOutcome.DIRTY);
             }
             c.setAutoCommit(false);
             store.apply(c, step.versionChanges());
@@ -204,6 +219,46 @@ final class StepExecutor {
             } catch (SQLException ignored) {
                 // The connection is gone; PostgreSQL released the session lock with it.
             }
+        }
+    }
+
+    /**
+     * Runs one statement of a non-transactional step. A concurrent index build, drop or
+     * reindex waits out every older transaction in the database, which is how it works and
+     * blocks no reads or writes meanwhile: it runs without {@code lock_timeout}, bounded by
+     * {@code statement_timeout} only.
+     */
+    private void runOne(Statement st, String statement) throws SQLException {
+        if (!concurrently(statement)) {
+            st.execute(statement);
+            return;
+        }
+        st.execute("SET lock_timeout = 0");
+        try {
+            st.execute(statement);
+        } finally {
+            st.execute("SET lock_timeout = " + options.lockTimeout().toMillis());
+        }
+    }
+
+    /**
+     * Whether a statement may work in several transactions of its own ({@code CREATE INDEX
+     * CONCURRENTLY}, {@code DETACH PARTITION … CONCURRENTLY}, …), leaving something behind when
+     * it fails. A word in a comment or a string also counts: then a failure is only treated
+     * more carefully than it needed to be.
+     */
+    static boolean concurrently(String statement) {
+        return CONCURRENTLY.matcher(statement).find();
+    }
+
+    /** The pending row keeps saying the step did not finish, now with how it failed. Best effort. */
+    private static void notePartial(Connection c, TenantStore store, long pendingId, SqlFailure failure, int ran,
+                                    int statements) {
+        try {
+            store.notePendingFailure(c, pendingId, failure.sqlState(), "statement " + (ran + 1) + " of " + statements
+                    + " failed" + (ran == 0 ? "" : ", after " + ran + " took effect") + ": " + failure.message());
+        } catch (SQLException ignored) {
+            // The row stays pending without the failure: the tenant is dirty all the same.
         }
     }
 

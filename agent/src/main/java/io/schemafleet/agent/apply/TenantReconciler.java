@@ -6,6 +6,7 @@ import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.store.TenantSnapshot;
 import io.schemafleet.agent.store.TenantStore;
 import io.schemafleet.agent.tenant.Tenant;
+import io.schemafleet.agent.tenant.TenantKind;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.MigrationPlanner;
 import io.schemafleet.protocol.graph.Plan;
@@ -199,7 +200,7 @@ public final class TenantReconciler {
                     store.awaitUnlocked(c);
                     snapshot = store.snapshot(c);
                 }
-                Optional<Verdict> refusal = refusal(snapshot);
+                Optional<Verdict> refusal = refusal(tenant, snapshot);
                 if (refusal.isPresent()) {
                     return refusal.get();
                 }
@@ -371,13 +372,15 @@ public final class TenantReconciler {
     }
 
     /** Why the agent must not run anything on this tenant, if there is a reason. */
-    private Optional<Verdict> refusal(TenantSnapshot snapshot) {
+    private Optional<Verdict> refusal(Tenant tenant, TenantSnapshot snapshot) {
         if (snapshot.pending().isPresent()) {
             var p = snapshot.pending().get();
             return Optional.of(new Verdict(TenantState.DIRTY, snapshot.rows(), new TenantError("dirty", p.revision(),
-                    null, "non-transactional " + p.direction() + " of " + p.revision() + " started at "
-                    + p.startedAt() + " by " + p.agent() + " did not finish; resolve it with "
-                    + "`schemafleet resolve --mark-applied` or `--mark-rolled-back`"), null));
+                    p.sqlState(), "non-transactional " + p.direction() + " of " + p.revision() + " started at "
+                    + p.startedAt() + " by " + p.agent() + " " + p.what() + "; check the tenant's schema, then"
+                    + " settle it: schemafleet resolve --db URL --tenant " + tenant.id()
+                    + (tenant.kind() == TenantKind.DATABASE ? " --database-tenant" : "") + " --dir DIR"
+                    + " --mark-applied (it completed) or --mark-rolled-back (what it left is undone)"), null));
         }
         for (String row : snapshot.rows()) {
             if (graph.revision(row).isEmpty()) {

@@ -80,8 +80,11 @@ public final class CurrentCommand implements Callable<Integer> {
             List<String> heads = snapshot.rows().stream().sorted().toList();
             if (snapshot.pending().isPresent()) {
                 var p = snapshot.pending().get();
-                return new Standing(tenant.id(), heads, "dirty", "interrupted non-transactional " + p.direction()
-                        + " of " + p.revision() + " since " + p.startedAt() + " (" + p.agent() + ")", last);
+                String step = "non-transactional " + p.direction() + " of " + p.revision() + " since " + p.startedAt()
+                        + " (" + p.agent() + ")";
+                // An agent at work on the step holds the tenant's lock; a step nobody works on is dirt.
+                return store.lockedElsewhere(c) ? new Standing(tenant.id(), heads, "applying", step + " running now", last)
+                        : new Standing(tenant.id(), heads, "dirty", step + " " + p.what(), last);
             }
             return new Standing(tenant.id(), heads, "clean", null, last);
         } catch (SQLException e) {

@@ -2,6 +2,18 @@ package io.schemafleet.agent.store;
 
 import java.time.Instant;
 
-/** A non-transactional step that started and never finished: the tenant is dirty. */
-public record PendingStep(long historyId, String revision, String direction, Instant startedAt, String agent) {
+/**
+ * A non-transactional step that started and never finished: the tenant is dirty.
+ *
+ * @param sqlState how its SQL failed partway, if it did (its earlier statements took effect); null
+ *                 if it was interrupted
+ * @param error    the failure's message, likewise
+ */
+public record PendingStep(long historyId, String revision, String direction, Instant startedAt, String agent,
+                          String sqlState, String error) {
+    /** What happened to the step, for messages: "failed (55P03: …)" or "did not finish". */
+    public String what() {
+        return sqlState == null && error == null ? "did not finish"
+                : "failed partway (" + (sqlState == null ? "" : sqlState + ": ") + error + ")";
+    }
 }

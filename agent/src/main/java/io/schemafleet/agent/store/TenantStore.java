@@ -168,6 +168,15 @@ public final class TenantStore {
         awaitUnlocked(c, LOCK_WAIT);
     }
 
+    /** Whether another session holds the tenant's lock now (an agent is at work on it); holds nothing after. */
+    public boolean lockedElsewhere(Connection c) throws SQLException {
+        if (!tryLock(c, "pg_try_advisory_lock")) {
+            return true;
+        }
+        unlockSession(c);
+        return false;
+    }
+
     /** {@link #awaitUnlocked(Connection)}, giving up (55P03) after {@code limit}. */
     public void awaitUnlocked(Connection c, Duration limit) throws SQLException {
         lockSession(c, limit);
@@ -181,8 +190,10 @@ public final class TenantStore {
         Map<String, String> checksums = new HashMap<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT 'row' AS kind, 0::bigint AS id, version_num AS revision, NULL::text AS direction,"
-                     + " NULL::timestamptz AS started_at, NULL::text AS agent, NULL::text AS checksum FROM " + versionTable
-                     + " UNION ALL SELECT outcome, id, revision, direction, started_at, agent, checksum FROM " + historyTable
+                     + " NULL::timestamptz AS started_at, NULL::text AS agent, NULL::text AS checksum,"
+                     + " NULL::text AS sqlstate, NULL::text AS error FROM " + versionTable
+                     + " UNION ALL SELECT outcome, id, revision, direction, started_at, agent, checksum, sqlstate, error FROM "
+                     + historyTable
                      + " WHERE outcome = 'pending' OR (direction = 'upgrade' AND outcome IN ('applied', 'resolved-applied'))"
                      + " ORDER BY 2")) {
             while (rs.next()) {
@@ -190,8 +201,7 @@ public final class TenantStore {
                 if (kind.equals("row")) {
                     rows.add(rs.getString("revision"));
                 } else if (kind.equals(HistoryOutcome.PENDING.code())) {
-                    pending = Optional.of(new PendingStep(rs.getLong("id"), rs.getString("revision"),
-                            rs.getString("direction"), rs.getTimestamp("started_at").toInstant(), rs.getString("agent")));
+                    pending = Optional.of(pendingStep(rs));
                 } else {
                     checksums.put(rs.getString("revision"), rs.getString("checksum"));
                 }
@@ -346,13 +356,26 @@ public final class TenantStore {
     /** The interrupted non-transactional step, if there is one. */
     public Optional<PendingStep> pending(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, revision, direction, started_at, agent FROM " + historyTable
-                     + " WHERE outcome = 'pending' ORDER BY id LIMIT 1")) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            return Optional.of(new PendingStep(rs.getLong("id"), rs.getString("revision"), rs.getString("direction"),
-                    rs.getTimestamp("started_at").toInstant(), rs.getString("agent")));
+             ResultSet rs = st.executeQuery("SELECT id, revision, direction, started_at, agent, sqlstate, error FROM "
+                     + historyTable + " WHERE outcome = 'pending' ORDER BY id LIMIT 1")) {
+            return rs.next() ? Optional.of(pendingStep(rs)) : Optional.empty();
+        }
+    }
+
+    private static PendingStep pendingStep(ResultSet rs) throws SQLException {
+        return new PendingStep(rs.getLong("id"), rs.getString("revision"), rs.getString("direction"),
+                rs.getTimestamp("started_at").toInstant(), rs.getString("agent"), rs.getString("sqlstate"),
+                rs.getString("error"));
+    }
+
+    /** Notes how a pending step's SQL failed partway; the row stays pending, the tenant dirty. */
+    public void notePendingFailure(Connection c, long id, String sqlState, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + historyTable + " SET sqlstate = ?, error = ?"
+                + " WHERE id = ? AND outcome = 'pending'")) {
+            ps.setString(1, sqlState);
+            ps.setString(2, bounded(error));
+            ps.setLong(3, id);
+            ps.executeUpdate();
         }
     }
 

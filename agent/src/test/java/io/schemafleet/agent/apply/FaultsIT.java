@@ -133,6 +133,85 @@ class FaultsIT {
     }
 
     @Test
+    void aNonTransactionalStepFailingAfterAStatementTookEffectLeavesTheTenantDirtyAndIsNotRunAgain() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("p1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("p2", List.of("p1"), List.of(), List.of(), false,
+                        "CREATE TABLE u (id int); ALTER TABLE t ADD COLUMN c int;", "DROP TABLE u;")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        ApplyOptions options = AgentFixture.options("agent-a").withTimeouts(Duration.ofMillis(200), Duration.ofSeconds(30))
+                .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(10));
+        TenantReconciler reconciler = new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1),
+                Fingerprinter.NONE);
+        assertThat(reconciler.reconcile(tenant, "p1").state()).isEqualTo(TenantState.CONVERGED);
+
+        // The second statement times out on a lock: a failure a transactional step would simply try again.
+        TenantResult result;
+        try (Connection holder = DriverManager.getConnection(db.url())) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("LOCK TABLE tenant_000.t IN ACCESS EXCLUSIVE MODE");
+            }
+            result = reconciler.reconcile(tenant, "p2");
+            holder.rollback();
+        }
+
+        // The first statement's table is there, so the step is not run again over it: the tenant is dirty,
+        // saying how the step failed, and stays so until an operator settles it.
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.DIRTY);
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(result.error().revision()).isEqualTo("p2");
+        assertThat(result.error().sqlState()).isEqualTo("55P03");
+        assertThat(result.error().message()).contains("failed partway (55P03: statement 2 of 2 failed, after 1 took"
+                + " effect: ").contains("schemafleet resolve --db URL --tenant tenant_000 --dir DIR --mark-applied");
+        assertThat(fixture.rows(tenant)).containsExactly("p1");
+        assertThat(query("SELECT to_regclass('tenant_000.u') IS NOT NULL")).containsExactly("t");
+        assertThat(fixture.history(tenant)).filteredOn(r -> r.revision().equals("p2"))
+                .extracting(r -> r.outcome().code()).containsExactly("pending");
+        TenantResult again = reconciler.reconcile(tenant, "p2");
+        assertThat(again.state()).isEqualTo(TenantState.DIRTY);
+        assertThat(again.error().sqlState()).as("the failure is kept with the marker").isEqualTo("55P03");
+    }
+
+    @Test
+    void aConcurrentIndexBuildWaitsOutAnOlderTransactionLongerThanTheLockTimeout() throws Exception {
+        RevisionGraph graph = RevisionGraph.of(List.of(
+                rev("c1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),
+                rev("c2", List.of("c1"), List.of(), List.of(), false,
+                        "CREATE INDEX CONCURRENTLY ix_t_id ON t (id) /* schemafleet-cic-marker */;",
+                        "DROP INDEX CONCURRENTLY ix_t_id;")));
+        Tenant tenant = AgentFixture.schemaTenants(db, 1).get(0);
+        ApplyOptions options = AgentFixture.options("agent-a").withTimeouts(Duration.ofMillis(200), Duration.ofSeconds(60));
+        TenantReconciler reconciler = new TenantReconciler(graph, fixture.databases, options, new DdlThrottle(1),
+                Fingerprinter.NONE);
+        assertThat(reconciler.reconcile(tenant, "c1").state()).isEqualTo(TenantState.CONVERGED);
+
+        TenantResult result;
+        try (Connection reader = DriverManager.getConnection(db.url())) {
+            // A transaction with a snapshot, as a long report would hold: the build waits for it to end.
+            reader.setAutoCommit(false);
+            reader.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement st = reader.createStatement()) {
+                st.execute("SELECT count(*) FROM tenant_000.t");
+            }
+            CompletableFuture<TenantResult> running = CompletableFuture.supplyAsync(() -> reconciler.reconcile(tenant, "c2"));
+            // Waiting for the reader well past the 200 ms lock timeout.
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> !query(
+                    "SELECT pid FROM pg_stat_activity WHERE query LIKE '%schemafleet-cic-marker%' AND wait_event_type"
+                    + " = 'Lock' AND query NOT LIKE '%pg_stat_activity%' AND now() - query_start > interval '1 second'")
+                    .isEmpty());
+            assertThat(running).as("still waiting").isNotDone();
+            reader.commit();
+            result = running.get();
+        }
+
+        assertThat(result.state()).as("%s", result.error()).isEqualTo(TenantState.CONVERGED);
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'tenant_000.ix_t_id'::regclass"))
+                .containsExactly("t");
+    }
+
+    @Test
     void aLockTimeoutIsTransientAndAPermanentErrorIsNotRetried() throws Exception {
         RevisionGraph graph = RevisionGraph.of(List.of(
                 rev("l1", List.of(), List.of(), List.of(), true, "CREATE TABLE t (id int);", "DROP TABLE t;"),

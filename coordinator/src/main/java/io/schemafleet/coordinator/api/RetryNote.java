@@ -26,10 +26,10 @@ final class RetryNote {
         return switch (state) {
             case FAILED -> pausedRollout.map(r -> "rollout " + r + " is paused: " + id + " stays failed, and is tried"
                     + " again once the rollout is resumed (schemafleet rollout resume " + r + ")");
-            case DIRTY -> Optional.of(id + " is dirty: a step that is not transactional was interrupted"
+            case DIRTY -> Optional.of(id + " is dirty: a step that is not transactional did not finish"
                     + revision(tenant) + ", and a retry does not settle that. Check the tenant's schema, then settle it"
-                    + " where its agent runs: schemafleet resolve --db URL --tenant " + id
-                    + " --mark-applied (the step completed) or --mark-rolled-back (it left nothing behind)");
+                    + " where its agent runs: schemafleet resolve --db URL --tenant " + id + " --dir DIR"
+                    + " --mark-applied (the step completed) or --mark-rolled-back (what it left is undone)");
             case BLOCKED -> Optional.of(id + " is blocked" + reason(tenant) + ": its agent looks at it again at every"
                     + " resync, so a retry adds nothing; fix what blocks it first (docs/agent.md, \"Refusing to"
                     + " run\")");

@@ -82,7 +82,8 @@ public class ResolveCommand implements Callable<Integer>, JsonAware {
             if (symbol != null) {
                 throw new ParameterException(spec.commandLine(), "give either SYMBOL or --tenant, not both");
             }
-            return resolveTenant(dir.graph(), resolution);
+            return resolveTenant(dir.publishedGraph("settling a dirty tenant needs the revision its step ran"),
+                    resolution);
         }
         if (symbol == null) {
             throw new ParameterException(spec.commandLine(), "missing SYMBOL");

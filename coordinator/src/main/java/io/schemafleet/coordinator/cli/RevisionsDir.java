@@ -30,4 +30,13 @@ final class RevisionsDir {
     RevisionGraph graph() {
         return RevisionGraph.of(load().revisions());
     }
+
+    /** {@link #graph()}, for a command that needs the revisions already published: no advice to create them. */
+    RevisionGraph publishedGraph(String why) {
+        if (!Files.isDirectory(dir)) {
+            throw new CliFailure("CommandError", why + ": revisions directory " + dir + " does not exist; give --dir"
+                    + " DIR, the directory the revisions were published from");
+        }
+        return graph();
+    }
 }

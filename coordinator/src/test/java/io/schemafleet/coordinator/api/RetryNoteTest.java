@@ -28,7 +28,7 @@ class RetryNoteTest {
                 "pending since 10:02")), RUNNING).orElseThrow();
 
         assertThat(note).startsWith("t1 is dirty").contains("revision ab12cd34ef56",
-                "schemafleet resolve --db URL --tenant t1 --mark-applied", "--mark-rolled-back");
+                "schemafleet resolve --db URL --tenant t1 --dir DIR --mark-applied", "--mark-rolled-back");
     }
 
     @Test
