@@ -132,9 +132,9 @@ public final class AgentCommand implements Callable<Integer> {
                 if (loop.passEnded()) {
                     err.printf("agent %s stopped%n", id);
                 } else {
-                    err.printf("agent %s stopped with steps still under way: a transactional one rolls back, a"
-                            + " non-transactional one leaves its tenant dirty (see schemafleet tenants --state"
-                            + " dirty)%n", id);
+                    err.printf("agent %s stopped with steps still under way on %s: a transactional one rolls"
+                            + " back, a non-transactional one leaves its tenant dirty (see schemafleet tenants"
+                            + " --state dirty)%n", id, String.join(", ", loop.reconciling()));
                 }
                 err.flush();
                 stopped.countDown();

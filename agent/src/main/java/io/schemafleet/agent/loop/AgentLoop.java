@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +65,8 @@ public final class AgentLoop implements AutoCloseable {
      * next event rebuilds it, and acting on it again would retry the tenant at every resync.
      */
     private final Map<String, Long> retriesTaken = new ConcurrentHashMap<>();
+    /** Tenants being reconciled now: those a stop that cannot wait for the pass leaves mid-step. */
+    private final Set<String> reconciling = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tenantCount = new AtomicInteger();
     private final Map<String, String> lastReported = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat"));
@@ -234,15 +237,18 @@ public final class AgentLoop implements AutoCloseable {
                 return reconciler.observe(tenant);
             }
             Semaphore slots = t.parallelism() == null ? null : waveSlots.get(t.rolloutId() + "/" + t.wave());
-            if (slots == null) {
-                return reconciler.reconcile(tenant, t.destination());
-            }
             // The wave's parallelism: at most N of its tenants applying at once on this agent.
-            slots.acquireUninterruptibly();
+            if (slots != null) {
+                slots.acquireUninterruptibly();
+            }
+            reconciling.add(tenant.id());
             try {
                 return reconciler.reconcile(tenant, t.destination());
             } finally {
-                slots.release();
+                reconciling.remove(tenant.id());
+                if (slots != null) {
+                    slots.release();
+                }
             }
         }, result -> {
             metrics.result(result);
@@ -310,6 +316,11 @@ public final class AgentLoop implements AutoCloseable {
      */
     public boolean passEnded() {
         return !reconcileThread.isAlive();
+    }
+
+    /** The tenants being brought to their destination now, sorted. */
+    public List<String> reconciling() {
+        return reconciling.stream().sorted().toList();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
