@@ -164,13 +164,19 @@ final class RolloutCommand implements Runnable {
             FleetClient client = client();
             String rollout = idOrCurrent(client, id, action().path());
             JsonNode answer = client.rolloutAction(rollout, action());
+            if (action() == RolloutAction.ABORT) {
+                // An operator who paused and then aborts may expect the tenants to stay put: they do not.
+                warn("tenants the rollout admitted keep going to its destination: an abort stops admitting, not"
+                        + " steps, and rolls nothing back (to take them back, start a rollout to where they were)");
+            }
             return print(answer, List.of("rollout " + answer.path("rollout_id").asText(rollout) + " "
                     + (answer.hasNonNull("state") ? "is " + answer.get("state").asText() : action().done())));
         }
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,
-            description = "Pause a rollout: no further wave is admitted; tenants already applying finish.")
+            description = "Pause a rollout: no further wave is admitted and agents start no new step for its"
+                    + " tenants (a step under way finishes).")
     static final class Pause extends Act {
         @Override
         RolloutAction action() {
@@ -187,7 +193,8 @@ final class RolloutCommand implements Runnable {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "Abort a rollout for good: no further wave is admitted; a new rollout may start.")
+            description = "Abort a rollout for good: no further wave is admitted, but the tenants it admitted keep"
+                    + " going to its destination (nothing stops or rolls back); a new rollout may start.")
     static final class Abort extends Act {
         @Override
         RolloutAction action() {

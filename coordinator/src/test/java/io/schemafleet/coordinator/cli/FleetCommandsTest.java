@@ -194,6 +194,19 @@ class FleetCommandsTest {
     }
 
     @Test
+    void abortSaysTheAdmittedTenantsKeepGoing() {
+        api.answer("POST /api/rollouts/r-1/abort", 200, "{\"rollout_id\":\"r-1\",\"state\":\"aborted\"}");
+
+        CliRunner.Result result = run("rollout", "abort", "r-1", "--url", api.url());
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.out()).isEqualTo("rollout r-1 is aborted\n");
+        assertThat(result.err()).isEqualTo("warning: tenants the rollout admitted keep going to its destination: an"
+                + " abort stops admitting, not steps, and rolls nothing back (to take them back, start a rollout to"
+                + " where they were)\n");
+    }
+
+    @Test
     void showWithoutAnIdShowsTheCurrentRolloutAndItsWaves() {
         api.answer("GET /api/fleet", 200, FLEET).answer("GET /api/rollouts/r-1", 200, """
                 {"rollout_id": "r-1", "to": "head", "state": "halted", "halt_reason": "wave canary: 1 failed",
