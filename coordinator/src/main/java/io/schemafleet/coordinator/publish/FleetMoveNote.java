@@ -11,7 +11,8 @@ import java.util.Optional;
  * What a publish does to the fleet when its rollout's destination floats ({@code head},
  * {@code heads}, {@code label@head}): the new revisions move the tenants that rollout
  * admitted, without the waves of any rollout started after the publish, or leave the
- * destination naming no single place (a second head under {@code head}).
+ * destination naming no single place (a second head under {@code head}). Otherwise, a
+ * publish that adds a head says so: from then on {@code head} names no single revision.
  */
 final class FleetMoveNote {
     private FleetMoveNote() {
@@ -19,16 +20,23 @@ final class FleetMoveNote {
 
     /** The note for a publish that took the published graph from {@code before} to {@code after}; null if none. */
     static String of(Optional<FleetQueries.Destination> fleet, RevisionGraph before, RevisionGraph after) {
-        if (fleet.isEmpty()) {
-            return null;
+        String moved = fleet.map(f -> fleetMoved(f, before, after)).orElse(null);
+        if (moved != null || after.heads().size() <= Math.max(1, before.heads().size())) {
+            return moved;
         }
-        String destination = fleet.get().destination();
+        return "the published revisions now have " + after.heads().size() + " heads (" + shown(after.heads())
+                + "): head names no single revision, so a rollout must name one (rollout start --to <id>), or a merge"
+                + " revision join them (schemafleet merge)";
+    }
+
+    private static String fleetMoved(FleetQueries.Destination fleet, RevisionGraph before, RevisionGraph after) {
+        String destination = fleet.destination();
         List<String> was = PublishedGraph.headsAtOrNull(before, destination);
         List<String> now = PublishedGraph.headsAtOrNull(after, destination);
         if (now == null ? was == null : now.equals(was)) {
             return null;
         }
-        String rollout = "the fleet's rollout " + fleet.get().rolloutId() + " goes to " + destination;
+        String rollout = "the fleet's rollout " + fleet.rolloutId() + " goes to " + destination;
         if (now == null) {
             return rollout + ", which no longer resolves to one place (heads now " + shown(after.heads()) + "): its"
                     + " tenants take no step toward it until a merge revision is published or a rollout names a"
