@@ -68,7 +68,8 @@ final class WatchCommand implements Callable<Integer> {
         String where = last == null ? "the coordinator never answered GET /api/fleet"
                 : last.settled() + " of " + Math.max(expect, last.reported()) + " tenants at "
                         + (last.destination() == null ? "no destination (no rollout yet)"
-                        : last.destinationText());
+                        : last.destinationText())
+                        + ("paused".equals(last.rolloutState()) ? " (rollout " + last.rollout() + " is paused)" : "");
         return switch (outcome) {
             case HALTED -> "rollout " + last.rollout() + " is " + last.rolloutState() + haltReason(client, last.rollout())
                     + "; " + where;

@@ -69,6 +69,8 @@ public final class FleetWatch {
     /** Troubled tenants whose trouble is from an older rollout (they may yet be retried under this one). */
     private long troubledBefore;
     private String unavailable;
+    /** The rollout and its state when last seen ({@code r-2 paused}), so that each change is said once. */
+    private String rolloutSeen;
 
     /**
      * @param expected   tenants that must report before the fleet counts as converged
@@ -171,6 +173,7 @@ public final class FleetWatch {
             firstMigratedNanos = now;
         }
         boolean all = view.allConverged(expected);
+        reportRolloutState(view);
         // Tenants that recover are named before the line that says the fleet got there.
         reportTrouble(view);
         if (all && !converged) {
@@ -193,6 +196,50 @@ public final class FleetWatch {
         converged = all;
         if (!all) {
             draw(view, now, false);
+        }
+    }
+
+    /**
+     * A line when the rollout is paused (also if it was when the watch began), when it goes on,
+     * and when it is halted or aborted while watched: the demo watches until Ctrl-C, and a pause
+     * explains a fleet that stopped moving.
+     */
+    private void reportRolloutState(FleetView view) {
+        if (view.rollout() == null || view.rolloutState() == null) {
+            return;
+        }
+        String rollout = view.rollout();
+        String state = view.rolloutState();
+        String seen = rollout + " " + state;
+        if (seen.equals(rolloutSeen)) {
+            return;
+        }
+        boolean watched = rolloutSeen != null;
+        boolean wasPaused = watched && rolloutSeen.equals(rollout + " paused");
+        rolloutSeen = seen;
+        switch (state) {
+            case "paused" -> message("rollout " + rollout + " is paused: no tenant takes a new step until it is resumed"
+                    + " (schemafleet rollout resume " + rollout + ")");
+            case "running" -> {
+                if (wasPaused) {
+                    message("rollout " + rollout + " is running again");
+                }
+            }
+            case "halted" -> {
+                if (watched) {
+                    message("rollout " + rollout + " is halted: no further wave (schemafleet rollout show " + rollout
+                            + " says why)");
+                }
+            }
+            case "aborted" -> {
+                if (watched) {
+                    message("rollout " + rollout + " is aborted: no further wave; the tenants it admitted keep going"
+                            + " to " + view.destinationText());
+                }
+            }
+            default -> {
+                // completed, superseded: the counts say the rest
+            }
         }
     }
 

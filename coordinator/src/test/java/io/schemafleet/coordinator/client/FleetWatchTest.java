@@ -112,6 +112,29 @@ class FleetWatchTest {
                 .contains("2 of them held at a pin elsewhere").doesNotContain("-1.0 s");
     }
 
+    @Test
+    void aPauseAndTheResumeAreEachSaidOnce() throws Exception {
+        // Paused for the fleet's second and third reads, running again from the fourth, converged from the fifth.
+        AtomicInteger fleetReads = new AtomicInteger();
+        start(exchange -> {
+            int read = fleetReads.incrementAndGet();
+            String fleet = FLEET.replace("\"running\"", read == 2 || read == 3 ? "\"paused\"" : "\"running\"");
+            return read < 5 ? fleet : fleet.replace("\"converged\": 2, \"by_state\": {\"converged\": 2, \"failed\": 1}",
+                    "\"converged\": 3, \"by_state\": {\"converged\": 3}");
+        });
+        StringWriter text = new StringWriter();
+        FleetWatch watch = new FleetWatch(client(), 3, System.nanoTime(), new PrintWriter(text, true), false);
+
+        FleetWatch.Outcome outcome = watch.run(FleetWatch.Until.CONVERGED, Duration.ofSeconds(20), () -> false);
+
+        assertThat(outcome).as(text.toString()).isEqualTo(FleetWatch.Outcome.CONVERGED);
+        String said = text.toString();
+        assertThat(said.split("rollout r-2 is paused", -1)).as(said).hasSize(2);
+        assertThat(said.split("rollout r-2 is running again", -1)).as(said).hasSize(2);
+        assertThat(said.indexOf("is paused: no tenant takes a new step until it is resumed (schemafleet rollout resume"
+                + " r-2)")).as(said).isNotNegative().isLessThan(said.indexOf("is running again"));
+    }
+
     private interface Script {
         String answer(HttpExchange exchange);
     }
