@@ -28,12 +28,16 @@ import java.util.function.IntFunction;
  * A rollout that is not running (paused, halted, aborted, completed, superseded) gets no decision.
  */
 public final class RolloutEngine {
+    /** How much of a failed tenant's error message a halt reason shows. */
+    static final int SHOWN_MESSAGE = 200;
+
     private RolloutEngine() {
     }
 
     /**
      * @param counts        by wave index
-     * @param failedTenants examples of a wave's failed tenants, for the halt reason
+     * @param failedTenants examples of a wave's failed tenants, for the halt reason, each
+     *                      as {@link #failedTenant} writes it
      */
     public static Optional<EventBody> decide(RolloutRow rollout, List<WaveCounts> counts, Instant now,
                                              IntFunction<List<String>> failedTenants) {
@@ -65,6 +69,22 @@ public final class RolloutEngine {
             return Optional.of(new WaveAdmitted(rollout.id(), rollout.waves().get(current + 1).name(), current + 1));
         }
         return Optional.of(new RolloutCompleted(rollout.id()));
+    }
+
+    /**
+     * One failed tenant as the halt reason names it: {@code tenant (code: message)}, or
+     * {@code tenant (code SQLSTATE: message)} when the failure has a SQLSTATE, e.g.
+     * {@code d_1 (sql_failed 42P07: ERROR: relation "ix_slow2" already exists)}. The
+     * message is cut after {@value #SHOWN_MESSAGE} characters.
+     *
+     * @param sqlstate null when the failure is not a PostgreSQL error
+     * @param message  null reads as empty
+     */
+    public static String failedTenant(String tenant, String code, String sqlstate, String message) {
+        String text = message == null ? ""
+                : message.length() > SHOWN_MESSAGE ? message.substring(0, SHOWN_MESSAGE) + "..." : message;
+        return tenant + " (" + code + (sqlstate == null || sqlstate.isBlank() ? "" : " " + sqlstate.strip()) + ": "
+                + text + ")";
     }
 
     private static String budgetText(Wave wave) {

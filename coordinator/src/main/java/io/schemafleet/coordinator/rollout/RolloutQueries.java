@@ -108,21 +108,20 @@ public class RolloutQueries {
         });
     }
 
-    /** Up to {@code limit} failed tenants of wave {@code index}, as {@code tenant (code: message)}. */
+    /** Up to {@code limit} failed tenants of wave {@code index}, as {@link RolloutEngine#failedTenant} writes them. */
     public List<String> failedTenants(RolloutRow rollout, int index, int limit) {
         return tx.executeRead(status -> {
             List<Object> params = new ArrayList<>();
             String wave = waveOf(rollout.waves(), params);
-            String sql = "SELECT id, error_code, error_message FROM (SELECT t.*, " + wave + " AS w FROM tenants t) x"
+            String sql = "SELECT id, error_code, error_sqlstate, error_message"
+                    + " FROM (SELECT t.*, " + wave + " AS w FROM tenants t) x"
                     + " WHERE w = ? AND rollout_id = ? AND state IN " + FAILED_STATES + " ORDER BY id LIMIT ?";
             params.addAll(List.of(index, rollout.id(), limit));
             List<String> out = new ArrayList<>();
             try (PreparedStatement s = prepare(status.getConnection(), sql, params); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    String message = rs.getString(3);
-                    out.add(rs.getString(1) + " (" + rs.getString(2) + ": "
-                            + (message == null ? "" : message.length() > 200 ? message.substring(0, 200) + "..." : message)
-                            + ")");
+                    out.add(RolloutEngine.failedTenant(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4)));
                 }
             }
             return out;

@@ -58,7 +58,25 @@ class RolloutEngineTest {
         RolloutHalted halted = (RolloutHalted) decision.orElseThrow();
         assertThat(halted.wave()).isEqualTo("canary");
         assertThat(halted.reason()).contains("1 of 5 tenants failed", "budget of 0 (max_failures 0)",
-                "tenant_3 (sql_failed: boom)");
+                "; failed: tenant_3 (sql_failed 42P07: ERROR: relation \"ix_slow2\" already exists)");
+    }
+
+    @Test
+    void aFailedTenantIsNamedWithItsCodeAndSqlstateWhenItHasOne() {
+        assertThat(RolloutEngine.failedTenant("d_1", "sql_failed", "42P07", "ERROR: relation \"ix_slow2\" already exists"))
+                .isEqualTo("d_1 (sql_failed 42P07: ERROR: relation \"ix_slow2\" already exists)");
+        assertThat(RolloutEngine.failedTenant("d_2", "unreachable", null, "connection refused"))
+                .isEqualTo("d_2 (unreachable: connection refused)");
+        assertThat(RolloutEngine.failedTenant("d_3", "dirty", null, null)).isEqualTo("d_3 (dirty: )");
+    }
+
+    @Test
+    void aLongErrorMessageIsCutInTheHaltReason() {
+        String message = "x".repeat(RolloutEngine.SHOWN_MESSAGE) + "TAIL";
+
+        String named = RolloutEngine.failedTenant("d_1", "sql_failed", "54000", message);
+
+        assertThat(named).isEqualTo("d_1 (sql_failed 54000: " + "x".repeat(RolloutEngine.SHOWN_MESSAGE) + "...)");
     }
 
     @Test
@@ -93,7 +111,8 @@ class RolloutEngineTest {
     }
 
     private static Optional<EventBody> decide(RolloutRow r, List<WaveCounts> counts, Instant now) {
-        return RolloutEngine.decide(r, counts, now, wave -> List.of("tenant_3 (sql_failed: boom)"));
+        return RolloutEngine.decide(r, counts, now, wave -> List.of(RolloutEngine.failedTenant("tenant_3", "sql_failed",
+                "42P07", "ERROR: relation \"ix_slow2\" already exists")));
     }
 
     private static RolloutRow rollout(String state, int admitted, Instant... convergedAt) {

@@ -109,7 +109,8 @@ class RolloutsIT {
                 wave("rest", Map.of(), null, null, null)));
         JsonNode halted = awaitRollout(id, r -> r.path("state").asText().equals("halted"));
 
-        assertThat(halted.get("halt_reason").asText()).contains("wave canary", "failed", "t_0", "sql_failed");
+        assertThat(halted.get("halt_reason").asText()).contains("wave canary", "failed", "t_0",
+                "(sql_failed 23514: "); // with the SQLSTATE: check_violation
         assertThat(halted.at("/waves/0/state").asText()).isEqualTo("halted");
         assertThat(halted.at("/waves/1/state").asText()).isEqualTo("waiting");
         // Nobody outside the canary wave was touched: no step of B in their history, still at A.
