@@ -34,18 +34,23 @@ public class ConversionErrorAnswer implements ExceptionHandler<ConversionErrorEx
         Argument<?> argument = e.getArgument();
         String message;
         if (argument.getAnnotationMetadata().hasAnnotation(Body.class)) {
-            String where = "the body";
-            String expected = "another kind of value";
-            if (e.getConversionError().getCause() instanceof MismatchedInputException mismatch) {
-                where = path(mismatch).isEmpty() ? where : path(mismatch);
-                expected = mismatch.getTargetType() == null ? expected : kind(mismatch.getTargetType());
-            }
-            message = "the body does not fit this request: " + where + ": expected " + expected + " (docs/api.md)";
+            message = bodyMismatch(e.getConversionError().getCause());
         } else {
             message = "parameter '" + argument.getName() + "' must be " + kind(argument.getType()) + ", not "
                     + shown(e.getConversionError().getOriginalValue().map(String::valueOf).orElse(""));
         }
         return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(ApiError.of("InvalidRequest", message));
+    }
+
+    /** {@code the body does not fit this request: files[0]: expected an object (docs/api.md)}. */
+    static String bodyMismatch(Throwable cause) {
+        String where = "the body";
+        String expected = "another kind of value";
+        if (cause instanceof MismatchedInputException mismatch) {
+            where = path(mismatch).isEmpty() ? where : path(mismatch);
+            expected = mismatch.getTargetType() == null ? expected : kind(mismatch.getTargetType());
+        }
+        return "the body does not fit this request: " + where + ": expected " + expected + " (docs/api.md)";
     }
 
     /** {@code files[0].name}: where in the body Jackson gave up. */

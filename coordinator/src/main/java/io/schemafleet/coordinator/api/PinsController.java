@@ -49,7 +49,7 @@ public class PinsController {
         try {
             json = body == null || body.isBlank() ? null : JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw invalid("expected {\"to\":\"<revision>\"}, {} or no body: " + e.getOriginalMessage());
+            throw InvalidJsonAnswer.refusal(e, "{\"to\":\"<revision>\"}, {} or no body");
         }
         // A misspelt or mistyped field must not pin the tenant where it is instead of where it was meant to go.
         if (json != null && !json.isNull()) {

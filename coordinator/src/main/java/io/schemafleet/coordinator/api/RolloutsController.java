@@ -78,7 +78,7 @@ public class RolloutsController {
         try {
             json = body == null || body.isBlank() ? null : JSON.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw invalid("expected {\"to\":\"head\"}: " + e.getOriginalMessage());
+            throw InvalidJsonAnswer.refusal(e, "{\"to\":\"head\"}");
         }
         if (json == null || !json.isObject()) {
             throw invalid("expected {\"to\":\"head\"}");

@@ -172,6 +172,30 @@ class ApiFuzzIT {
         assertThat(fixture.get("/api/revisions").json().toString()).doesNotContain("0a0a0a0a0a0a", "b16b16b16b16");
     }
 
+    @Test
+    void aBodyThatIsNotJsonIsRefusedSayingWhereWithoutJacksonsInternals() throws Exception {
+        // given
+        Map<String, Long> offsets = coordinatorTopicEnds();
+
+        // when
+        CoordinatorFixture.Reply stray = fixture.post("/api/revisions", "{x");
+        CoordinatorFixture.Reply truncated = fixture.post("/api/rollouts", "{\"to\": [");
+
+        // then
+        assertThat(stray.status()).as("%s", stray).isEqualTo(400);
+        assertThat(stray.json().at("/error/type").asText()).as("%s", stray).isEqualTo("BadRequest");
+        assertThat(stray.json().at("/error/message").asText()).isEqualTo("request body is not valid JSON:"
+                + " Unexpected character ('x' (code 120)): was expecting double-quote to start field name"
+                + " at line 1, column 2");
+        assertThat(truncated.status()).as("%s", truncated).isEqualTo(400);
+        assertThat(truncated.json().at("/error/type").asText()).as("%s", truncated).isEqualTo("BadRequest");
+        assertThat(truncated.json().at("/error/message").asText())
+                .startsWith("request body is not valid JSON: Unexpected end-of-input")
+                .contains("(start marker at line 1, column 8)").endsWith("; expected {\"to\":\"head\"}")
+                .doesNotContain("REDACTED", "Source:", "StreamReadFeature", "Invalid JSON");
+        assertThat(coordinatorTopicEnds()).as("nothing was appended").isEqualTo(offsets);
+    }
+
     /** The requests for one route. */
     private List<Probe> probes(UriRouteInfo<?, ?> route) {
         String method = route.getHttpMethodName();
@@ -320,7 +344,8 @@ class ApiFuzzIT {
                         || !error.path("message").isTextual() || error.path("message").asText().isBlank()) {
                     return status + " without an ApiError body: " + shorten(text);
                 }
-                if (error.path("message").asText().matches("(?s).*\\b(io\\.schemafleet|java\\.lang|com\\.fasterxml)\\..*")) {
+                if (error.path("message").asText().matches(
+                        "(?s).*(\\b(io\\.schemafleet|java\\.lang|com\\.fasterxml)\\.|Source: REDACTED|StreamReadFeature).*")) {
                     return status + " with Java internals in its message: " + shorten(text);
                 }
             } catch (IOException e) {

@@ -246,6 +246,11 @@ public final class CoordinatorFixture implements AutoCloseable {
         return as(operatorToken).post(path, body);
     }
 
+    /** POST as an operator, the body sent as written (JSON or not). */
+    public Reply post(String path, String body) {
+        return as(operatorToken).post(path, body);
+    }
+
     /** A client with the read-only token. */
     public Client readOnly() {
         return as(readOnlyToken);
@@ -274,8 +279,12 @@ public final class CoordinatorFixture implements AutoCloseable {
         }
 
         Reply post(String path, JsonNode body) {
+            return post(path, body.toString());
+        }
+
+        Reply post(String path, String body) {
             return send(request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         }
 
         /**
