@@ -17,6 +17,7 @@ import io.schemafleet.coordinator.publish.RequestRefused;
 import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.coordinator.store.RevisionRow;
 import io.schemafleet.protocol.revision.Revision;
+import io.schemafleet.protocol.revision.RevisionDirectory;
 import io.schemafleet.protocol.revision.RevisionFile;
 import io.schemafleet.protocol.revision.RevisionFileException;
 
@@ -82,7 +83,10 @@ public class RevisionsController {
                 continue;
             }
             try {
-                files.add(RevisionFile.parse(Path.of(upload.name()), upload.content()));
+                RevisionFile file = RevisionFile.parse(Path.of(upload.name()), upload.content());
+                // The rule `schemafleet check` applies to a directory's files: a plain <id>_<slug>.sql.
+                RevisionDirectory.checkFileName(upload.name(), file).ifPresentOrElse(
+                        e -> problems.add(e.getMessage()), () -> files.add(file));
             } catch (RevisionFileException e) {
                 problems.add(e.getMessage());
             } catch (InvalidPathException e) {

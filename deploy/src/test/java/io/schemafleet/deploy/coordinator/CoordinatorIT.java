@@ -108,6 +108,19 @@ class CoordinatorIT {
         assertThat(garbled.json().at("/error/type").asText()).isEqualTo("RevisionFileError");
         assertThat(garbled.json().at("/error/message").asText()).startsWith("bb02_bad.sql:3: ");
 
+        // a name that is not a plain <id>_<slug>.sql for its revision: 400, naming the file and the rule
+        String traversal = "../../etc/ab0000000006_a.sql";
+        String misnamed = "ab0000000007_a.sql";
+        String content = "-- revision: ab0000000006\n-- down_revision: " + HEAD + "\n-- +upgrade\nSELECT 1;\n";
+        Reply badNames = fixture.post("/api/revisions", CoordinatorFixture.filesBody(new java.util.TreeMap<>(Map.of(
+                traversal, content, misnamed, content))));
+        assertThat(badNames.status()).as("%s", badNames).isEqualTo(400);
+        assertThat(badNames.json().at("/error/type").asText()).isEqualTo("RevisionFileError");
+        assertThat(badNames.json().at("/error/message").asText()).isEqualTo(traversal + ":1: file name '" + traversal
+                + "' is not a plain file name: it may not contain '/' or '\\' (expected 'ab0000000006_<slug>.sql' or"
+                + " 'ab0000000006.sql')\n" + misnamed + ":1: file name '" + misnamed + "' does not match its revision id"
+                + " 'ab0000000006' (expected 'ab0000000006_<slug>.sql' or 'ab0000000006.sql')");
+
         // nothing of the refused requests reached the log
         assertThat(fixture.get("/api/revisions").json().get("revisions")).hasSize(EXAMPLE_ORDER.size());
 

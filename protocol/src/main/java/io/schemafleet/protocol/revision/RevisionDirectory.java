@@ -57,12 +57,7 @@ public record RevisionDirectory(Path dir, List<RevisionFile> files, List<Revisio
             }
             String id = file.revision().id();
             int line = file.lineOf("revision");
-            String name = path.getFileName().toString();
-            if (!name.equals(id + SUFFIX) && !name.startsWith(id + "_")) {
-                problems.add(new RevisionFileException(path, line, "file name '" + name
-                        + "' does not match its revision id '" + id + "' (expected '" + id + "_<slug>"
-                        + SUFFIX + "' or '" + id + SUFFIX + "')"));
-            }
+            checkFileName(path.getFileName().toString(), file).ifPresent(problems::add);
             RevisionFile first = byId.putIfAbsent(id, file);
             if (first != null) {
                 problems.add(new RevisionFileException(path, line, "duplicate revision id '" + id
@@ -72,6 +67,30 @@ public record RevisionDirectory(Path dir, List<RevisionFile> files, List<Revisio
             }
         }
         return new RevisionDirectory(dir, files, problems);
+    }
+
+    /**
+     * The rule for a revision file's name, one rule wherever a file comes from (a
+     * directory, or a publish request naming its files): a plain file name, without
+     * {@code /} or {@code \\} (so no {@code ..} either), that is {@code <id>_<slug>.sql}
+     * or {@code <id>.sql} for the file's own revision id.
+     *
+     * @param name the name as given: a file's name in its directory, or a name sent over the API
+     * @return the problem, at the file's {@code -- revision:} line, or empty when the name is right
+     */
+    public static Optional<RevisionFileException> checkFileName(String name, RevisionFile file) {
+        String id = file.revision().id();
+        String expected = "expected '" + id + "_<slug>" + SUFFIX + "' or '" + id + SUFFIX + "'";
+        String problem = null;
+        if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            problem = "file name '" + name + "' is not a plain file name: it may not contain"
+                    + " '/' or '\\' (" + expected + ")";
+        } else if (!name.equals(id + SUFFIX) && !(name.startsWith(id + "_") && name.endsWith(SUFFIX))) {
+            problem = "file name '" + name + "' does not match its revision id '" + id
+                    + "' (" + expected + ")";
+        }
+        return problem == null ? Optional.empty()
+                : Optional.of(new RevisionFileException(file.path(), file.lineOf("revision"), problem));
     }
 
     /**

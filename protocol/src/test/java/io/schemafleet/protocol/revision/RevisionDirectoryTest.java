@@ -125,6 +125,31 @@ class RevisionDirectoryTest {
         assertThat(name("y".repeat(50))).isEqualTo("r1_" + "y".repeat(40) + ".sql");
     }
 
+    @Test
+    void aFileNameMustBePlainAndMatchItsRevisionId() {
+        for (String good : List.of("ab0000000006_a.sql", "ab0000000006.sql", "ab0000000006_a..b.sql")) {
+            assertThat(RevisionDirectory.checkFileName(good, named(good))).as(good).isEmpty();
+        }
+        for (String bad : List.of("../../etc/ab0000000006_a.sql", "ab0000000006_x/../../y.sql", "versions/ab0000000006.sql",
+                "..\\ab0000000006_a.sql", "ab0000000006_a\\..\\b.sql", "/ab0000000006.sql")) {
+            assertThat(RevisionDirectory.checkFileName(bad, named(bad))).as(bad).hasValueSatisfying(e -> {
+                assertThat(e.line()).isEqualTo(1);
+                assertThat(e.getMessage()).isEqualTo(bad + ":1: file name '" + bad + "' is not a plain file name:"
+                        + " it may not contain '/' or '\\' (expected 'ab0000000006_<slug>.sql' or 'ab0000000006.sql')");
+            });
+        }
+        for (String bad : List.of("ab0000000007_a.sql", "ab00000000061.sql", "ab0000000006_a.txt", "ab0000000006",
+                "x_ab0000000006.sql", "..", "ab0000000006_a.SQL")) {
+            assertThat(RevisionDirectory.checkFileName(bad, named(bad))).as(bad).hasValueSatisfying(e ->
+                    assertThat(e.getMessage()).isEqualTo(bad + ":1: file name '" + bad + "' does not match its revision"
+                            + " id 'ab0000000006' (expected 'ab0000000006_<slug>.sql' or 'ab0000000006.sql')"));
+        }
+    }
+
+    private static RevisionFile named(String name) {
+        return RevisionFile.parse(Path.of(name), revision("ab0000000006", ""));
+    }
+
     private static String name(String message) {
         return RevisionDirectory.newFileName(new Revision("r1", List.of(), List.of(), List.of(), message, true, "", ""));
     }
