@@ -1,6 +1,8 @@
 package io.schemafleet.protocol.revision;
 
 import io.schemafleet.protocol.graph.RevisionGraphException;
+import io.schemafleet.protocol.sql.SqlScript;
+import io.schemafleet.protocol.sql.TransactionBlock;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -181,9 +184,42 @@ final class RevisionFileParser {
         } catch (RevisionGraphException e) {
             throw error(lineFor(e.kind()), e.getMessage());
         }
+        if (parsed.transactional()) {
+            refuseOutsideTransactionOnly(upgradeStart, upgrade, "upgrade");
+            refuseOutsideTransactionOnly(downgradeStart, downgrade, "downgrade");
+        }
         Map<String, Integer> lines = new HashMap<>();
         headers.forEach((key, header) -> lines.put(key, header.line()));
         return new RevisionFile(path, parsed, text, lines, upgradeLine, downgradeLine);
+    }
+
+    /**
+     * A transactional revision runs each section in one transaction, where PostgreSQL
+     * refuses some statements (SQLSTATE 25001): better said here, at the statement's line,
+     * than by every tenant.
+     */
+    private void refuseOutsideTransactionOnly(int sectionStart, String sql, String section) {
+        for (SqlScript.Statement statement : SqlScript.statements(sql)) {
+            Optional<String> kind = TransactionBlock.refusedInside(statement);
+            if (kind.isPresent()) {
+                throw error(lineAt(sectionStart + statement.start()), kind.get() + " cannot run inside a"
+                        + " transaction block, where this revision's " + section + " runs (transactional: true"
+                        + (headers.containsKey("transactional") ? "" : ", the default") + "); PostgreSQL would"
+                        + " refuse it on every tenant (SQLSTATE 25001): mark the revision '-- transactional: false'");
+            }
+        }
+    }
+
+    /** The 1-based line of an offset in the text (LF, CRLF and CR each end a line). */
+    private int lineAt(int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) {
+                line++;
+            }
+        }
+        return line;
     }
 
     /** The SQL between two markers, verbatim, less the line break that ends its last line. */

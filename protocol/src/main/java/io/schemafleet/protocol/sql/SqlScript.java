@@ -2,6 +2,7 @@ package io.schemafleet.protocol.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Splits a PostgreSQL script into statements at top-level semicolons, respecting
@@ -9,27 +10,59 @@ import java.util.List;
  * bodies ({@code $$...$$}, {@code $tag$...$tag$}), line comments and nested block
  * comments. Needed to run non-transactional revisions one statement at a time:
  * PostgreSQL runs a multi-statement query string in one implicit transaction, where
- * {@code CREATE INDEX CONCURRENTLY} is not allowed.
+ * {@code CREATE INDEX CONCURRENTLY} is not allowed; and to tell what each statement is
+ * ({@link #statements}) without mistaking a word in a comment or a string for a keyword.
  */
 public final class SqlScript {
     private SqlScript() {
     }
 
+    /** How many leading tokens {@link Statement#head()} keeps: enough to tell what a statement is. */
+    public static final int HEAD_TOKENS = 16;
+
+    /**
+     * One statement of a script.
+     *
+     * @param text  as {@link #split} gives it: trimmed, without its terminating semicolon
+     * @param start offset in the script of its first token (after any leading comments):
+     *              where to point at it
+     * @param head  its first tokens, at most {@value #HEAD_TOKENS}: unquoted words upper-cased
+     *              ({@code CREATE}, {@code INDEX}), any other character on its own ({@code (},
+     *              {@code ,}); a string, quoted identifier or dollar-quoted body is one token,
+     *              its opening quote ({@code '}, {@code "}, {@code $}), so that no text inside
+     *              quotes (nor in comments, which are left out) is ever taken for a keyword
+     */
+    public record Statement(String text, int start, List<String> head) {
+        public Statement {
+            head = List.copyOf(head);
+        }
+    }
+
     /** The statements, trimmed, without their terminating semicolon; blank ones dropped. */
     public static List<String> split(String script) {
-        List<String> out = new ArrayList<>();
+        return statements(script).stream().map(Statement::text).toList();
+    }
+
+    /** The statements of {@link #split}, each with where it starts and its first tokens. */
+    public static List<Statement> statements(String script) {
+        List<Statement> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        List<String> head = new ArrayList<>();
+        int start = -1;
         int i = 0;
         int n = script.length();
         while (i < n) {
             char c = script.charAt(i);
             int end;
+            String token = null;
             if (c == '\'') {
                 boolean escapes = i > 0 && (script.charAt(i - 1) == 'E' || script.charAt(i - 1) == 'e')
                         && (i < 2 || !Character.isLetterOrDigit(script.charAt(i - 2)));
                 end = quoted(script, i, '\'', escapes);
+                token = "'";
             } else if (c == '"') {
                 end = quoted(script, i, '"', false);
+                token = "\"";
             } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
                 end = script.indexOf('\n', i);
                 end = end < 0 ? n : end + 1;
@@ -39,25 +72,44 @@ public final class SqlScript {
                 String tag = dollarTag(script, i);
                 int close = script.indexOf(tag, i + tag.length());
                 end = close < 0 ? n : close + tag.length();
+                token = "$";
             } else if (c == ';') {
-                add(out, current);
+                add(out, current, start, head);
                 current.setLength(0);
+                head.clear();
+                start = -1;
                 i++;
                 continue;
+            } else if (Character.isLetter(c) || c == '_') {
+                end = i + 1;
+                while (end < n && (Character.isLetterOrDigit(script.charAt(end)) || script.charAt(end) == '_'
+                        || script.charAt(end) == '$')) {
+                    end++;
+                }
+                token = script.substring(i, end).toUpperCase(Locale.ROOT);
             } else {
                 end = i + 1;
+                token = Character.isWhitespace(c) ? null : String.valueOf(c);
+            }
+            if (token != null) {
+                if (start < 0) {
+                    start = i;
+                }
+                if (head.size() < HEAD_TOKENS) {
+                    head.add(token);
+                }
             }
             current.append(script, i, end);
             i = end;
         }
-        add(out, current);
+        add(out, current, start, head);
         return out;
     }
 
-    private static void add(List<String> out, StringBuilder statement) {
+    private static void add(List<Statement> out, StringBuilder statement, int start, List<String> head) {
         String s = statement.toString().strip();
         if (!s.isEmpty() && !onlyComments(s)) {
-            out.add(s);
+            out.add(new Statement(s, start, head));
         }
     }
 

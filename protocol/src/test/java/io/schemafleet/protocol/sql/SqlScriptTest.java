@@ -203,4 +203,28 @@ class SqlScriptTest {
         assertThat(SqlScript.split("SELECT 1;\r\n-- c;\r\nSELECT 2;\r\n")).hasSize(2)
                 .first().isEqualTo("SELECT 1");
     }
+
+    @Test
+    void statementsSayWhereEachStartsAndTheirFirstTokensOutsideQuotesAndComments() {
+        // given
+        String script = "-- lead\n  create index \"Concurrently\" ON t (a);\n/* x */ SELECT 'VACUUM', $$ DROP $$ FROM t";
+
+        // when
+        List<SqlScript.Statement> statements = SqlScript.statements(script);
+
+        // then
+        assertThat(statements).extracting(SqlScript.Statement::text).containsExactlyElementsOf(SqlScript.split(script));
+        assertThat(statements.get(0).start()).isEqualTo(script.indexOf("create"));
+        assertThat(statements.get(0).head()).containsExactly("CREATE", "INDEX", "\"", "ON", "T", "(", "A", ")");
+        assertThat(statements.get(1).start()).isEqualTo(script.indexOf("SELECT"));
+        assertThat(statements.get(1).head()).containsExactly("SELECT", "'", ",", "$", "FROM", "T");
+    }
+
+    @Test
+    void theHeadOfALongStatementKeepsItsFirstTokensOnly() {
+        String script = "INSERT INTO t VALUES " + "(1), ".repeat(1_000) + "(2)";
+
+        assertThat(SqlScript.statements(script).get(0).head()).hasSize(SqlScript.HEAD_TOKENS)
+                .startsWith("INSERT", "INTO", "T", "VALUES", "(", "1", ")");
+    }
 }
