@@ -13,7 +13,8 @@ import java.util.Set;
  * <p>The statements: {@code CREATE [UNIQUE] INDEX CONCURRENTLY}, {@code DROP INDEX CONCURRENTLY},
  * {@code REINDEX ... CONCURRENTLY} (also as the option {@code REINDEX (CONCURRENTLY) ...}),
  * {@code REINDEX SCHEMA|DATABASE|SYSTEM}, {@code VACUUM}, {@code CREATE DATABASE},
- * {@code DROP DATABASE}, {@code ALTER SYSTEM}, {@code CREATE TABLESPACE}, {@code DROP TABLESPACE}.
+ * {@code DROP DATABASE}, {@code ALTER SYSTEM}, {@code CREATE TABLESPACE}, {@code DROP TABLESPACE},
+ * {@code ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY}.
  */
 public final class TransactionBlock {
     private static final Set<String> OFF = Set.of("FALSE", "OFF", "0");
@@ -33,7 +34,9 @@ public final class TransactionBlock {
             case "CREATE" -> create(h);
             case "DROP" -> at(h, 1).equals("INDEX") && at(h, 2).equals("CONCURRENTLY") ? "DROP INDEX CONCURRENTLY"
                     : at(h, 1).equals("DATABASE") || at(h, 1).equals("TABLESPACE") ? "DROP " + at(h, 1) : null;
-            case "ALTER" -> at(h, 1).equals("SYSTEM") ? "ALTER SYSTEM" : null;
+            case "ALTER" -> at(h, 1).equals("SYSTEM") ? "ALTER SYSTEM"
+                    : at(h, 1).equals("TABLE") && h.contains("DETACH") && h.contains("CONCURRENTLY")
+                    ? "ALTER TABLE … DETACH PARTITION … CONCURRENTLY" : null;
             case "REINDEX" -> reindex(h);
             default -> null;
         };

@@ -39,6 +39,7 @@ class TransactionBlockStatementsTest {
             "CREATE DATABASE shop_eu                                           | CREATE DATABASE",
             "DROP DATABASE IF EXISTS shop_eu                                   | DROP DATABASE",
             "ALTER SYSTEM SET work_mem = '64MB'                                | ALTER SYSTEM",
+            "ALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY      | ALTER TABLE … DETACH PARTITION … CONCURRENTLY",
             "CREATE TABLESPACE fast LOCATION '/ssd/pg'                         | CREATE TABLESPACE",
             "DROP TABLESPACE fast                                              | DROP TABLESPACE"})
     void eachStatementPostgresRefusesInATransactionBlockIsRefusedAtItsLine(String statement, String kind) {
