@@ -12,7 +12,7 @@ import java.util.Optional;
  * {@code heads}, {@code label@head}): the new revisions move the tenants that rollout
  * admitted, without the waves of any rollout started after the publish, or leave the
  * destination naming no single place (a second head under {@code head}). Otherwise, a
- * publish that adds a head says so: from then on {@code head} names no single revision.
+ * publish that adds a second head says so: {@code head}, which named one revision, names none.
  */
 final class FleetMoveNote {
     private FleetMoveNote() {
@@ -21,7 +21,7 @@ final class FleetMoveNote {
     /** The note for a publish that took the published graph from {@code before} to {@code after}; null if none. */
     static String of(Optional<FleetQueries.Destination> fleet, RevisionGraph before, RevisionGraph after) {
         String moved = fleet.map(f -> fleetMoved(f, before, after)).orElse(null);
-        if (moved != null || after.heads().size() <= Math.max(1, before.heads().size())) {
+        if (moved != null || before.heads().size() != 1 || after.heads().size() == 1) {
             return moved;
         }
         return "the published revisions now have " + after.heads().size() + " heads (" + shown(after.heads())

@@ -36,6 +36,13 @@ class FleetMoveNoteTest {
     }
 
     @Test
+    void aFirstPublishWithBranchesSaysNothing() {
+        // Branches published from the start are the author's design, not a replacement gone sideways.
+        assertThat(FleetMoveNote.of(Optional.empty(), RevisionGraph.of(List.of()), RevisionGraph.of(List.of(A, B, C))))
+                .isNull();
+    }
+
+    @Test
     void aFloatingDestinationsNoteComesFirst() {
         String note = FleetMoveNote.of(fleetAt("head"), RevisionGraph.of(List.of(A, B)),
                 RevisionGraph.of(List.of(A, B, C)));
