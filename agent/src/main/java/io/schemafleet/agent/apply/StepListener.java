@@ -10,4 +10,11 @@ public interface StepListener {
     StepListener NONE = (tenant, destination, step, headsAfter) -> { };
 
     void stepApplied(Tenant tenant, String destination, StepRecord step, List<String> headsAfter);
+
+    /**
+     * A step that is not transactional is about to start, from {@code heads}: it may run for long
+     * (an index built concurrently), so the agent says so before, not only once it is done.
+     */
+    default void longStepStarting(Tenant tenant, String destination, List<String> heads) {
+    }
 }

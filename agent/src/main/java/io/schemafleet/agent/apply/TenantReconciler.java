@@ -252,6 +252,9 @@ public final class TenantReconciler {
             if (!mayStartStep.test(tenant)) {
                 throw new Held(expected);
             }
+            if (!step.revision().transactional()) {
+                listener.longStepStarting(tenant, destination, expected);
+            }
             long started = System.nanoTime();
             StepExecutor.Attempt attempt;
             try (DdlThrottle.Permit permit = throttle.acquire(tenant)) {

@@ -4,6 +4,8 @@ import io.schemafleet.agent.apply.DdlThrottle;
 import io.schemafleet.agent.apply.Fingerprinter;
 import io.schemafleet.agent.apply.FleetApplier;
 import io.schemafleet.agent.apply.InDoubtSteps;
+import io.schemafleet.agent.apply.StepListener;
+import io.schemafleet.agent.apply.StepRecord;
 import io.schemafleet.agent.apply.StepResends;
 import io.schemafleet.agent.apply.TenantReconciler;
 import io.schemafleet.agent.apply.TenantResult;
@@ -218,12 +220,22 @@ public final class AgentLoop implements AutoCloseable {
                 lastReported.remove(tenant.id());
             }
         }
+        StepListener listener = new StepListener() {
+            @Override
+            public void stepApplied(Tenant tenant, String destination, StepRecord step, List<String> heads) {
+                metrics.stepApplied(tenant.id(), step);
+                steps.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
+                        tenant.labels());
+            }
+
+            @Override
+            public void longStepStarting(Tenant tenant, String destination, List<String> heads) {
+                steps.longStepStarting(tenant.id(), destination, rolloutOf(targets, tenant.id()), heads,
+                        tenant.labels());
+            }
+        };
         TenantReconciler reconciler = new TenantReconciler(state.graph(), databases, settings.apply(), throttle,
-                fingerprinter, (tenant, destination, step, heads) -> {
-                    metrics.stepApplied(tenant.id(), step);
-                    steps.stepApplied(tenant.id(), destination, rolloutOf(targets, tenant.id()), step, heads,
-                            tenant.labels());
-                },
+                fingerprinter, listener,
                 tenant -> !desired.get().rollouts().paused(rolloutOf(targets, tenant.id())), inDoubt, resends);
         Map<String, Semaphore> waveSlots = new HashMap<>();
         for (RolloutBook.Target t : targets.values()) {

@@ -49,6 +49,16 @@ final class StepCoalescer {
         }
     }
 
+    /**
+     * A long step starts: the steps not reported yet go out now, then a report with no step
+     * saying the tenant is applying from {@code heads}.
+     */
+    void longStepStarting(String tenant, String destination, String rolloutId, List<String> heads,
+                          Map<String, String> labels) {
+        flush(tenant);
+        send.accept(new Batch(tenant, destination, rolloutId, List.of(), heads, labels));
+    }
+
     /** The tenant's pass ended: its steps not reported yet go out now. */
     void flush(String tenant) {
         Pending p = pending.remove(tenant);
