@@ -11,6 +11,7 @@ import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.graph.Step;
 import io.schemafleet.protocol.sql.SqlScript;
+import io.schemafleet.protocol.sql.TransactionBlock;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Runs one step on one tenant so that a crash leaves either the old or the new
@@ -32,8 +32,6 @@ import java.util.regex.Pattern;
  * visibly dirty.
  */
 final class StepExecutor {
-    private static final Pattern CONCURRENTLY = Pattern.compile("\\bconcurrently\\b", Pattern.CASE_INSENSITIVE);
-
     private final ApplyOptions options;
     private final RevisionGraph graph;
 
@@ -177,19 +175,20 @@ final class StepExecutor {
                 return Attempt.notRun(check);
             }
             pendingId = store.record(c, row(step, started, null, HistoryOutcome.PENDING, null));
-            List<String> statements = SqlScript.split(step.sql());
+            List<SqlScript.Statement> statements = SqlScript.statements(step.sql());
             int ran = 0;
             try (Statement st = c.createStatement()) {
                 st.setEscapeProcessing(false);
                 // One statement at a time: a multi-statement string runs as one implicit
                 // transaction, where CREATE INDEX CONCURRENTLY is refused.
-                for (String statement : statements) {
+                for (SqlScript.Statement statement : statements) {
                     runOne(st, statement);
                     ran++;
                 }
             } catch (SQLException e) {
                 SqlFailure failure = SqlFailure.classify(e);
-                if (failure.connectionLost() || ran == 0 && !concurrently(statements.get(0))) {
+                if (failure.connectionLost()
+                        || ran == 0 && !TransactionBlock.leavesWorkWhenItFails(statements.get(0))) {
                     throw e; // nothing of the step was kept, or nobody can tell now (below)
                 }
                 // Statements before this one are kept, and a failed concurrent build leaves an invalid
@@ -223,32 +222,33 @@ final class StepExecutor {
     }
 
     /**
-     * Runs one statement of a non-transactional step. A concurrent index build, drop or
-     * reindex waits out every older transaction in the database, which is how it works and
-     * blocks no reads or writes meanwhile: it runs without {@code lock_timeout}, bounded by
+     * Runs one statement of a non-transactional step. Concurrent index work waits out every
+     * older transaction in the database, which is how it works, under a lock that blocks no
+     * reads or writes of the table: it runs without {@code lock_timeout}, bounded by
      * {@code statement_timeout} only.
      */
-    private void runOne(Statement st, String statement) throws SQLException {
-        if (!concurrently(statement)) {
-            st.execute(statement);
+    private void runOne(Statement st, SqlScript.Statement statement) throws SQLException {
+        if (!TransactionBlock.concurrentIndexWork(statement)) {
+            st.execute(statement.text());
             return;
         }
         st.execute("SET lock_timeout = 0");
+        SQLException failed = null;
         try {
-            st.execute(statement);
+            st.execute(statement.text());
+        } catch (SQLException e) {
+            failed = e;
+            throw e;
         } finally {
-            st.execute("SET lock_timeout = " + options.lockTimeout().toMillis());
+            try {
+                st.execute("SET lock_timeout = " + options.lockTimeout().toMillis());
+            } catch (SQLException e) {
+                if (failed == null) {
+                    throw e;
+                }
+                failed.addSuppressed(e); // the statement's own failure is the one to report
+            }
         }
-    }
-
-    /**
-     * Whether a statement may work in several transactions of its own ({@code CREATE INDEX
-     * CONCURRENTLY}, {@code DETACH PARTITION … CONCURRENTLY}, …), leaving something behind when
-     * it fails. A word in a comment or a string also counts: then a failure is only treated
-     * more carefully than it needed to be.
-     */
-    static boolean concurrently(String statement) {
-        return CONCURRENTLY.matcher(statement).find();
     }
 
     /** The pending row keeps saying the step did not finish, now with how it failed. Best effort. */

@@ -43,6 +43,25 @@ public final class TransactionBlock {
         return Optional.ofNullable(kind);
     }
 
+    /**
+     * Whether the statement builds, drops or rebuilds an index concurrently: it waits for older
+     * transactions under a lock that blocks no reads or writes of the table, and a failure
+     * leaves an invalid index behind.
+     */
+    public static boolean concurrentIndexWork(SqlScript.Statement statement) {
+        return refusedInside(statement).filter(kind -> kind.endsWith("INDEX CONCURRENTLY")
+                || kind.equals("REINDEX CONCURRENTLY")).isPresent();
+    }
+
+    /**
+     * Whether a failure of the statement, run on its own, may leave part of its work behind:
+     * concurrent index work, and a partition detached concurrently (left pending detach).
+     */
+    public static boolean leavesWorkWhenItFails(SqlScript.Statement statement) {
+        return concurrentIndexWork(statement)
+                || refusedInside(statement).filter(kind -> kind.contains("DETACH PARTITION")).isPresent();
+    }
+
     private static String create(List<String> h) {
         if (at(h, 1).equals("INDEX") && at(h, 2).equals("CONCURRENTLY")) {
             return "CREATE INDEX CONCURRENTLY";
