@@ -17,6 +17,7 @@ import io.schemafleet.coordinator.publish.RequestRefused;
 import io.schemafleet.coordinator.store.PublishedGraph;
 import io.schemafleet.coordinator.store.RevisionRow;
 import io.schemafleet.protocol.revision.Revision;
+import io.schemafleet.protocol.graph.RevisionGraph;
 import io.schemafleet.protocol.revision.RevisionDirectory;
 import io.schemafleet.protocol.revision.RevisionFile;
 import io.schemafleet.protocol.revision.RevisionFileException;
@@ -93,6 +94,10 @@ public class RevisionsController {
                 problems.add("files[" + i + "]: not a usable file name: " + e.getMessage());
             }
         }
+        // A revision published already is sent again with every publish of its directory, and cannot change.
+        RevisionGraph graph = published.graph();
+        files.stream().filter(f -> graph.revision(f.revision().id()).isEmpty())
+                .flatMap(f -> f.unrunnableStatements().stream()).forEach(e -> problems.add(e.getMessage()));
         if (!problems.isEmpty()) {
             throw new RequestRefused(RequestRefused.Reason.INVALID, "RevisionFileError", String.join("\n", problems));
         }

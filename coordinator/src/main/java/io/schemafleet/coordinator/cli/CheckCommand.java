@@ -79,6 +79,9 @@ final class CheckCommand implements Callable<Integer>, JsonAware {
                     ? new Problem(loaded.dir().toString(), 0, p.kind().code(), p.message())
                     : new Problem(file.path().toString(), file.lineOf(p.header()), p.kind().code(), p.message()));
         }
+        // Not problems of the directory: such a revision may be published already, and cannot change.
+        List<RevisionFileException> unrunnable = loaded.files().stream()
+                .flatMap(f -> f.unrunnableStatements().stream()).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
             ObjectNode result = Output.JSON.createObjectNode();
@@ -89,8 +92,14 @@ final class CheckCommand implements Callable<Integer>, JsonAware {
                 list.addObject().put("file", p.file()).put("line", p.line()).put("type", p.type())
                         .put("message", p.reason());
             }
+            ArrayNode warnings = result.putArray("warnings");
+            unrunnable.forEach(e -> warnings.addObject().put("file", e.file().toString()).put("line", e.line())
+                    .put("type", "OutsideTransactionOnly").put("message", e.reason()));
             Output.printJson(out, result);
-        } else if (problems.isEmpty()) {
+            return problems.isEmpty() ? 0 : 1;
+        }
+        unrunnable.forEach(e -> spec.commandLine().getErr().println("warning: " + e.getMessage()));
+        if (problems.isEmpty()) {
             RevisionGraph graph = RevisionGraph.of(loaded.revisions());
             out.printf("OK: %d revisions, %d head(s): %s%n", graph.size(), graph.heads().size(),
                     String.join(", ", graph.heads()));

@@ -74,7 +74,30 @@ class CheckCommandTest {
         Path dir = merged(tmp.resolve("versions"));
 
         assertThat(runOk("check", "--dir", dir.toString(), "--json").out())
-                .isEqualTo("{\"ok\":true,\"revisions\":4,\"problems\":[]}\n");
+                .isEqualTo("{\"ok\":true,\"revisions\":4,\"problems\":[],\"warnings\":[]}\n");
+    }
+
+    @Test
+    void aStatementPostgresRefusesInATransactionIsWarnedOfAtItsLineAndTheDirectoryStaysUsable() throws Exception {
+        // given: a transactional revision building an index concurrently, on line 5 (it may be published already)
+        Path dir = tmp.resolve("versions");
+        writeFile(dir, "ab0000000001_index.sql", "-- revision: ab0000000001", "-- down_revision:", "-- +upgrade",
+                "CREATE TABLE t (id int);", "CREATE INDEX CONCURRENTLY ix ON t (id);", "-- +downgrade", "DROP TABLE t;");
+
+        // when
+        CliRunner.Result text = run("check", "--dir", dir.toString());
+        CliRunner.Result json = run("check", "--dir", dir.toString(), "--json");
+
+        // then
+        assertThat(text.exitCode()).as("%s", text).isZero();
+        assertThat(text.out()).isEqualTo("OK: 1 revisions, 1 head(s): ab0000000001\n");
+        assertThat(text.err()).isEqualTo("warning: " + dir.resolve("ab0000000001_index.sql") + ":5: CREATE INDEX"
+                + " CONCURRENTLY cannot run inside a transaction block, where this revision's upgrade runs (transactional:"
+                + " true, the default); PostgreSQL would refuse it on every tenant (SQLSTATE 25001): mark the revision"
+                + " '-- transactional: false'\n");
+        JsonNode warning = JSON.readTree(json.out()).path("warnings").get(0);
+        assertThat(warning.path("line").asInt()).isEqualTo(5);
+        assertThat(warning.path("type").asText()).isEqualTo("OutsideTransactionOnly");
     }
 
     @Test
@@ -114,7 +137,7 @@ class CheckCommandTest {
         assertThat(result.showsJavaInternals()).as("%s", result).isFalse();
         assertThat(result.outLines()).hasSize(1);
         JsonNode answer = JSON.readTree(result.out());
-        assertThat(fieldNames(answer)).containsExactly("ok", "revisions", "problems");
+        assertThat(fieldNames(answer)).containsExactly("ok", "revisions", "problems", "warnings");
         assertThat(answer.get("ok").asBoolean()).isFalse();
         assertThat(answer.get("revisions").asInt()).isZero();
         JsonNode problems = answer.get("problems");

@@ -9,15 +9,18 @@ import io.schemafleet.deploy.coordinator.CoordinatorFixture.Reply;
 import io.schemafleet.protocol.event.AgentHeartbeat;
 import io.schemafleet.protocol.event.EventCodec;
 import io.schemafleet.protocol.event.Envelopes;
+import io.schemafleet.protocol.event.RevisionPublished;
 import io.schemafleet.protocol.event.TenantReport;
 import io.schemafleet.protocol.fleet.TenantState;
 import io.schemafleet.protocol.graph.Direction;
 import io.schemafleet.protocol.revision.RevisionDirectory;
+import io.schemafleet.protocol.revision.RevisionFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,8 +124,28 @@ class CoordinatorIT {
                 + " 'ab0000000006.sql')\n" + misnamed + ":1: file name '" + misnamed + "' does not match its revision id"
                 + " 'ab0000000006' (expected 'ab0000000006_<slug>.sql' or 'ab0000000006.sql')");
 
+        // a new transactional revision holding a statement PostgreSQL refuses in a transaction: 400 at its line
+        String cic = "-- revision: cc0000000008\n-- down_revision: " + HEAD + "\n-- +upgrade\n"
+                + "CREATE INDEX CONCURRENTLY ix ON users (email);\n-- +downgrade\nDROP INDEX ix;\n";
+        Reply unrunnable = fixture.post("/api/revisions", CoordinatorFixture.filesBody(Map.of("cc0000000008_ix.sql",
+                cic)));
+        assertThat(unrunnable.status()).as("%s", unrunnable).isEqualTo(400);
+        assertThat(unrunnable.json().at("/error/message").asText()).startsWith("cc0000000008_ix.sql:4: CREATE INDEX"
+                + " CONCURRENTLY cannot run inside a transaction block");
+
         // nothing of the refused requests reached the log
         assertThat(fixture.get("/api/revisions").json().get("revisions")).hasSize(EXAMPLE_ORDER.size());
+
+        // but one that is published already (before this check existed) is sent again with its directory, unchanged
+        RevisionFile old = RevisionFile.parse(Path.of("cc0000000008_ix.sql"), cic);
+        fixture.produce(new RevisionPublished(old.revision(), old.revision().checksum()), "coordinator");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.get("/api/revisions").json().get("revisions").size()
+                == EXAMPLE_ORDER.size() + 1);
+        Map<String, String> withIt = new java.util.TreeMap<>(examples);
+        withIt.put("cc0000000008_ix.sql", cic);
+        Reply republished = fixture.post("/api/revisions", CoordinatorFixture.filesBody(withIt));
+        assertThat(republished.status()).as("%s", republished).isEqualTo(200);
+        assertThat(ids(republished.json().get("unchanged"))).contains("cc0000000008");
 
         // a rollout needs a destination that resolves
         Reply unknown = fixture.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "nosuch"));

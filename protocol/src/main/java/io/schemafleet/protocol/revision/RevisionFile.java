@@ -34,15 +34,27 @@ public final class RevisionFile {
     private final Map<String, Integer> headerLines;
     private final int upgradeLine;
     private final int downgradeLine;
+    private final List<RevisionFileException> unrunnable;
 
     RevisionFile(Path path, Revision revision, String text, Map<String, Integer> headerLines,
-                 int upgradeLine, int downgradeLine) {
+                 int upgradeLine, int downgradeLine, List<RevisionFileException> unrunnable) {
         this.path = Objects.requireNonNull(path, "path");
         this.revision = Objects.requireNonNull(revision, "revision");
         this.text = Objects.requireNonNull(text, "text");
         this.headerLines = Map.copyOf(headerLines);
         this.upgradeLine = upgradeLine;
         this.downgradeLine = downgradeLine;
+        this.unrunnable = List.copyOf(unrunnable);
+    }
+
+    /**
+     * Statements PostgreSQL refuses where this transactional revision runs them (inside a
+     * transaction block: {@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...), each at its
+     * line. Not an error of the file, which stays readable (it may be published already and
+     * cannot change); {@code check} warns of them, and publishing a new one is refused.
+     */
+    public List<RevisionFileException> unrunnableStatements() {
+        return unrunnable;
     }
 
     /** Reads and parses a file. */

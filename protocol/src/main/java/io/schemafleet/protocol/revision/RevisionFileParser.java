@@ -184,30 +184,31 @@ final class RevisionFileParser {
         } catch (RevisionGraphException e) {
             throw error(lineFor(e.kind()), e.getMessage());
         }
+        List<RevisionFileException> unrunnable = new ArrayList<>();
         if (parsed.transactional()) {
-            refuseOutsideTransactionOnly(upgradeStart, upgrade, "upgrade");
-            refuseOutsideTransactionOnly(downgradeStart, downgrade, "downgrade");
+            unrunnable.addAll(outsideTransactionOnly(upgradeStart, upgrade, "upgrade"));
+            unrunnable.addAll(outsideTransactionOnly(downgradeStart, downgrade, "downgrade"));
         }
         Map<String, Integer> lines = new HashMap<>();
         headers.forEach((key, header) -> lines.put(key, header.line()));
-        return new RevisionFile(path, parsed, text, lines, upgradeLine, downgradeLine);
+        return new RevisionFile(path, parsed, text, lines, upgradeLine, downgradeLine, unrunnable);
     }
 
     /**
      * A transactional revision runs each section in one transaction, where PostgreSQL
-     * refuses some statements (SQLSTATE 25001): better said here, at the statement's line,
-     * than by every tenant.
+     * refuses some statements (SQLSTATE 25001): better said at the statement's line than by
+     * every tenant. Said, not thrown: a revision published before it was said can still be read.
      */
-    private void refuseOutsideTransactionOnly(int sectionStart, String sql, String section) {
+    private List<RevisionFileException> outsideTransactionOnly(int sectionStart, String sql, String section) {
+        List<RevisionFileException> found = new ArrayList<>();
         for (SqlScript.Statement statement : SqlScript.statements(sql)) {
             Optional<String> kind = TransactionBlock.refusedInside(statement);
-            if (kind.isPresent()) {
-                throw error(lineAt(sectionStart + statement.start()), kind.get() + " cannot run inside a"
-                        + " transaction block, where this revision's " + section + " runs (transactional: true"
-                        + (headers.containsKey("transactional") ? "" : ", the default") + "); PostgreSQL would"
-                        + " refuse it on every tenant (SQLSTATE 25001): mark the revision '-- transactional: false'");
-            }
+            kind.ifPresent(k -> found.add(error(lineAt(sectionStart + statement.start()), k + " cannot run inside a"
+                    + " transaction block, where this revision's " + section + " runs (transactional: true"
+                    + (headers.containsKey("transactional") ? "" : ", the default") + "); PostgreSQL would"
+                    + " refuse it on every tenant (SQLSTATE 25001): mark the revision '-- transactional: false'")));
         }
+        return found;
     }
 
     /** The 1-based line of an offset in the text (LF, CRLF and CR each end a line). */
