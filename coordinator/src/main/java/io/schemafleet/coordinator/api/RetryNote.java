@@ -16,16 +16,12 @@ final class RetryNote {
     private RetryNote() {
     }
 
-    /**
-     * The note for a retry of {@code tenant} as it stood when asked, {@code pausedRollout} the
-     * fleet's rollout if it is paused; empty when it was failed and will be tried now.
-     */
-    static Optional<String> of(FleetQueries.Tenant tenant, Optional<String> pausedRollout) {
+    /** The note for a retry of {@code tenant} as it stood when asked; empty when it was failed. */
+    static Optional<String> of(FleetQueries.Tenant tenant) {
         String id = tenant.id();
         TenantState state = TenantState.fromCode(tenant.state());
         return switch (state) {
-            case FAILED -> pausedRollout.map(r -> "rollout " + r + " is paused: " + id + " stays failed, and is tried"
-                    + " again once the rollout is resumed (schemafleet rollout resume " + r + ")");
+            case FAILED -> Optional.empty();
             case DIRTY -> Optional.of(id + " is dirty: a step that is not transactional did not finish"
                     + revision(tenant) + ", and a retry does not settle that. Check the tenant's schema, then settle it"
                     + " where its agent runs: schemafleet resolve --db URL --tenant " + id + " --dir DIR"

@@ -14,11 +14,10 @@ import io.schemafleet.coordinator.projection.Heads;
 import io.schemafleet.coordinator.publish.EventWriter;
 import io.schemafleet.coordinator.publish.RequestRefused;
 import io.schemafleet.coordinator.publish.RetryResult;
-import io.schemafleet.coordinator.rollout.RolloutQueries;
-import io.schemafleet.coordinator.rollout.RolloutRow;
 import io.schemafleet.coordinator.store.FleetQueries;
 import io.schemafleet.protocol.event.InvalidEventException;
 import io.schemafleet.protocol.event.Names;
+import io.schemafleet.protocol.fleet.TenantState;
 
 import java.util.Arrays;
 import java.util.List;
@@ -38,12 +37,10 @@ public class TenantsController {
 
     private final FleetQueries queries;
     private final EventWriter writer;
-    private final RolloutQueries rollouts;
 
-    public TenantsController(FleetQueries queries, EventWriter writer, RolloutQueries rollouts) {
+    public TenantsController(FleetQueries queries, EventWriter writer) {
         this.queries = queries;
         this.writer = writer;
-        this.rollouts = rollouts;
     }
 
     /** A tenant and its newest events first. */
@@ -85,12 +82,19 @@ public class TenantsController {
         if (before.isEmpty()) {
             return notFound(id);
         }
+        if (TenantState.FAILED.code().equals(before.get().state())) {
+            // Its agent would hold the retry until the resume, while the tenant showed behind, its failure hidden.
+            queries.pausedRolloutHolding(id).ifPresent(rollout -> {
+                throw new RequestRefused(RequestRefused.Reason.CONFLICT, "RolloutPaused", "rollout " + rollout
+                        + " is paused, and " + id + "'s agent starts no step for it until the rollout is resumed:"
+                        + " resume it (schemafleet rollout resume " + rollout + "), then retry " + id);
+            });
+        }
         RetryResult result = writer.requestRetry(id, REQUESTED_BY);
         // The state now may already be the new try's (a quick agent); the note is about the one asked about.
         String state = stateAfter(id).orElse(before.get().state());
-        Optional<String> paused = rollouts.current().filter(r -> r.state().equals("paused")).map(RolloutRow::id);
         return HttpResponse.accepted().body(new RetryAnswer(id, result.eventId(), result.applied(), state,
-                RetryNote.of(before.get(), paused).orElse(null)));
+                RetryNote.of(before.get()).orElse(null)));
     }
 
     /** The tenant's state read again; empty if that read fails, which must not turn a written request into an error. */

@@ -210,9 +210,9 @@ final class RecordApplier {
      * on the request (once its rollout is not paused) and reports the outcome even if it
      * failed the same way, so the old failure would only make a {@code watch} started right
      * after the retry stop at it. Blocked and dirty tenants stay as they are: the agent
-     * refuses them again until an operator fixes their version rows. Neither does a failed tenant
-     * while the fleet's rollout is paused: its agent holds the retry until the rollout is resumed,
-     * and until then the failure is what is true.
+     * refuses them again until an operator fixes their version rows. (While the tenant's rollout is
+     * paused its agent holds the retry until the resume; the API refuses such a request, so that the
+     * failure keeps showing meanwhile.)
      *
      * <p>Only a failure that does not answer this request or a newer one is cleared: reports
      * and requests travel on different topics, so the report of the new try, failed again, may
@@ -227,9 +227,7 @@ final class RecordApplier {
         history(c, record, e.tenant(), e.at(), envelope.type().code(), null, null, null, null, null);
         try (PreparedStatement s = c.prepareStatement("UPDATE tenants SET state = 'behind', error_code = NULL,"
                 + " error_revision = NULL, error_sqlstate = NULL, error_message = NULL"
-                + " WHERE id = ? AND state = 'failed' AND (retry_offset IS NULL OR retry_offset < ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM fleet f JOIN rollouts r ON r.id = f.rollout_id"
-                + " WHERE r.state = 'paused')")) {
+                + " WHERE id = ? AND state = 'failed' AND (retry_offset IS NULL OR retry_offset < ?)")) {
             s.setString(1, e.tenant());
             s.setLong(2, record.offset());
             s.executeUpdate();

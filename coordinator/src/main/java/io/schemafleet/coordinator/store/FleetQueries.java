@@ -170,6 +170,23 @@ public class FleetQueries {
         });
     }
 
+    /**
+     * The paused rollout the tenant last reported under, unless a pin takes it out of rollouts:
+     * its agent starts no step for it, a retry included, until the rollout is resumed.
+     */
+    public Optional<String> pausedRolloutHolding(String tenant) {
+        return tx.executeRead(status -> {
+            try (PreparedStatement s = status.getConnection().prepareStatement("SELECT r.id FROM tenants t"
+                    + " JOIN rollouts r ON r.id = t.rollout_id WHERE t.id = ? AND r.state = 'paused'"
+                    + " AND NOT EXISTS (SELECT 1 FROM pins p WHERE p.tenant = t.id)")) {
+                s.setString(1, tenant);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** The tenant's newest events first, at most {@code limit}. */
     public List<TenantEvent> history(String tenant, int limit) {
         return tx.executeRead(status -> {

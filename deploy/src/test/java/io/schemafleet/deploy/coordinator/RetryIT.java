@@ -200,7 +200,7 @@ class RetryIT {
     }
 
     @Test
-    void aRetryWhileTheRolloutIsPausedLeavesTheFailureShowing() {
+    void aRetryWhileTheTenantsRolloutIsPausedIsRefusedAndTheFailureKeepsShowing() {
         // given: a failed tenant under a paused rollout (its one wave soaks for an hour: it never completes here)
         coordinator = resources.add(new CoordinatorFixture("retry_paused"));
         coordinator.start();
@@ -211,25 +211,29 @@ class RetryIT {
                         .put("name", "all").put("bucket_percent", "100%").put("soak", "1h"))));
         assertThat(rollout.status()).as("%s", rollout).isEqualTo(201);
         String rolloutId = rollout.json().path("rollout_id").asText();
-        report("r_held", TenantState.FAILED, AUDIT_LOG_EXISTS, Instant.now().minusSeconds(60));
-        await().atMost(DEADLINE).until(() -> byState().getOrDefault("failed", 0L) == 1);
+        coordinator.produce(new TenantReport("r_held", "a1", List.of(), TenantState.FAILED, "head", rolloutId,
+                List.of(), AUDIT_LOG_EXISTS, null, 1, Instant.now(), Map.of(), null, null), "agent:a1");
+        report("r_free", TenantState.FAILED, AUDIT_LOG_EXISTS, Instant.now().minusSeconds(60));
+        await().atMost(DEADLINE).until(() -> byState().getOrDefault("failed", 0L) == 2);
         assertThat(coordinator.post("/api/rollouts/" + rolloutId + "/pause", CoordinatorFixture.JSON.createObjectNode())
                 .status()).isEqualTo(200);
 
         // when
-        Reply held = retry("r_held");
+        Reply held = coordinator.post("/api/tenants/r_held/retry", CoordinatorFixture.JSON.createObjectNode());
+        Reply free = retry("r_free");
 
-        // then: the request is in the tenant's history, but its agent holds it until the resume, so the
-        // failure is what still shows, and the answer says so
-        assertThat(held.json().path("applied").asBoolean()).as("%s", held).isTrue();
-        assertThat(held.json().path("note").asText()).as("%s", held).isEqualTo("rollout " + rolloutId + " is paused:"
-                + " r_held stays failed, and is tried again once the rollout is resumed (schemafleet rollout resume "
-                + rolloutId + ")");
+        // then: its agent would hold the retry until the resume; refused, the failure keeps showing
+        assertThat(held.status()).as("%s", held).isEqualTo(409);
+        assertThat(held.json().at("/error/type").asText()).isEqualTo("RolloutPaused");
+        assertThat(held.json().at("/error/message").asText()).isEqualTo("rollout " + rolloutId + " is paused, and"
+                + " r_held's agent starts no step for it until the rollout is resumed: resume it (schemafleet rollout"
+                + " resume " + rolloutId + "), then retry r_held");
         JsonNode tenant = coordinator.get("/api/tenants/r_held").json();
-        assertThat(tenant.path("history").get(0).path("type").asText()).isEqualTo("tenant_retry_requested");
         assertThat(tenant.path("tenant").path("state").asText()).isEqualTo("failed");
         assertThat(tenant.path("tenant").path("error").path("sqlstate").asText()).isEqualTo("42P07");
-        assertThat(byState()).containsEntry("failed", 1L).doesNotContainKey("behind");
+        assertThat(tenant.path("history").get(0).path("type").asText()).isEqualTo("tenant_report");
+        // a tenant the paused rollout does not hold (it reported under no rollout) is retried as ever
+        assertThat(free.json().path("state").asText()).as("%s", free).isEqualTo("behind");
     }
 
     @Test
