@@ -96,8 +96,10 @@ public final class DirtyResolver {
                 }
                 HistoryOutcome outcome = resolution == Resolution.MARK_APPLIED
                         ? HistoryOutcome.RESOLVED_APPLIED : HistoryOutcome.RESOLVED_ROLLED_BACK;
-                store.finish(c, step.historyId(), outcome, Instant.now(), null,
-                        "resolved by operator (" + options.agentId() + ")");
+                // A failure noted on the step stays in its history, with who settled it.
+                store.finish(c, step.historyId(), outcome, Instant.now(), step.sqlState(),
+                        (step.error() == null ? "" : step.error() + "; ") + "resolved by operator ("
+                                + options.agentId() + ")");
                 c.commit();
                 return step;
             } catch (SQLException | RuntimeException e) {

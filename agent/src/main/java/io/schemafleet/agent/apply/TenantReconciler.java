@@ -5,6 +5,7 @@ import io.schemafleet.agent.store.HistoryOutcome;
 import io.schemafleet.agent.store.HistoryRow;
 import io.schemafleet.agent.store.TenantSnapshot;
 import io.schemafleet.agent.store.TenantStore;
+import io.schemafleet.agent.store.VersionLayout;
 import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.agent.tenant.TenantKind;
 import io.schemafleet.protocol.fleet.TenantState;
@@ -382,7 +383,9 @@ public final class TenantReconciler {
                     p.sqlState(), "non-transactional " + p.direction() + " of " + p.revision() + " started at "
                     + p.startedAt() + " by " + p.agent() + " " + p.what() + "; check the tenant's schema, then"
                     + " settle it: schemafleet resolve --db URL --tenant " + tenant.id()
-                    + (tenant.kind() == TenantKind.DATABASE ? " --database-tenant" : "") + " --dir DIR"
+                    + (tenant.kind() == TenantKind.DATABASE ? " --database-tenant" : "")
+                    + (options.layout().equals(VersionLayout.SCHEMAFLEET) ? "" : " --version-table "
+                    + options.layout().versionTable()) + " --dir DIR"
                     + " --mark-applied (it completed) or --mark-rolled-back (what it left is undone)"), null));
         }
         for (String row : snapshot.rows()) {

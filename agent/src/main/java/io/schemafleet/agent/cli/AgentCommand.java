@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +131,11 @@ public final class AgentCommand implements Callable<Integer> {
                 if (loop.passEnded()) {
                     err.printf("agent %s stopped%n", id);
                 } else {
-                    err.printf("agent %s stopped with steps still under way on %s: a transactional one rolls"
-                            + " back, a non-transactional one leaves its tenant dirty (see schemafleet tenants"
-                            + " --state dirty)%n", id, String.join(", ", loop.reconciling()));
+                    List<String> working = loop.reconciling();
+                    err.printf("agent %s stopped with steps still under way%s: a transactional one commits or rolls"
+                            + " back whole (read again at the next start), a non-transactional one leaves its tenant"
+                            + " dirty (see schemafleet tenants --state dirty)%n", id,
+                            working.isEmpty() ? "" : " on " + String.join(", ", working));
                 }
                 err.flush();
                 stopped.countDown();

@@ -230,6 +230,8 @@ public final class AgentLoop implements AutoCloseable {
 
             @Override
             public void longStepStarting(Tenant tenant, String destination, List<String> heads) {
+                // The coordinator now shows the tenant applying: its outcome must be reported even if unchanged.
+                lastReported.remove(tenant.id());
                 steps.longStepStarting(tenant.id(), destination, rolloutOf(targets, tenant.id()), heads,
                         tenant.labels());
             }
@@ -324,7 +326,8 @@ public final class AgentLoop implements AutoCloseable {
 
     /**
      * Whether the reconcile pass has ended; after {@link #close()}, false means its 30 s ran out
-     * with steps under way, which end as the process exits (a transactional step rolls back).
+     * with steps under way, which end as the process exits (a transactional step commits or
+     * rolls back whole; a non-transactional one is left pending).
      */
     public boolean passEnded() {
         return !reconcileThread.isAlive();

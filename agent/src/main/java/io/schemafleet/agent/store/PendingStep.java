@@ -11,7 +11,7 @@ import java.time.Instant;
  */
 public record PendingStep(long historyId, String revision, String direction, Instant startedAt, String agent,
                           String sqlState, String error) {
-    /** What happened to the step, for messages: "failed (55P03: …)" or "did not finish". */
+    /** What happened to the step, for messages: "failed partway (55P03: …)" or "did not finish". */
     public String what() {
         return sqlState == null && error == null ? "did not finish"
                 : "failed partway (" + (sqlState == null ? "" : sqlState + ": ") + error + ")";

@@ -44,9 +44,8 @@ public final class InvalidJsonAnswer {
         if (jackson == null) {
             return PREFIX;
         }
-        if (jackson instanceof JsonMappingException mapping && !(mapping.getCause() instanceof JsonProcessingException)) {
-            // Valid JSON of the wrong shape (normally a ConversionErrorException, answered by ConversionErrorAnswer).
-            return ConversionErrorAnswer.bodyMismatch(mapping);
+        if (wrongShape(jackson)) {
+            return ConversionErrorAnswer.bodyMismatch(jackson);
         }
         String text = jackson.getOriginalMessage() == null ? "" : jackson.getOriginalMessage().strip();
         text = LOCATION.matcher(text).replaceAll("line $1, column $2");
@@ -68,6 +67,11 @@ public final class InvalidJsonAnswer {
         return new RequestRefused(RequestRefused.Reason.INVALID, "BadRequest", message(error) + "; expected " + expected);
     }
 
+    /** Valid JSON of the wrong shape (normally a ConversionErrorException, answered by ConversionErrorAnswer). */
+    private static boolean wrongShape(JsonProcessingException jackson) {
+        return jackson instanceof JsonMappingException mapping && !(mapping.getCause() instanceof JsonProcessingException);
+    }
+
     private static JsonProcessingException jacksonCause(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof JsonProcessingException jackson) {
@@ -78,7 +82,10 @@ public final class InvalidJsonAnswer {
     }
 
     private static HttpResponse<ApiError> answer(Throwable error) {
-        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(ApiError.of("BadRequest", message(error)));
+        JsonProcessingException jackson = jacksonCause(error);
+        // The same type as ConversionErrorAnswer gives a body of the wrong shape.
+        String type = jackson != null && wrongShape(jackson) ? "InvalidRequest" : "BadRequest";
+        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(ApiError.of(type, message(error)));
     }
 
     /** Jackson's own exception, as the body binding raises it. */

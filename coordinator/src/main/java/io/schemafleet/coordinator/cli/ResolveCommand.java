@@ -57,11 +57,11 @@ public class ResolveCommand implements Callable<Integer>, JsonAware {
     /** Exactly one of the two declarations. */
     public static final class Mark {
         @Option(names = "--mark-applied", required = true,
-                description = "The interrupted step did complete: record its version change.")
+                description = "The step did complete (or was finished by hand): record its version change.")
         public boolean applied;
 
         @Option(names = "--mark-rolled-back", required = true,
-                description = "The interrupted step left nothing behind: keep the version.")
+                description = "What the step left is undone (or it left nothing): keep the version.")
         public boolean rolledBack;
     }
 

@@ -117,6 +117,9 @@ class FleetWatchTest {
         // Paused for the fleet's second and third reads, running again from the fourth, converged from the fifth.
         AtomicInteger fleetReads = new AtomicInteger();
         start(exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/api/fleet")) {
+                return "{\"tenants\": []}"; // the failed tenant is not this rollout's: the watch waits on
+            }
             int read = fleetReads.incrementAndGet();
             String fleet = FLEET.replace("\"running\"", read == 2 || read == 3 ? "\"paused\"" : "\"running\"");
             return read < 5 ? fleet : fleet.replace("\"converged\": 2, \"by_state\": {\"converged\": 2, \"failed\": 1}",

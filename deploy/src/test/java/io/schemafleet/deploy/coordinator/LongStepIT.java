@@ -53,13 +53,17 @@ class LongStepIT {
             assertThat(coordinator.post("/api/rollouts", CoordinatorFixture.JSON.createObjectNode().put("to", "head"))
                     .status()).isEqualTo(201);
 
+            // The step is under way (its pending row is written, its history table with it on a first step)
+            // and waits for the writer, so nothing more is reported until the test lets it go.
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() ->
+                    db.query("SELECT outcome FROM ls_0.schemafleet_history").contains("pending"));
             JsonNode[] seen = new JsonNode[1];
             await().atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> {
                 seen[0] = coordinator.get("/api/tenants/ls_0").json();
                 return seen[0] != null && "applying".equals(seen[0].path("tenant").path("state").asText());
             });
             assertThat(seen[0].path("tenant").path("heads").asText()).as("%s", seen[0]).isEqualTo("base");
-            assertThat(db.query("SELECT outcome FROM ls_0.schemafleet_history")).as("the step is under way")
+            assertThat(db.query("SELECT outcome FROM ls_0.schemafleet_history")).as("the step is still under way")
                     .containsExactly("pending");
             writer.rollback();
             writer.setAutoCommit(true);
