@@ -146,15 +146,7 @@ class FaultsIT {
         assertThat(reconciler.reconcile(tenant, "p1").state()).isEqualTo(TenantState.CONVERGED);
 
         // The second statement times out on a lock: a failure a transactional step would simply try again.
-        TenantResult result;
-        try (Connection holder = DriverManager.getConnection(db.url())) {
-            holder.setAutoCommit(false);
-            try (Statement st = holder.createStatement()) {
-                st.execute("LOCK TABLE tenant_000.t IN ACCESS EXCLUSIVE MODE");
-            }
-            result = reconciler.reconcile(tenant, "p2");
-            holder.rollback();
-        }
+        TenantResult result = reconcileWhileLocked(reconciler, tenant, "p2", "tenant_000.t");
 
         // The first statement's table is there, so the step is not run again over it: the tenant is dirty,
         // saying how the step failed, and stays so until an operator settles it.
@@ -224,15 +216,7 @@ class FaultsIT {
                 Fingerprinter.NONE);
         assertThat(reconciler.reconcile(tenant, "l1").state()).isEqualTo(TenantState.CONVERGED);
 
-        TenantResult locked;
-        try (Connection holder = DriverManager.getConnection(db.url())) {
-            holder.setAutoCommit(false);
-            try (Statement st = holder.createStatement()) {
-                st.execute("LOCK TABLE tenant_000.t IN ACCESS EXCLUSIVE MODE");
-            }
-            locked = reconciler.reconcile(tenant, "l2");
-            holder.rollback();
-        }
+        TenantResult locked = reconcileWhileLocked(reconciler, tenant, "l2", "tenant_000.t");
         assertThat(locked.state()).isEqualTo(TenantState.FAILED);
         assertThat(locked.error().sqlState()).isEqualTo("55P03");
         assertThat(locked.attempts()).isEqualTo(2);
@@ -435,6 +419,20 @@ class FaultsIT {
     }
 
     /** Waits for the marked statement to run, then terminates its backend; returns how many were killed. */
+    /** Reconciles the tenant while another session holds an ACCESS EXCLUSIVE lock on {@code table}. */
+    private TenantResult reconcileWhileLocked(TenantReconciler reconciler, Tenant tenant, String destination,
+                                              String table) throws SQLException {
+        try (Connection holder = DriverManager.getConnection(db.url())) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            }
+            TenantResult result = reconciler.reconcile(tenant, destination);
+            holder.rollback();
+            return result;
+        }
+    }
+
     private int killWhenRunning() throws SQLException {
         String find = "SELECT pid FROM pg_stat_activity WHERE query LIKE '%schemafleet-fault-marker%'"
                 + " AND query NOT LIKE '%pg_stat_activity%' AND state = 'active'";
