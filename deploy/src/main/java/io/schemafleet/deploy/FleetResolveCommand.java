@@ -6,6 +6,7 @@ import io.schemafleet.agent.db.Databases;
 import io.schemafleet.agent.db.DbCredentials;
 import io.schemafleet.agent.store.PendingStep;
 import io.schemafleet.agent.store.VersionLayout;
+import io.schemafleet.agent.tenant.JdbcUrls;
 import io.schemafleet.agent.tenant.Tenant;
 import io.schemafleet.coordinator.cli.ResolveCommand;
 import io.schemafleet.protocol.graph.RevisionGraph;
@@ -17,6 +18,7 @@ final class FleetResolveCommand extends ResolveCommand {
     @Override
     protected int resolveTenant(RevisionGraph graph, TenantResolution r) throws Exception {
         String agentId = "operator@" + System.getProperty("user.name", "unknown");
+        JdbcUrls.requirePostgres(r.db); // refused in words, and without the password a libpq URL carries
         ApplyOptions options = ApplyOptions.defaults(agentId).withLayout(VersionLayout.named(r.versionTable));
         Tenant tenant = r.databaseTenant ? Tenant.database(r.db, r.tenant) : Tenant.schema(r.db, r.tenant);
         DirtyResolver.Resolution resolution = r.mark.applied

@@ -277,6 +277,16 @@ class OneShotCliIT {
     }
 
     @Test
+    void resolveRefusesALibpqUrlWithoutShowingItsPassword() {
+        CliRun run = run("resolve", "--db", "postgresql://postgres:s3cretpw@localhost:5432/fleet_a", "--tenant",
+                "tenant_03", "--mark-rolled-back", "--dir", dir.toString());
+
+        assertThat(run.exit()).as("%s", run).isNotZero();
+        assertThat(run.err()).as("%s", run).contains("not a PostgreSQL JDBC URL").contains("that is libpq's form")
+                .doesNotContain("s3cretpw");
+    }
+
+    @Test
     void resolveOnATenantWithoutSchemafleetTablesFailsWithOneLine() {
         // An operator's typo: there is no tenant_99. The PSQLException (42P01) used to surface as
         // "internal error: ..." over two lines (the server's "Position: 56" on the second).
