@@ -74,7 +74,8 @@ final class WatchCommand implements Callable<Integer> {
             case HALTED -> "rollout " + last.rollout() + " is " + last.rolloutState() + haltReason(client, last.rollout())
                     + "; " + where;
             case STUCK -> where + "; " + stuck(last) + ": see `schemafleet tenants --state failed`, then"
-                    + " `schemafleet retry TENANT` once fixed";
+                    + ("paused".equals(last.rolloutState()) ? " `schemafleet rollout resume " + last.rollout()
+                    + "` and" : "") + " `schemafleet retry TENANT` once fixed";
             case TIMED_OUT -> "not converged within " + Durations.format(timeout) + ": " + where;
             default -> "stopped: " + where;
         };

@@ -511,6 +511,20 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aStuckFleetUnderAPausedRolloutIsToldToResumeBeforeRetrying() {
+        // A retry is refused while the rollout is paused: the advice must not lead there.
+        api.answer("GET /api/fleet", 200, FLEET.replace("\"running\"", "\"paused\""))
+                .answer("GET /api/tenants", 200, "{\"total\":10,\"page\":0,\"size\":20,\"tenants\":[" + FAILED_TENANT + "]}");
+
+        CliRunner.Result result = run("watch", "--url", api.url(), "--timeout", "30s");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("error: 20 of 30 tenants at head (c8626eb4ecaa) (rollout r-1 is paused); 10"
+                + " failed: see `schemafleet tenants --state failed`, then `schemafleet rollout resume r-1` and"
+                + " `schemafleet retry TENANT` once fixed\n");
+    }
+
+    @Test
     void watchWaitsWhileAFailureIsFromAnOlderRolloutAndTimesOut() {
         api.answer("GET /api/fleet", 200, FLEET)
                 .answer("GET /api/tenants", 200, "{\"total\":10,\"page\":0,\"size\":20,\"tenants\":["
