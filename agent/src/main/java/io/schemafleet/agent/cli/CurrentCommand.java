@@ -84,8 +84,8 @@ public final class CurrentCommand implements Callable<Integer> {
                         + " (" + p.agent() + ")";
                 // An agent at work on the step holds the tenant's lock; a step nobody works on is dirt,
                 // and so is one whose failure is noted, whoever holds the lock a moment.
-                boolean noted = p.sqlState() != null || p.error() != null;
-                return !noted && store.lockedElsewhere(c) ? new Standing(tenant.id(), heads, "applying", step + " running now", last)
+                return !p.failedPartway() && store.lockedElsewhere(c)
+                        ? new Standing(tenant.id(), heads, "applying", step + " running now", last)
                         : new Standing(tenant.id(), heads, "dirty", step + " " + p.what(), last);
             }
             return new Standing(tenant.id(), heads, "clean", null, last);

@@ -11,9 +11,14 @@ import java.time.Instant;
  */
 public record PendingStep(long historyId, String revision, String direction, Instant startedAt, String agent,
                           String sqlState, String error) {
+    /** Whether its SQL failed partway (rather than being interrupted): then nobody is still running it. */
+    public boolean failedPartway() {
+        return sqlState != null || error != null;
+    }
+
     /** What happened to the step, for messages: "failed partway (55P03: …)" or "did not finish". */
     public String what() {
-        return sqlState == null && error == null ? "did not finish"
-                : "failed partway (" + (sqlState == null ? "" : sqlState + ": ") + error + ")";
+        return failedPartway() ? "failed partway (" + (sqlState == null ? "" : sqlState + ": ") + error + ")"
+                : "did not finish";
     }
 }

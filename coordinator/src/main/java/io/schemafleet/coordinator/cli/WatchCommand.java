@@ -69,12 +69,12 @@ final class WatchCommand implements Callable<Integer> {
                 : last.settled() + " of " + Math.max(expect, last.reported()) + " tenants at "
                         + (last.destination() == null ? "no destination (no rollout yet)"
                         : last.destinationText())
-                        + ("paused".equals(last.rolloutState()) ? " (rollout " + last.rollout() + " is paused)" : "");
+                        + (last.paused() ? " (rollout " + last.rollout() + " is paused)" : "");
         return switch (outcome) {
             case HALTED -> "rollout " + last.rollout() + " is " + last.rolloutState() + haltReason(client, last.rollout())
                     + "; " + where;
             case STUCK -> where + "; " + stuck(last) + ": see `schemafleet tenants --state failed`, then"
-                    + ("paused".equals(last.rolloutState()) ? " `schemafleet rollout resume " + last.rollout()
+                    + (last.paused() ? " `schemafleet rollout resume " + last.rollout()
                     + "` and" : "") + " `schemafleet retry TENANT` once fixed";
             case TIMED_OUT -> "not converged within " + Durations.format(timeout) + ": " + where;
             default -> "stopped: " + where;

@@ -71,6 +71,11 @@ public record FleetView(String destination, String rollout, String rolloutState,
         return converged + pinnedElsewhere;
     }
 
+    /** The rollout is paused: agents start no step for its tenants until it is resumed. */
+    public boolean paused() {
+        return "paused".equals(rolloutState);
+    }
+
     /** The rollout was halted or aborted: the fleet will not get further without an operator. */
     public boolean halted() {
         return rolloutState != null && HALTED_STATES.contains(rolloutState);
